@@ -1,0 +1,261 @@
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "settings.h"
+
+struct settings settings;
+
+static const char *const dispatch_names[] = {
+	[DISPATCH_RR] = "rr",
+	[DISPATCH_LEAST] = "least",
+	[DISPATCH_RANDOM] = "random",
+};
+
+/* Fills in memcached's defaults. */
+void settings_init(struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->port = 11211;
+	s->udpport = 0;
+	s->inter = NULL;
+	s->num_threads = 4;
+	s->maxconns = 1024;
+	s->reqs_per_event = 20;
+	s->backlog = 1024;
+	s->maxbytes = (size_t)64 * 1024 * 1024;
+	s->item_size_max = 1024 * 1024;
+	s->dispatch = DISPATCH_RR;
+	s->seed = 0;
+	s->ready_fd = -1;
+}
+
+/* Frees the listen address copy. */
+void settings_destroy(struct settings *s)
+{
+	free(s->inter);
+	s->inter = NULL;
+}
+
+/* Returns a policy's name. */
+const char *settings_dispatch_name(enum dispatch_policy policy)
+{
+	if ((unsigned)policy > DISPATCH_RANDOM)
+		return "unknown";
+	return dispatch_names[policy];
+}
+
+/* Parses a policy name. */
+int settings_dispatch_parse(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(dispatch_names) / sizeof(dispatch_names[0]); i++)
+		if (strcmp(name, dispatch_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Parses a whole decimal number in [min, max]; false when it is not one. */
+static bool parse_range(const char *arg, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parses a size with an optional k or m suffix (memcached's -I); false when it is not one. */
+static bool parse_size(const char *arg, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (arg[0] < '0' || arg[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || end == arg)
+		return false;
+	if (*end == 'k' || *end == 'K') {
+		v *= 1024;
+		end++;
+	} else if (*end == 'm' || *end == 'M') {
+		v *= 1024 * 1024;
+		end++;
+	}
+	if (*end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Prints the usage text. */
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mcscoped [options]\n"
+		"A memcached-style server that shows its half-sync/half-async threading model.\n"
+		"\n"
+		"  -p, --port=PORT            TCP port to listen on (default 11211; 0 picks a free one)\n"
+		"  -U, --udp-port=PORT        UDP port to listen on (default 0, off)\n"
+		"  -l, --listen=ADDR          address to listen on (default 127.0.0.1)\n"
+		"  -t, --threads=N            worker threads, 1-256 (default 4)\n"
+		"  -c, --conn-limit=N         client connections open at once, 1-1048576 (default 1024)\n"
+		"  -R, --max-reqs-per-event=N requests a connection serves before yielding, 1-1000000\n"
+		"                             (default 20)\n"
+		"  -b, --listen-backlog=N     listen backlog, 1-65535 (default 1024)\n"
+		"  -m, --memory-limit=MB      item memory in megabytes, 1-1048576 (default 64)\n"
+		"  -I, --max-item-size=SIZE   largest value, 1k-1024m, k/m suffixes (default 1m)\n"
+		"  -v, --verbose              -v errors, -vv commands, -vvv state changes\n"
+		"      --dispatch=POLICY      rr (memcached's round robin), least or random (default rr)\n"
+		"      --seed=N               seed for --dispatch=random (default: from the clock)\n"
+		"      --ready-fd=FD          when accepting, write \"tcp=PORT udp=PORT\" to FD and close it\n"
+		"  -h, --help                 print this help and exit\n"
+		"  -V, --version              print the version and exit\n");
+}
+
+/* Reports a bad flag value with its allowed range. */
+static int bad_value(const char *flag, const char *arg, const char *allowed)
+{
+	fprintf(stderr, "mcscoped: %s: invalid value '%s' (allowed: %s)\n", flag, arg, allowed);
+	return -1;
+}
+
+/* Parses argv. */
+int settings_parse(struct settings *s, int argc, char **argv)
+{
+	enum { OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD };
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "udp-port", required_argument, NULL, 'U' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "conn-limit", required_argument, NULL, 'c' },
+		{ "max-reqs-per-event", required_argument, NULL, 'R' },
+		{ "listen-backlog", required_argument, NULL, 'b' },
+		{ "memory-limit", required_argument, NULL, 'm' },
+		{ "max-item-size", required_argument, NULL, 'I' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "dispatch", required_argument, NULL, OPT_DISPATCH },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool seeded = false;
+	long long v;
+	unsigned long long size;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":p:U:l:t:c:R:b:m:I:vhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (!parse_range(optarg, 0, 65535, &v))
+				return bad_value("-p/--port", optarg, "0-65535");
+			s->port = (int)v;
+			break;
+		case 'U':
+			if (!parse_range(optarg, 0, 65535, &v))
+				return bad_value("-U/--udp-port", optarg, "0-65535");
+			s->udpport = (int)v;
+			break;
+		case 'l':
+			if (optarg[0] == '\0')
+				return bad_value("-l/--listen", optarg, "an IPv4 or IPv6 address");
+			free(s->inter);
+			s->inter = strdup(optarg);
+			break;
+		case 't':
+			if (!parse_range(optarg, 1, 256, &v))
+				return bad_value("-t/--threads", optarg, "1-256");
+			s->num_threads = (int)v;
+			break;
+		case 'c':
+			if (!parse_range(optarg, 1, 1048576, &v))
+				return bad_value("-c/--conn-limit", optarg, "1-1048576");
+			s->maxconns = (int)v;
+			break;
+		case 'R':
+			if (!parse_range(optarg, 1, 1000000, &v))
+				return bad_value("-R/--max-reqs-per-event", optarg, "1-1000000");
+			s->reqs_per_event = (int)v;
+			break;
+		case 'b':
+			if (!parse_range(optarg, 1, 65535, &v))
+				return bad_value("-b/--listen-backlog", optarg, "1-65535");
+			s->backlog = (int)v;
+			break;
+		case 'm':
+			if (!parse_range(optarg, 1, 1048576, &v))
+				return bad_value("-m/--memory-limit", optarg, "1-1048576 (megabytes)");
+			s->maxbytes = (size_t)v * 1024 * 1024;
+			break;
+		case 'I':
+			if (!parse_size(optarg, &size) || size < 1024 || size > 1024ULL * 1024 * 1024)
+				return bad_value("-I/--max-item-size", optarg, "1k-1024m");
+			s->item_size_max = (size_t)size;
+			break;
+		case 'v':
+			s->verbose++;
+			break;
+		case OPT_DISPATCH:
+			if (settings_dispatch_parse(optarg) < 0)
+				return bad_value("--dispatch", optarg, "rr, least, random");
+			s->dispatch = (enum dispatch_policy)settings_dispatch_parse(optarg);
+			break;
+		case OPT_SEED:
+			if (!parse_range(optarg, 0, LLONG_MAX, &v))
+				return bad_value("--seed", optarg, "0-9223372036854775807");
+			s->seed = (uint64_t)v;
+			seeded = true;
+			break;
+		case OPT_READY_FD:
+			if (!parse_range(optarg, 0, INT_MAX, &v))
+				return bad_value("--ready-fd", optarg, "an open file descriptor");
+			s->ready_fd = (int)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("mcscoped %s\n", MCSCOPE_VERSION);
+			return 1;
+		case ':':
+			fprintf(stderr, "mcscoped: %s needs a value (see --help)\n", argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0)
+				fprintf(stderr, "mcscoped: unknown option '-%c' (see --help)\n", optopt);
+			else
+				fprintf(stderr, "mcscoped: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mcscoped: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return -1;
+	}
+	if (s->item_size_max > s->maxbytes) {
+		fprintf(stderr, "mcscoped: -I/--max-item-size (%zu bytes) is larger than -m/--memory-limit (%zu bytes)\n",
+			s->item_size_max, s->maxbytes);
+		return -1;
+	}
+	if (s->inter == NULL)
+		s->inter = strdup("127.0.0.1");
+	if (!seeded)
+		s->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* settings.h: the server's command-line settings. */
+#ifndef MCSCOPE_SETTINGS_H
+#define MCSCOPE_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dispatch_policy {
+	DISPATCH_RR,     /* memcached's round robin */
+	DISPATCH_LEAST,  /* fewest open connections, ties to the lowest worker */
+	DISPATCH_RANDOM, /* seeded pseudo-random */
+};
+
+struct settings {
+	int port;              /* -p, TCP; 0 picks a free port */
+	int udpport;           /* -U, 0 = off */
+	char *inter;           /* -l, listen address */
+	int num_threads;       /* -t */
+	int maxconns;          /* -c, client connections open at once */
+	int reqs_per_event;    /* -R */
+	int backlog;           /* -b */
+	size_t maxbytes;       /* -m, in bytes */
+	size_t item_size_max;  /* -I, in bytes */
+	int verbose;           /* -v count */
+	enum dispatch_policy dispatch; /* --dispatch */
+	uint64_t seed;         /* --seed, for --dispatch=random */
+	int ready_fd;          /* --ready-fd, -1 = none */
+};
+
+/* Fills in memcached's defaults. */
+void settings_init(struct settings *s);
+
+/* Parses argv; returns 0 to run, 1 when --help/--version was printed, -1 on a bad flag (message printed). */
+int settings_parse(struct settings *s, int argc, char **argv);
+
+/* Frees what settings_parse allocated. */
+void settings_destroy(struct settings *s);
+
+/* Returns "rr", "least" or "random". */
+const char *settings_dispatch_name(enum dispatch_policy policy);
+
+/* Parses "rr", "least" or "random"; returns -1 for anything else. */
+int settings_dispatch_parse(const char *name);
+
+/* The settings of the running server. */
+extern struct settings settings;
+
+#endif
