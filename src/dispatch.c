@@ -1,0 +1,99 @@
+#include <event2/event.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "thread.h"
+
+struct dispatcher dispatcher;
+
+static uint64_t next_conn_id;
+
+/* Sets up a dispatcher. */
+void dispatch_init(struct dispatcher *d, enum dispatch_policy policy, uint64_t seed)
+{
+	__atomic_store_n(&d->policy, policy, __ATOMIC_RELAXED);
+	d->last_thread = -1;
+	/* xorshift must not start at 0; splitmix the seed so that 0, 1, 2... differ widely. */
+	seed += 0x9e3779b97f4a7c15ULL;
+	seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	seed = (seed ^ (seed >> 27)) * 0x94d049bb133111ebULL;
+	seed ^= seed >> 31;
+	d->rng = seed != 0 ? seed : 1;
+}
+
+/* Returns the next xorshift64* number. */
+static uint64_t dispatch_random(struct dispatcher *d)
+{
+	d->rng ^= d->rng >> 12;
+	d->rng ^= d->rng << 25;
+	d->rng ^= d->rng >> 27;
+	return d->rng * 0x2545f4914f6cdd1dULL;
+}
+
+/* Picks a worker. */
+int dispatch_select(struct dispatcher *d, enum transport transport, int nthreads,
+		    const uint64_t *open)
+{
+	enum dispatch_policy policy = __atomic_load_n(&d->policy, __ATOMIC_RELAXED);
+	int tid = 0;
+
+	/* UDP sockets go to every worker in turn whatever the policy, as in memcached. */
+	if (transport == TRANSPORT_UDP)
+		policy = DISPATCH_RR;
+	switch (policy) {
+	case DISPATCH_RR:
+		tid = (d->last_thread + 1) % nthreads;
+		break;
+	case DISPATCH_LEAST:
+		for (int i = 1; i < nthreads; i++)
+			if (open[i] < open[tid])
+				tid = i;
+		break;
+	case DISPATCH_RANDOM:
+		tid = (int)(dispatch_random(d) % (uint64_t)nthreads);
+		break;
+	}
+	d->last_thread = tid;
+	return tid;
+}
+
+/* Returns a fresh connection id. */
+uint64_t dispatch_next_conn_id(void)
+{
+	return __atomic_add_fetch(&next_conn_id, 1, __ATOMIC_RELAXED);
+}
+
+/* Hands a new connection to a worker. */
+int dispatch_conn_new(int sfd, enum conn_states init_state, int event_flags,
+		      int read_buffer_size, enum transport transport)
+{
+	uint64_t open[256];
+	CQ_ITEM *item;
+	struct worker *w;
+	int tid;
+
+	for (int i = 0; i < num_workers; i++)
+		open[i] = __atomic_load_n(&workers[i].open_conns, __ATOMIC_RELAXED);
+	item = cqi_new();
+	if (item == NULL) {
+		log_error("dispatch_conn_new: out of memory for a queue item; closing fd %d", sfd);
+		return -1;
+	}
+	tid = dispatch_select(&dispatcher, transport, num_workers, open);
+	w = &workers[tid];
+
+	item->sfd = sfd;
+	item->conn_id = dispatch_next_conn_id();
+	item->init_state = init_state;
+	item->event_flags = event_flags;
+	item->read_buffer_size = read_buffer_size;
+	item->transport = transport;
+
+	/* Counted here, not when the worker picks it up, so "least" sees queued conns too. */
+	__atomic_fetch_add(&w->open_conns, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->dispatched, 1, __ATOMIC_RELAXED);
+	cq_push(&w->new_conn_queue, item);
+	if (thread_notify(w, NOTIFY_NEW_CONN) != 0)
+		log_error("dispatch_conn_new: cannot wake worker %d", tid);
+	return tid;
+}

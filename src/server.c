@@ -1,0 +1,277 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <event2/thread.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "dispatch.h"
+#include "log.h"
+#include "server.h"
+#include "stats.h"
+#include "storage.h"
+#include "thread.h"
+
+/* Exit status when a socket can't be set up (sysexits' EX_OSERR, as memcached uses). */
+#define EXIT_SOCKET 71
+
+struct event_base *main_base;
+struct storage *server_storage;
+
+static bool accepting = true;    /* main thread only */
+static int accept_paused;        /* atomic: tells closing workers to wake the main thread */
+static struct event *resume_event;
+static struct event *emfile_retry_event;
+
+/* Starts or stops accepting. */
+void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
+{
+	if (do_accept == accepting)
+		return;
+	accepting = do_accept;
+	if (!do_accept) {
+		__atomic_store_n(&accept_paused, 1, __ATOMIC_SEQ_CST);
+		for (struct conn *c = listen_conns; c != NULL; c = c->next)
+			if (c->transport == TRANSPORT_TCP)
+				event_del(&c->event);
+		__atomic_fetch_add(&server_stats.listen_disabled_num, 1, __ATOMIC_RELAXED);
+		log_verbose(1, "stopped accepting: %s\n",
+			    reason == ACCEPT_PAUSE_EMFILE ? "out of file descriptors" : "maxconns");
+		if (reason == ACCEPT_PAUSE_EMFILE) {
+			/* A descriptor may come free outside the server too: try again soon. */
+			struct timeval tv = { 0, 10000 };
+			evtimer_add(emfile_retry_event, &tv);
+		} else if (__atomic_load_n(&server_stats.curr_conns, __ATOMIC_SEQ_CST) <
+			   (uint64_t)settings.maxconns) {
+			/* A conn closed between our check and the pause: don't wait for another. */
+			event_active(resume_event, EV_TIMEOUT, 0);
+		}
+		return;
+	}
+	__atomic_store_n(&accept_paused, 0, __ATOMIC_SEQ_CST);
+	for (struct conn *c = listen_conns; c != NULL; c = c->next)
+		if (c->transport == TRANSPORT_TCP && event_add(&c->event, NULL) != 0)
+			log_error("cannot resume accepting on fd %d", c->sfd);
+	log_verbose(1, "accepting again\n");
+}
+
+/* Main thread: a conn closed while accepting was paused. */
+static void resume_cb(evutil_socket_t fd, short which, void *arg)
+{
+	if (!accepting &&
+	    __atomic_load_n(&server_stats.curr_conns, __ATOMIC_SEQ_CST) < (uint64_t)settings.maxconns)
+		accept_new_conns(true, ACCEPT_PAUSE_MAXCONNS);
+}
+
+/* Main thread: try accepting again after running out of descriptors. */
+static void emfile_retry_cb(evutil_socket_t fd, short which, void *arg)
+{
+	resume_cb(fd, which, arg);
+}
+
+/* Tells the main thread a client connection closed. */
+void server_conn_closed(void)
+{
+	__atomic_fetch_sub(&server_stats.curr_conns, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&accept_paused, __ATOMIC_SEQ_CST))
+		event_active(resume_event, EV_TIMEOUT, 0);
+}
+
+/* Main thread: SIGINT or SIGTERM ends the event loop. */
+static void signal_cb(evutil_socket_t sig, short which, void *arg)
+{
+	log_verbose(1, "Signal handled: %s.\n", strsignal((int)sig));
+	event_base_loopbreak(main_base);
+}
+
+/* Main thread: memcached's clock handler, once a second. */
+static void clock_cb(evutil_socket_t fd, short which, void *arg)
+{
+	clock_tick();
+}
+
+/* Returns the local port of a bound socket. */
+static int bound_port(int sfd)
+{
+	struct sockaddr_storage addr;
+	socklen_t len = sizeof(addr);
+
+	if (getsockname(sfd, (struct sockaddr *)&addr, &len) != 0)
+		return -1;
+	if (addr.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&addr)->sin_port);
+}
+
+/* Binds every address of s->inter for one transport (memcached's server_socket); the port used, or -1. */
+static int server_socket(const struct settings *s, int port, enum transport transport)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE, .ai_family = AF_UNSPEC };
+	struct addrinfo *ai = NULL;
+	char portstr[16];
+	int bound = 0, rc;
+
+	hints.ai_socktype = transport == TRANSPORT_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	rc = getaddrinfo(s->inter, portstr, &hints, &ai);
+	if (rc != 0) {
+		log_error("cannot listen on %s: %s", s->inter, gai_strerror(rc));
+		return -1;
+	}
+	for (struct addrinfo *next = ai; next != NULL; next = next->ai_next) {
+		int one = 1;
+		int sfd = socket(next->ai_family, next->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				 next->ai_protocol);
+		if (sfd < 0)
+			continue;
+		if (next->ai_family == AF_INET6)
+			setsockopt(sfd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(sfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bound > 0) {
+			/* With port 0, every address shares the port the first one got. */
+			if (next->ai_family == AF_INET6)
+				((struct sockaddr_in6 *)next->ai_addr)->sin6_port = htons((uint16_t)port);
+			else
+				((struct sockaddr_in *)next->ai_addr)->sin_port = htons((uint16_t)port);
+		}
+		if (bind(sfd, next->ai_addr, next->ai_addrlen) != 0) {
+			int err = errno;
+			close(sfd);
+			if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT)
+				continue;
+			log_error("cannot listen on %s port %d (%s): %s", s->inter, port,
+				  transport == TRANSPORT_UDP ? "udp" : "tcp", strerror(err));
+			freeaddrinfo(ai);
+			return -1;
+		}
+		port = bound_port(sfd);
+		if (transport == TRANSPORT_TCP) {
+			if (listen(sfd, s->backlog) != 0) {
+				log_error("listen() failed: %s", strerror(errno));
+				close(sfd);
+				freeaddrinfo(ai);
+				return -1;
+			}
+			if (conn_new(sfd, dispatch_next_conn_id(), conn_listening, EV_READ | EV_PERSIST, 1,
+				     TRANSPORT_TCP, main_base, NULL) == NULL) {
+				log_error("cannot create the listening conn");
+				close(sfd);
+				freeaddrinfo(ai);
+				return -1;
+			}
+			log_verbose(2, "<%d server listening (tcp)\n", sfd);
+		} else {
+			/* One UDP socket, a dup for every worker: each reads and replies on its own fd. */
+			for (int i = 0; i < num_workers; i++) {
+				int fd = i == 0 ? sfd : fcntl(sfd, F_DUPFD_CLOEXEC, 0);
+				if (fd < 0 || dispatch_conn_new(fd, conn_read, EV_READ | EV_PERSIST,
+								UDP_READ_BUFFER_SIZE, TRANSPORT_UDP) < 0) {
+					log_error("cannot hand the UDP socket to worker %d", i);
+					if (fd >= 0)
+						close(fd);
+					freeaddrinfo(ai);
+					return -1;
+				}
+			}
+			log_verbose(2, "<%d server listening (udp)\n", sfd);
+		}
+		bound++;
+	}
+	freeaddrinfo(ai);
+	if (bound == 0) {
+		log_error("cannot listen on %s port %d: no usable address", s->inter, port);
+		return -1;
+	}
+	return port;
+}
+
+/* Tells whoever started us that we accept, on --ready-fd. */
+static void report_ready(const struct settings *s, int tcp_port, int udp_port)
+{
+	char line[64];
+	int n;
+
+	if (s->ready_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "tcp=%d udp=%d\n", tcp_port, udp_port);
+	if (write(s->ready_fd, line, (size_t)n) != n)
+		log_error("--ready-fd %d: write failed: %s", s->ready_fd, strerror(errno));
+	close(s->ready_fd);
+}
+
+/* Runs the server. */
+int server_run(const struct settings *s)
+{
+	struct event *sigint_event = NULL, *sigterm_event = NULL, *clock_event = NULL;
+	struct timeval one_second = { 1, 0 };
+	int status = EXIT_SOCKET;
+	int tcp_port, udp_port = 0;
+
+	signal(SIGPIPE, SIG_IGN);
+	log_verbosity = s->verbose;
+	clock_init();
+	if (evthread_use_pthreads() != 0) {
+		log_error("libevent has no thread support");
+		return 1;
+	}
+	main_base = event_base_new();
+	server_storage = storage_create(s->maxbytes, s->item_size_max);
+	if (main_base == NULL || server_storage == NULL) {
+		log_error("out of memory at start-up");
+		status = 1;
+		goto out;
+	}
+	resume_event = event_new(main_base, -1, 0, resume_cb, NULL);
+	emfile_retry_event = evtimer_new(main_base, emfile_retry_cb, NULL);
+	sigint_event = evsignal_new(main_base, SIGINT, signal_cb, NULL);
+	sigterm_event = evsignal_new(main_base, SIGTERM, signal_cb, NULL);
+	clock_event = event_new(main_base, -1, EV_PERSIST, clock_cb, NULL);
+	if (resume_event == NULL || emfile_retry_event == NULL || sigint_event == NULL ||
+	    sigterm_event == NULL || clock_event == NULL || evsignal_add(sigint_event, NULL) != 0 ||
+	    evsignal_add(sigterm_event, NULL) != 0 || evtimer_add(clock_event, &one_second) != 0) {
+		log_error("cannot set up the main event loop");
+		status = 1;
+		goto out;
+	}
+	dispatch_init(&dispatcher, s->dispatch, s->seed);
+	if (thread_init(s->num_threads, server_storage) != 0) {
+		status = 1;
+		goto out;
+	}
+	/* UDP first, as memcached does, so each worker's UDP conn takes one round-robin turn. */
+	if (s->udpport > 0 && (udp_port = server_socket(s, s->udpport, TRANSPORT_UDP)) < 0)
+		goto out;
+	if ((tcp_port = server_socket(s, s->port, TRANSPORT_TCP)) < 0)
+		goto out;
+	report_ready(s, tcp_port, udp_port);
+	event_base_dispatch(main_base);
+	status = 0;
+out:
+	conn_close_listening();
+	thread_shutdown();
+	cqi_freelist_destroy();
+	if (sigint_event != NULL)
+		event_free(sigint_event);
+	if (sigterm_event != NULL)
+		event_free(sigterm_event);
+	if (clock_event != NULL)
+		event_free(clock_event);
+	if (resume_event != NULL)
+		event_free(resume_event);
+	if (emfile_retry_event != NULL)
+		event_free(emfile_retry_event);
+	if (server_storage != NULL)
+		storage_destroy(server_storage);
+	if (main_base != NULL)
+		event_base_free(main_base);
+	server_storage = NULL;
+	main_base = NULL;
+	libevent_global_shutdown();
+	return status;
+}
