@@ -1,0 +1,66 @@
+/*
+ * harness.h: runs build/src/mcscoped as a child process for integration
+ * tests and talks to it over real sockets.
+ *
+ * The server is started on a free port with --ready-fd, so a test waits
+ * for the server's own "accepting" line instead of sleeping. Every read
+ * has a generous deadline so that a broken server fails a test instead of
+ * hanging it.
+ */
+#ifndef MCSCOPE_TEST_HARNESS_H
+#define MCSCOPE_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* How long any single wait may take before the test fails. */
+#define HARNESS_DEADLINE_MS 15000
+
+struct server_proc {
+	pid_t pid;
+	int tcp_port;
+	int udp_port;
+	int stderr_fd; /* the server's stderr, an unlinked temp file */
+};
+
+/* Starts mcscoped with -p 0 and the extra arguments (NULL-terminated); false with a message on failure. */
+bool harness_start(struct server_proc *p, const char *const *args);
+
+/* Sends SIGTERM and waits; returns the exit status, or -1 when it died by a signal. stderr stays readable. */
+int harness_stop(struct server_proc *p);
+
+/* Returns everything the server wrote on stderr so far (malloc'd). */
+char *harness_stderr(struct server_proc *p);
+
+/* Runs mcscoped with args to completion; returns its exit status and its stderr in *err (malloc'd). */
+int harness_run(const char *const *args, char **err);
+
+/* Opens a TCP connection to 127.0.0.1:port; -1 on failure. */
+int harness_connect(int port);
+
+/* Writes all of s. */
+bool harness_send(int fd, const char *s, size_t n);
+
+/* Reads until the data read ends with terminator; returns it nul-terminated (malloc'd), NULL on EOF or deadline. */
+char *harness_read_until(int fd, const char *terminator);
+
+/* Reads exactly n bytes; returns them nul-terminated (malloc'd), NULL on EOF or deadline. */
+char *harness_read_exact(int fd, size_t n);
+
+/* Sends a command and reads its reply up to terminator. */
+char *harness_cmd(int fd, const char *cmd, const char *terminator);
+
+/* Returns a stat's value from "stats <group>" over fd, or -1 when it's missing. */
+long long harness_stat(int fd, const char *group, const char *name);
+
+/* True when fd is closed by the peer (EOF) before the deadline. */
+bool harness_wait_eof(int fd);
+
+/* Returns the local port of a connected socket. */
+int harness_local_port(int fd);
+
+/* Returns a UDP port that was free a moment ago. */
+int harness_free_udp_port(void);
+
+#endif

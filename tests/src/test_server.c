@@ -1,0 +1,320 @@
+/* Integration tests: build/src/mcscoped over real sockets. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "udp.h"
+
+/* Returns the worker ("w0") that "stats conns" lists for a client's local port. */
+static char *worker_of(int stats_fd, int client_port)
+{
+	char *reply = harness_cmd(stats_fd, "stats conns\r\n", "END\r\n");
+	char needle[64], *result = NULL;
+
+	cr_assert_not_null(reply);
+	snprintf(needle, sizeof(needle), ":127.0.0.1:%d\r\n", client_port);
+	char *hit = strstr(reply, needle);
+	if (hit != NULL) {
+		/* "STAT <fd>:addr tcp:127.0.0.1:<port>" then the same fd's state and worker lines. */
+		while (hit > reply && hit[-1] != '\n')
+			hit--;
+		int fd = atoi(hit + 5);
+		char key[32];
+		snprintf(key, sizeof(key), "STAT %d:worker ", fd);
+		char *w = strstr(reply, key);
+		if (w != NULL)
+			result = strndup(w + strlen(key), strcspn(w + strlen(key), "\r"));
+	}
+	free(reply);
+	return result;
+}
+
+Test(server, round_robin_lands_on_workers_in_order)
+{
+	const char *args[] = { "-t", "4", NULL };
+	const char *expect[] = { "w0", "w1", "w2", "w3", "w0", "w1", "w2", "w3" };
+	struct server_proc p;
+	int fds[8];
+
+	cr_assert(harness_start(&p, args));
+	for (int i = 0; i < 8; i++) {
+		fds[i] = harness_connect(p.tcp_port);
+		cr_assert_geq(fds[i], 0);
+		/* A reply proves the worker has the conn before the next one is opened. */
+		char *v = harness_cmd(fds[i], "version\r\n", "\r\n");
+		cr_assert_not_null(v);
+		cr_assert(strncmp(v, "VERSION ", 8) == 0, "got %s", v);
+		free(v);
+	}
+	for (int i = 0; i < 8; i++) {
+		char *w = worker_of(fds[0], harness_local_port(fds[i]));
+		cr_assert_not_null(w, "conn %d not in stats conns", i);
+		cr_expect_str_eq(w, expect[i], "conn %d went to %s, not %s", i, w, expect[i]);
+		free(w);
+	}
+	cr_expect_eq(harness_stat(fds[0], "threads", "w0:dispatched"), 2);
+	cr_expect_eq(harness_stat(fds[0], "threads", "w3:dispatched"), 2);
+	cr_expect_eq(harness_stat(fds[0], NULL, "curr_connections"), 8);
+	cr_expect_eq(harness_stat(fds[0], NULL, "total_connections"), 8);
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+Test(server, pipelined_gets_past_the_request_budget_yield)
+{
+	const char *args[] = { "-t", "2", "-R", "1", NULL };
+	const char *one = "VALUE k 0 1\r\nx\r\nEND\r\n";
+	struct server_proc p;
+	char batch[50 * 8] = "";
+
+	cr_assert(harness_start(&p, args));
+	int fd = harness_connect(p.tcp_port);
+	cr_assert_geq(fd, 0);
+	char *r = harness_cmd(fd, "set k 0 0 1\r\nx\r\n", "\r\n");
+	cr_assert_str_eq(r, "STORED\r\n");
+	free(r);
+	for (int i = 0; i < 50; i++)
+		strcat(batch, "get k\r\n");
+	cr_assert(harness_send(fd, batch, strlen(batch)));
+	/* With -R 1 the conn yields after every get, yet every reply comes, in order. */
+	for (int i = 0; i < 50; i++) {
+		r = harness_read_exact(fd, strlen(one));
+		cr_assert_not_null(r, "reply %d missing", i);
+		cr_assert_str_eq(r, one, "reply %d", i);
+		free(r);
+	}
+	cr_expect_geq(harness_stat(fd, NULL, "conn_yields"), 49);
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+Test(server, maxconns_stops_and_resumes_accepting)
+{
+	const char *args[] = { "-t", "2", "-c", "2", NULL };
+	struct server_proc p;
+
+	cr_assert(harness_start(&p, args));
+	int a = harness_connect(p.tcp_port), b = harness_connect(p.tcp_port);
+	char *r = harness_cmd(a, "version\r\n", "\r\n");
+	free(r);
+	r = harness_cmd(b, "version\r\n", "\r\n");
+	free(r);
+	cr_expect_eq(harness_stat(a, NULL, "listen_disabled_num"), 1);
+	cr_expect_eq(harness_stat(a, NULL, "curr_connections"), 2);
+
+	/* The third client waits in the kernel's backlog: it connects, but nobody serves it. */
+	int c = harness_connect(p.tcp_port);
+	cr_assert_geq(c, 0);
+	cr_assert(harness_send(c, "version\r\n", 9));
+	cr_expect_eq(harness_stat(a, NULL, "total_connections"), 2);
+
+	close(b);
+	r = harness_read_until(c, "\r\n");
+	cr_assert_not_null(r, "the third client was never served");
+	cr_expect(strncmp(r, "VERSION ", 8) == 0);
+	free(r);
+	cr_expect_eq(harness_stat(c, NULL, "total_connections"), 3);
+	close(a);
+	close(c);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* Sends one request datagram and collects every reply datagram into a string. */
+static char *udp_request(int fd, int port, uint16_t id, const char *req)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	uint8_t dgram[UDP_HEADER_SIZE + 8192];
+	struct udp_header h = { id, 0, 1, 0 };
+	size_t n = strlen(req);
+	char *parts[64] = { 0 };
+	size_t lens[64] = { 0 };
+	unsigned count = 0, got = 0;
+
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	udp_header_encode(dgram, &h);
+	memcpy(dgram + UDP_HEADER_SIZE, req, n);
+	cr_assert_eq(sendto(fd, dgram, UDP_HEADER_SIZE + n, 0, (struct sockaddr *)&to, sizeof(to)),
+		     (ssize_t)(UDP_HEADER_SIZE + n));
+	do {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		cr_assert_eq(poll(&pfd, 1, HARNESS_DEADLINE_MS), 1, "no UDP reply");
+		ssize_t r = recv(fd, dgram, sizeof(dgram), 0);
+		cr_assert_geq(r, UDP_HEADER_SIZE);
+		struct udp_header rh;
+		cr_assert_eq(udp_header_decode(dgram, (size_t)r, &rh), 0);
+		cr_assert_eq(rh.request_id, id);
+		cr_assert_lt(rh.seq, 64);
+		cr_assert_eq(rh.reserved, 0);
+		count = rh.count;
+		parts[rh.seq] = malloc((size_t)r);
+		memcpy(parts[rh.seq], dgram + UDP_HEADER_SIZE, (size_t)r - UDP_HEADER_SIZE);
+		lens[rh.seq] = (size_t)r - UDP_HEADER_SIZE;
+		got++;
+	} while (got < count);
+	size_t total = 0;
+	for (unsigned i = 0; i < count; i++)
+		total += lens[i];
+	char *out = malloc(total + 1), *p = out;
+	for (unsigned i = 0; i < count; i++) {
+		cr_assert_not_null(parts[i], "datagram %u missing", i);
+		memcpy(p, parts[i], lens[i]);
+		p += lens[i];
+		free(parts[i]);
+	}
+	*p = '\0';
+	return out;
+}
+
+Test(server, udp_set_get_and_multi_datagram_reply)
+{
+	char udp_port[16];
+	snprintf(udp_port, sizeof(udp_port), "%d", harness_free_udp_port());
+	const char *args[] = { "-t", "2", "-U", udp_port, NULL };
+	struct server_proc p;
+
+	cr_assert(harness_start(&p, args));
+	cr_assert_eq(p.udp_port, atoi(udp_port));
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char *r = udp_request(fd, p.udp_port, 7, "set k 5 0 5\r\nhello\r\n");
+	cr_expect_str_eq(r, "STORED\r\n");
+	free(r);
+	r = udp_request(fd, p.udp_port, 8, "get k\r\n");
+	cr_expect_str_eq(r, "VALUE k 5 5\r\nhello\r\nEND\r\n");
+	free(r);
+
+	/* A value bigger than one datagram's payload comes back in numbered pieces. */
+	int tcp = harness_connect(p.tcp_port);
+	char big[5000 + 64];
+	int n = snprintf(big, sizeof(big), "set big 0 0 %d\r\n", 5000);
+	memset(big + n, 'v', 5000);
+	memcpy(big + n + 5000, "\r\n", 3);
+	r = harness_cmd(tcp, big, "\r\n");
+	cr_assert_str_eq(r, "STORED\r\n");
+	free(r);
+	r = udp_request(fd, p.udp_port, 9, "get big\r\n");
+	cr_expect_eq(strlen(r), strlen("VALUE big 0 5000\r\n") + 5000 + 2 + 5);
+	cr_expect(strncmp(r, "VALUE big 0 5000\r\nvvvv", 22) == 0);
+	free(r);
+	/* Each worker got one UDP conn, as memcached hands the socket round robin. */
+	cr_expect_eq(harness_stat(tcp, "threads", "w0:dispatched"), 2);
+	cr_expect_eq(harness_stat(tcp, "threads", "w1:dispatched"), 1);
+	close(tcp);
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+Test(server, shutdown_with_busy_connections_exits_zero)
+{
+	const char *args[] = { "-t", "3", NULL };
+	struct server_proc p;
+	int fds[6];
+
+	cr_assert(harness_start(&p, args));
+	for (int i = 0; i < 6; i++) {
+		fds[i] = harness_connect(p.tcp_port);
+		cr_assert_geq(fds[i], 0);
+	}
+	/* One conn mid-value, one mid-line, one with an item reference in flight. */
+	cr_assert(harness_send(fds[0], "set a 0 0 10\r\nhal", 17));
+	cr_assert(harness_send(fds[1], "get", 3));
+	char *r = harness_cmd(fds[2], "set b 0 0 1\r\nb\r\n", "\r\n");
+	free(r);
+	r = harness_cmd(fds[2], "stats\r\n", "END\r\n");
+	free(r);
+	cr_assert_eq(harness_stop(&p), 0);
+	for (int i = 0; i < 6; i++) {
+		cr_expect(harness_wait_eof(fds[i]), "conn %d still open after shutdown", i);
+		close(fds[i]);
+	}
+}
+
+Test(server, long_line_and_http_request_are_hung_up_on)
+{
+	const char *args[] = { "-t", "1", NULL };
+	struct server_proc p;
+	char junk[3000];
+
+	cr_assert(harness_start(&p, args));
+	int a = harness_connect(p.tcp_port);
+	memset(junk, 'x', sizeof(junk));
+	cr_assert(harness_send(a, junk, sizeof(junk)));
+	cr_expect(harness_wait_eof(a));
+	close(a);
+	int b = harness_connect(p.tcp_port);
+	cr_assert(harness_send(b, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27));
+	cr_expect(harness_wait_eof(b));
+	close(b);
+	/* A long get line is not junk: it waits for the rest. */
+	int c = harness_connect(p.tcp_port);
+	cr_assert(harness_send(c, "get ", 4));
+	for (int i = 0; i < 400; i++)
+		cr_assert(harness_send(c, "key0123456 ", 11));
+	char *r = harness_cmd(c, "\r\n", "END\r\n");
+	cr_expect_str_eq(r, "END\r\n");
+	free(r);
+	close(c);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+Test(server, vvv_prints_every_state_change)
+{
+	const char *args[] = { "-t", "1", "-vvv", NULL };
+	struct server_proc p;
+
+	cr_assert(harness_start(&p, args));
+	int fd = harness_connect(p.tcp_port);
+	char *r = harness_cmd(fd, "set k 0 0 1\r\nx\r\n", "\r\n");
+	free(r);
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+	char *err = harness_stderr(&p);
+	cr_assert_not_null(err);
+	cr_expect_not_null(strstr(err, ": going from conn_new_cmd to conn_waiting\n"), "%s", err);
+	cr_expect_not_null(strstr(err, ": going from conn_parse_cmd to conn_nread\n"), "%s", err);
+	cr_expect_not_null(strstr(err, ": going from conn_nread to conn_write\n"), "%s", err);
+	free(err);
+	close(p.stderr_fd);
+}
+
+Test(server, bad_flags_name_the_flag_and_exit_64)
+{
+	const char *bad[][3] = {
+		{ "-t", "0", "-t/--threads" },
+		{ "-p", "70000", "-p/--port" },
+		{ "--dispatch=fastest", NULL, "--dispatch" },
+		{ "-I", "2g", "-I/--max-item-size" },
+		{ "-c", "abc", "-c/--conn-limit" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *args[] = { bad[i][0], bad[i][1], NULL };
+		char *err = NULL;
+		cr_expect_eq(harness_run(args, &err), 64, "%s %s", bad[i][0], bad[i][1]);
+		cr_expect_not_null(strstr(err, bad[i][2]), "stderr: %s", err);
+		free(err);
+	}
+}
+
+Test(server, port_in_use_says_so_and_fails)
+{
+	const char *args[] = { "-t", "1", NULL };
+	struct server_proc p;
+	char port[16], *err = NULL;
+
+	cr_assert(harness_start(&p, args));
+	snprintf(port, sizeof(port), "%d", p.tcp_port);
+	const char *again[] = { "-t", "1", "-p", port, NULL };
+	int rc = harness_run(again, &err);
+	cr_expect_neq(rc, 0);
+	cr_expect_not_null(strstr(err, "Address already in use"), "stderr: %s", err);
+	free(err);
+	cr_assert_eq(harness_stop(&p), 0);
+}
