@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# vs-memcached.sh: throughput of mcscoped next to Debian's memcached.
+#
+# Starts both servers with the same worker thread count, each on its own
+# free port, and drives them in turn with memcaslap (memcached, mcscoped,
+# memcached, ...), so drift on the machine hits both alike. Prints each
+# round, the median ops/s of each server, and the ratio mcscoped/memcached.
+# No pass/fail on speed; exits non-zero if a server fails to start or stop,
+# or memcaslap reports an error.
+#
+# Environment: MCSCOPED (default build/src/mcscoped), MEMCACHED (default:
+# memcached from PATH). Pointing MCSCOPED at memcached checks the script.
+set -euo pipefail
+
+usage() {
+	cat <<EOF
+usage: $(basename "$0") [-t THREADS] [-T CLIENT_THREADS] [-c CONNS] [-d DURATION] [-r ROUNDS]
+  -t THREADS         worker threads of each server (-t); default 2
+  -T CLIENT_THREADS  memcaslap threads (-T); default 2
+  -c CONNS           memcaslap concurrency (-c), a multiple of -T; default 32
+  -d DURATION        memcaslap run time per round (-t), e.g. 10s, 1m; default 10s
+  -r ROUNDS          rounds per server; default 3
+EOF
+}
+
+threads=2 cthreads=2 conns=32 duration=10s rounds=3
+while getopts 't:T:c:d:r:h' opt; do
+	case $opt in
+	t) threads=$OPTARG ;;
+	T) cthreads=$OPTARG ;;
+	c) conns=$OPTARG ;;
+	d) duration=$OPTARG ;;
+	r) rounds=$OPTARG ;;
+	h) usage; exit 0 ;;
+	*) usage >&2; exit 64 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if (($# > 0)); then
+	echo "$(basename "$0"): unexpected argument: $1" >&2
+	usage >&2
+	exit 64
+fi
+for v in "$threads" "$cthreads" "$conns" "$rounds"; do
+	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "$(basename "$0"): not a positive number: $v" >&2; exit 64; }
+done
+[[ $duration =~ ^[1-9][0-9]*[smhd]$ ]] || { echo "$(basename "$0"): bad duration '$duration' (e.g. 10s, 2m)" >&2; exit 64; }
+((conns % cthreads == 0)) || { echo "$(basename "$0"): -c ($conns) must be a multiple of -T ($cthreads) for memcaslap" >&2; exit 64; }
+
+# shellcheck source=../clients/lib.sh
+source "$(dirname "$0")/../clients/lib.sh"
+MEMCACHED=${MEMCACHED:-$(command -v memcached || true)}
+[[ -n $MEMCACHED ]] || fail "memcached not found (Debian package memcached)"
+command -v memcaslap >/dev/null || fail "memcaslap not found (Debian package libmemcached-tools)"
+
+echo "command: $0 -t $threads -T $cthreads -c $conns -d $duration -r $rounds"
+server_args=(-t "$threads" -l 127.0.0.1 -U 0)
+srv_start memcached "$MEMCACHED" "${server_args[@]}"
+srv_start mcscoped "$MCSCOPED" "${server_args[@]}"
+for name in memcached mcscoped; do
+	printf "%-10s %s  (port %s)\n" "$name:" "${SRV_CMD[$name]}" "${SRV_PORT[$name]}"
+	printf "%-10s %s\n" "" "client: memcaslap -s 127.0.0.1:${SRV_PORT[$name]} -T $cthreads -c $conns -t $duration"
+done
+echo "(servers and client share this machine's CPUs)"
+echo
+
+declare -A results=()
+# slap NAME: one memcaslap run against server NAME; sets $tps.
+slap() {
+	local name=$1 rc=0 out err
+	local cmd=(memcaslap -s "127.0.0.1:${SRV_PORT[$name]}" -T "$cthreads" -c "$conns" -t "$duration")
+	out=$(timeout --foreground 3600 "${cmd[@]}" 2>"$MC_TMP/slap.err") || rc=$?
+	err=$(<"$MC_TMP/slap.err")
+	if ((rc != 0)) || [[ -n $err ]]; then
+		printf '%s\n' "$out" "$err" >&2
+		fail "'${cmd[*]}' against $name failed (status $rc)"
+	fi
+	[[ $out =~ TPS:\ ([0-9]+) ]] || {
+		printf '%s\n' "$out" >&2
+		fail "no 'TPS:' figure in memcaslap's summary for $name"
+	}
+	tps=${BASH_REMATCH[1]}
+	srv_ping "$name"
+}
+
+printf '%-6s %-10s %12s\n' round server 'ops/s'
+for ((r = 1; r <= rounds; r++)); do
+	for name in memcached mcscoped; do
+		slap "$name"
+		results[$name]+="$tps "
+		printf '%-6s %-10s %12s\n' "$r" "$name" "$tps"
+	done
+done
+
+median() {
+	tr ' ' '\n' <<<"$1" | grep . | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+m_memcached=$(median "${results[memcached]}")
+m_mcscoped=$(median "${results[mcscoped]}")
+echo
+printf 'median memcached: %s ops/s\n' "$m_memcached"
+printf 'median mcscoped:  %s ops/s\n' "$m_mcscoped"
+awk -v a="$m_mcscoped" -v b="$m_memcached" 'BEGIN { printf "ratio mcscoped/memcached: %.2f\n", a / b }'
+
+srv_stop mcscoped
+srv_stop memcached
