@@ -11,6 +11,7 @@
 #include "server.h"
 #include "settings.h"
 #include "thread.h"
+#include "trace.h"
 
 struct conn *listen_conns;
 /* Guards listen_conns against "stats conns" on a worker; the main thread alone changes it. */
@@ -89,6 +90,8 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 		listen_conns = c;
 		pthread_mutex_unlock(&listen_conns_lock);
 	}
+	if (thread != NULL)
+		TRACE(EVT_conn_new, .conn = id, .fd = sfd, .a = transport);
 	log_verbose(2, "<%d new %s client connection\n", sfd,
 		    transport == TRANSPORT_UDP ? "udp" : "tcp");
 	return c;
@@ -108,6 +111,7 @@ void conn_set_state(struct conn *c, enum conn_states state)
 		return;
 	log_verbose(3, "%d: going from %s to %s\n", c->sfd, wire_state_name(from),
 		    wire_state_name(state));
+	TRACE(EVT_state, .conn = c->id, .fd = c->sfd, .a = from, .b = state);
 	__atomic_store_n(&c->state, state, __ATOMIC_RELAXED);
 }
 
@@ -142,6 +146,8 @@ void conn_close(struct conn *c, enum close_reason reason)
 	event_del(&c->event);
 	log_verbose(2, "<%d connection closed.\n", c->sfd);
 	conn_set_state(c, conn_closed);
+	if (w != NULL)
+		TRACE(EVT_conn_close, .conn = c->id, .fd = c->sfd, .a = reason);
 	close(c->sfd);
 	if (w != NULL) {
 		pthread_mutex_lock(&w->conns_lock);
@@ -173,12 +179,31 @@ void conn_event_handler(evutil_socket_t fd, short which, void *arg)
 	drive_machine(c);
 }
 
-/* Writes the stats lines of one conn. */
-static void conn_stats_one(struct resp *out, struct conn *c, const char *owner)
+/* Calls fn for every conn under its owner's list lock. */
+void conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg)
 {
+	pthread_mutex_lock(&listen_conns_lock);
+	for (struct conn *c = listen_conns; c != NULL; c = c->next)
+		fn(c, -1, arg);
+	pthread_mutex_unlock(&listen_conns_lock);
+	for (int i = 0; i < num_workers; i++) {
+		pthread_mutex_lock(&workers[i].conns_lock);
+		for (struct conn *c = workers[i].conns; c != NULL; c = c->next)
+			fn(c, i, arg);
+		pthread_mutex_unlock(&workers[i].conns_lock);
+	}
+}
+
+/* Writes the stats lines of one conn. */
+static void conn_stats_one(struct conn *c, int thr, void *arg)
+{
+	struct resp *out = arg;
 	rel_time_t now = clock_now();
 	rel_time_t last = __atomic_load_n(&c->last_cmd_time, __ATOMIC_RELAXED);
+	char owner[16] = "main";
 
+	if (thr >= 0)
+		snprintf(owner, sizeof(owner), "w%d", thr);
 	resp_printf(out,
 		    "STAT %d:addr %s\r\n"
 		    "STAT %d:state %s\r\n"
@@ -194,19 +219,7 @@ static void conn_stats_one(struct resp *out, struct conn *c, const char *owner)
 /* Writes "stats conns". */
 void conn_stats_write(struct resp *out)
 {
-	pthread_mutex_lock(&listen_conns_lock);
-	for (struct conn *c = listen_conns; c != NULL; c = c->next)
-		conn_stats_one(out, c, "main");
-	pthread_mutex_unlock(&listen_conns_lock);
-	for (int i = 0; i < num_workers; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "w%d", i);
-		pthread_mutex_lock(&workers[i].conns_lock);
-		for (struct conn *c = workers[i].conns; c != NULL; c = c->next)
-			conn_stats_one(out, c, name);
-		pthread_mutex_unlock(&workers[i].conns_lock);
-	}
+	conn_foreach(conn_stats_one, out);
 }
 
 /* Closes and frees every listening conn (main thread, at shutdown). */

@@ -88,6 +88,10 @@ void drive_machine(struct conn *c);
 /* libevent's callback for every conn. */
 void conn_event_handler(evutil_socket_t fd, short which, void *arg);
 
+/* Calls fn for every conn, listening ones first (thr TRACE_THR_MAIN = -1, else the worker),
+ * holding the owner's list lock: fn must not block or take other conn locks. */
+void conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg);
+
 /* Writes "stats conns": every open conn's address, state, worker and idle seconds. */
 void conn_stats_write(struct resp *out);
 

@@ -2,6 +2,7 @@
 
 #include "cq.h"
 #include "log.h"
+#include "trace.h"
 
 static CQ_ITEM *cqi_freelist;
 static pthread_mutex_t cqi_freelist_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -14,8 +15,9 @@ struct cqi_batch {
 static struct cqi_batch *cqi_batches;
 
 /* Prepares an empty queue. */
-void cq_init(struct conn_queue *cq)
+void cq_init(struct conn_queue *cq, int thr)
 {
+	cq->thr = thr;
 	cq->head = cq->tail = NULL;
 	cq->depth = cq->max_depth = 0;
 	if (pthread_mutex_init(&cq->lock, NULL) != 0)
@@ -48,6 +50,8 @@ unsigned cq_push(struct conn_queue *cq, CQ_ITEM *item)
 	depth = ++cq->depth;
 	if (depth > cq->max_depth)
 		cq->max_depth = depth;
+	/* Recorded under the lock, so the pop that follows always has a later seq. */
+	TRACE(EVT_cq_push, .a = cq->thr, .conn = item->conn_id, .b = depth);
 	pthread_mutex_unlock(&cq->lock);
 	return depth;
 }
@@ -64,6 +68,7 @@ CQ_ITEM *cq_pop(struct conn_queue *cq, unsigned *depth)
 		if (cq->head == NULL)
 			cq->tail = NULL;
 		cq->depth--;
+		TRACE(EVT_cq_pop, .conn = item->conn_id, .b = cq->depth);
 	}
 	*depth = cq->depth;
 	pthread_mutex_unlock(&cq->lock);

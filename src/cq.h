@@ -34,11 +34,12 @@ struct conn_queue {
 	CQ_ITEM *tail;
 	unsigned depth;                 /* items queued now */
 	unsigned max_depth;             /* highest depth seen */
+	int thr;                        /* the worker that owns it, for the trace */
 	pthread_mutex_t lock;
 };
 
-/* Prepares an empty queue. */
-void cq_init(struct conn_queue *cq);
+/* Prepares an empty queue owned by worker thr. */
+void cq_init(struct conn_queue *cq, int thr);
 
 /* Frees the queue's lock and every item still queued. */
 void cq_destroy(struct conn_queue *cq);

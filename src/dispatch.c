@@ -3,6 +3,8 @@
 #include "dispatch.h"
 #include "log.h"
 #include "thread.h"
+#include "trace.h"
+#include "trace_format.h"
 
 struct dispatcher dispatcher;
 
@@ -12,7 +14,7 @@ static uint64_t next_conn_id;
 void dispatch_init(struct dispatcher *d, enum dispatch_policy policy, uint64_t seed)
 {
 	__atomic_store_n(&d->policy, policy, __ATOMIC_RELAXED);
-	d->last_thread = -1;
+	__atomic_store_n(&d->last_thread, -1, __ATOMIC_RELAXED);
 	/* xorshift must not start at 0; splitmix the seed so that 0, 1, 2... differ widely. */
 	seed += 0x9e3779b97f4a7c15ULL;
 	seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -53,7 +55,7 @@ int dispatch_select(struct dispatcher *d, enum transport transport, int nthreads
 		tid = (int)(dispatch_random(d) % (uint64_t)nthreads);
 		break;
 	}
-	d->last_thread = tid;
+	__atomic_store_n(&d->last_thread, tid, __ATOMIC_RELAXED);
 	return tid;
 }
 
@@ -64,9 +66,10 @@ uint64_t dispatch_next_conn_id(void)
 }
 
 /* Hands a new connection to a worker. */
-int dispatch_conn_new(int sfd, enum conn_states init_state, int event_flags,
+int dispatch_conn_new(int sfd, uint64_t conn_id, enum conn_states init_state, int event_flags,
 		      int read_buffer_size, enum transport transport)
 {
+	int last = dispatcher.last_thread;
 	uint64_t open[256];
 	CQ_ITEM *item;
 	struct worker *w;
@@ -83,12 +86,15 @@ int dispatch_conn_new(int sfd, enum conn_states init_state, int event_flags,
 	w = &workers[tid];
 
 	item->sfd = sfd;
-	item->conn_id = dispatch_next_conn_id();
+	item->conn_id = conn_id;
 	item->init_state = init_state;
 	item->event_flags = event_flags;
 	item->read_buffer_size = read_buffer_size;
 	item->transport = transport;
 
+	TRACE(EVT_dispatch, .conn = conn_id, .fd = sfd, .a = tid, .b = last < 0 ? -2 : last,
+	      .c = TRACE_DISPATCH_INFO(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED),
+				       transport, init_state));
 	/* Counted here, not when the worker picks it up, so "least" sees queued conns too. */
 	__atomic_fetch_add(&w->open_conns, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&w->dispatched, 1, __ATOMIC_RELAXED);

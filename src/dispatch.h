@@ -15,7 +15,7 @@
 
 struct dispatcher {
 	enum dispatch_policy policy; /* atomic: a control command may switch it */
-	int last_thread;             /* memcached's last_thread: starts at -1 */
+	int last_thread;             /* memcached's last_thread: starts at -1; atomic (the trace reads it) */
 	uint64_t rng;                /* xorshift64* state for DISPATCH_RANDOM */
 };
 
@@ -27,7 +27,7 @@ int dispatch_select(struct dispatcher *d, enum transport transport, int nthreads
 		    const uint64_t *open);
 
 /* Hands a new connection to a worker (main thread only); returns the worker index, -1 on failure. */
-int dispatch_conn_new(int sfd, enum conn_states init_state, int event_flags,
+int dispatch_conn_new(int sfd, uint64_t conn_id, enum conn_states init_state, int event_flags,
 		      int read_buffer_size, enum transport transport);
 
 /* Returns the next connection id (unique for the life of the server). */

@@ -5,7 +5,9 @@
  * its socket is ready. The machine loops through states until one of them
  * must wait for the socket (stop), re-arming the event it waits for.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "server.h"
 #include "settings.h"
 #include "thread.h"
+#include "trace.h"
 #include "udp.h"
 
 enum try_read_result {
@@ -131,6 +134,21 @@ static bool read_outcome(struct conn *c, ssize_t res)
 	return false;
 }
 
+/* Records the cmd event of the command just processed. */
+static void trace_cmd(struct conn *c, enum proto_action action)
+{
+	struct trace_rec r = {
+		.ev = EVT_cmd,
+		.conn = c->id,
+		.fd = c->sfd,
+		.a = c->ctx.nkeys,
+		.b = action == PROTO_NREAD ? (int64_t)c->pending.vlen - 2 : 0,
+	};
+
+	snprintf(r.s, sizeof(r.s), "%s", c->ctx.verb != NULL ? c->ctx.verb : "unknown");
+	trace_emit(&r);
+}
+
 /* Runs one command line and moves to the state its action needs. */
 static void process_command(struct conn *c, char *line, size_t len)
 {
@@ -138,6 +156,8 @@ static void process_command(struct conn *c, char *line, size_t len)
 
 	__atomic_store_n(&c->last_cmd_time, clock_now(), __ATOMIC_RELAXED);
 	action = proto_text_process(&c->ctx, &c->resp, line, len, &c->pending);
+	if (TRACE_ON())
+		trace_cmd(c, action);
 	switch (action) {
 	case PROTO_WRITE:
 		c->write_and_go = conn_new_cmd;
@@ -242,10 +262,34 @@ static enum transmit_result transmit(struct conn *c)
 	return TRANSMIT_HARD_ERROR;
 }
 
+/* Records the accept event with the peer's address. */
+static void trace_accept(uint64_t id, int sfd, const struct sockaddr_storage *addr)
+{
+	struct trace_rec r = { .ev = EVT_accept, .conn = id, .fd = sfd };
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (addr->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(r.s, sizeof(r.s), "%.15s:%d", host, port);
+	} else if (addr->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(r.s, sizeof(r.s), "[%.*s]:%d", (int)sizeof(r.s) - 9, host, port);
+	}
+	trace_emit(&r);
+}
+
 /* The listening conn: accept one client and dispatch it. */
 static void drive_listening(struct conn *c)
 {
-	int sfd = accept4(c->sfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct sockaddr_storage addr;
+	socklen_t addrlen = sizeof(addr);
+	int sfd = accept4(c->sfd, (struct sockaddr *)&addr, &addrlen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	uint64_t id;
 
 	if (sfd < 0) {
 		if (errno == EMFILE || errno == ENFILE) {
@@ -257,12 +301,15 @@ static void drive_listening(struct conn *c)
 		}
 		return;
 	}
+	id = dispatch_next_conn_id();
+	if (TRACE_ON())
+		trace_accept(id, sfd, &addr);
 	uint64_t curr = __atomic_add_fetch(&server_stats.curr_conns, 1, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&server_stats.total_conns, 1, __ATOMIC_RELAXED);
 	/* Pause before dispatching, so the client can't see its conn before accepting stops. */
 	if (curr >= (uint64_t)settings.maxconns)
 		accept_new_conns(false, ACCEPT_PAUSE_MAXCONNS);
-	if (dispatch_conn_new(sfd, conn_new_cmd, EV_READ | EV_PERSIST, DATA_BUFFER_SIZE,
+	if (dispatch_conn_new(sfd, id, conn_new_cmd, EV_READ | EV_PERSIST, DATA_BUFFER_SIZE,
 			      TRANSPORT_TCP) < 0) {
 		close(sfd);
 		__atomic_fetch_add(&server_stats.rejected_conns, 1, __ATOMIC_RELAXED);
@@ -323,6 +370,7 @@ void drive_machine(struct conn *c)
 			} else {
 				if (c->ctx.stats != NULL)
 					STATS_INCR(c->ctx.stats, conn_yields);
+				TRACE(EVT_yield, .conn = c->id);
 				if (c->rbytes > 0) {
 					/* Buffered commands: ask to be woken at once, through the write event. */
 					if (!conn_update_event(c, EV_WRITE | EV_PERSIST)) {

@@ -17,6 +17,8 @@
 #include "stats.h"
 #include "storage.h"
 #include "thread.h"
+#include "trace.h"
+#include "trace_publish.h"
 
 /* Exit status when a socket can't be set up (sysexits' EX_OSERR, as memcached uses). */
 #define EXIT_SOCKET 71
@@ -25,6 +27,7 @@ struct event_base *main_base;
 struct storage *server_storage;
 
 static bool accepting = true;    /* main thread only */
+static enum accept_pause_reason pause_reason; /* main thread only: why accepting stopped */
 static int accept_paused;        /* atomic: tells closing workers to wake the main thread */
 static struct event *resume_event;
 static struct event *emfile_retry_event;
@@ -36,11 +39,13 @@ void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
 		return;
 	accepting = do_accept;
 	if (!do_accept) {
+		pause_reason = reason;
 		__atomic_store_n(&accept_paused, 1, __ATOMIC_SEQ_CST);
 		for (struct conn *c = listen_conns; c != NULL; c = c->next)
 			if (c->transport == TRANSPORT_TCP)
 				event_del(&c->event);
 		__atomic_fetch_add(&server_stats.listen_disabled_num, 1, __ATOMIC_RELAXED);
+		TRACE(EVT_accept_pause, .a = reason);
 		log_verbose(1, "stopped accepting: %s\n",
 			    reason == ACCEPT_PAUSE_EMFILE ? "out of file descriptors" : "maxconns");
 		if (reason == ACCEPT_PAUSE_EMFILE) {
@@ -55,6 +60,7 @@ void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
 		return;
 	}
 	__atomic_store_n(&accept_paused, 0, __ATOMIC_SEQ_CST);
+	TRACE(EVT_accept_resume, .a = pause_reason);
 	for (struct conn *c = listen_conns; c != NULL; c = c->next)
 		if (c->transport == TRANSPORT_TCP && event_add(&c->event, NULL) != 0)
 			log_error("cannot resume accepting on fd %d", c->sfd);
@@ -151,6 +157,7 @@ static int server_socket(const struct settings *s, int port, enum transport tran
 			return -1;
 		}
 		port = bound_port(sfd);
+		TRACE(EVT_listen, .fd = sfd, .a = transport, .b = port);
 		if (transport == TRANSPORT_TCP) {
 			if (listen(sfd, s->backlog) != 0) {
 				log_error("listen() failed: %s", strerror(errno));
@@ -170,7 +177,8 @@ static int server_socket(const struct settings *s, int port, enum transport tran
 			/* One UDP socket, a dup for every worker: each reads and replies on its own fd. */
 			for (int i = 0; i < num_workers; i++) {
 				int fd = i == 0 ? sfd : fcntl(sfd, F_DUPFD_CLOEXEC, 0);
-				if (fd < 0 || dispatch_conn_new(fd, conn_read, EV_READ | EV_PERSIST,
+				if (fd < 0 || dispatch_conn_new(fd, dispatch_next_conn_id(), conn_read,
+								EV_READ | EV_PERSIST,
 								UDP_READ_BUFFER_SIZE, TRANSPORT_UDP) < 0) {
 					log_error("cannot hand the UDP socket to worker %d", i);
 					if (fd >= 0)
@@ -240,6 +248,11 @@ int server_run(const struct settings *s)
 		goto out;
 	}
 	dispatch_init(&dispatcher, s->dispatch, s->seed);
+	if (trace_init(s->num_threads) != 0) {
+		status = 1;
+		goto out;
+	}
+	trace_thread_register(TRACE_THR_MAIN);
 	if (thread_init(s->num_threads, server_storage) != 0) {
 		status = 1;
 		goto out;
@@ -249,12 +262,19 @@ int server_run(const struct settings *s)
 		goto out;
 	if ((tcp_port = server_socket(s, s->port, TRANSPORT_TCP)) < 0)
 		goto out;
+	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port) != 0)
+		goto out;
 	report_ready(s, tcp_port, udp_port);
 	event_base_dispatch(main_base);
 	status = 0;
 out:
 	conn_close_listening();
-	thread_shutdown();
+	thread_stop();
+	/* After the workers, so that clients see their shutdown events; before the
+	 * workers are freed, since a client's snapshot reads them. */
+	trace_publish_stop();
+	thread_free();
+	trace_destroy();
 	cqi_freelist_destroy();
 	if (sigint_event != NULL)
 		event_free(sigint_event);

@@ -40,7 +40,9 @@ void settings_init(struct settings *s)
 void settings_destroy(struct settings *s)
 {
 	free(s->inter);
+	free(s->trace_socket);
 	s->inter = NULL;
+	s->trace_socket = NULL;
 }
 
 /* Returns a policy's name. */
@@ -120,6 +122,10 @@ static void usage(FILE *out)
 		"      --dispatch=POLICY      rr (memcached's round robin), least or random (default rr)\n"
 		"      --seed=N               seed for --dispatch=random (default: from the clock)\n"
 		"      --ready-fd=FD          when accepting, write \"tcp=PORT udp=PORT\" to FD and close it\n"
+		"      --trace-socket=PATH    the trace and control socket (default\n"
+		"                             $XDG_RUNTIME_DIR/mcscope/PORT.sock, else /tmp/mcscope-UID/PORT.sock)\n"
+		"      --no-trace             no trace socket\n"
+		"      --paused               start with every thread stopped, waiting for a controller\n"
 		"  -h, --help                 print this help and exit\n"
 		"  -V, --version              print the version and exit\n");
 }
@@ -134,7 +140,7 @@ static int bad_value(const char *flag, const char *arg, const char *allowed)
 /* Parses argv. */
 int settings_parse(struct settings *s, int argc, char **argv)
 {
-	enum { OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD };
+	enum { OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED };
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "udp-port", required_argument, NULL, 'U' },
@@ -149,6 +155,9 @@ int settings_parse(struct settings *s, int argc, char **argv)
 		{ "dispatch", required_argument, NULL, OPT_DISPATCH },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "trace-socket", required_argument, NULL, OPT_TRACE_SOCKET },
+		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+		{ "paused", no_argument, NULL, OPT_PAUSED },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -226,6 +235,19 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			if (!parse_range(optarg, 0, INT_MAX, &v))
 				return bad_value("--ready-fd", optarg, "an open file descriptor");
 			s->ready_fd = (int)v;
+			break;
+		case OPT_TRACE_SOCKET:
+			/* sun_path holds 108 bytes, the nul included. */
+			if (optarg[0] == '\0' || strlen(optarg) > 107)
+				return bad_value("--trace-socket", optarg, "a path of 1-107 bytes");
+			free(s->trace_socket);
+			s->trace_socket = strdup(optarg);
+			break;
+		case OPT_NO_TRACE:
+			s->no_trace = true;
+			break;
+		case OPT_PAUSED:
+			s->paused = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -26,6 +26,9 @@ struct settings {
 	enum dispatch_policy dispatch; /* --dispatch */
 	uint64_t seed;         /* --seed, for --dispatch=random */
 	int ready_fd;          /* --ready-fd, -1 = none */
+	char *trace_socket;    /* --trace-socket, NULL = the default path */
+	bool no_trace;         /* --no-trace */
+	bool paused;           /* --paused: start with every gate closed */
 };
 
 /* Fills in memcached's defaults. */

@@ -15,6 +15,7 @@
 #include "storage.h"
 #include "server.h"
 #include "thread.h"
+#include "trace.h"
 
 struct server_stats server_stats;
 
@@ -67,11 +68,17 @@ static void stats_general(struct resp *out)
 		    "STAT evictions %llu\r\n"
 		    "STAT reclaimed %llu\r\n"
 		    "STAT expired_unfetched %llu\r\n"
-		    "STAT evicted_unfetched %llu\r\n",
+		    "STAT evicted_unfetched %llu\r\n"
+		    "STAT trace_events %llu\r\n"
+		    "STAT trace_dropped %llu\r\n"
+		    "STAT trace_clients %llu\r\n",
 		    (unsigned long long)settings.maxbytes, (unsigned long long)ss.curr_items,
 		    (unsigned long long)ss.total_items, (unsigned long long)ss.bytes,
 		    (unsigned long long)ss.evictions, (unsigned long long)ss.reclaimed,
-		    (unsigned long long)ss.expired_unfetched, (unsigned long long)ss.evicted_unfetched);
+		    (unsigned long long)ss.expired_unfetched, (unsigned long long)ss.evicted_unfetched,
+		    (unsigned long long)__atomic_load_n(&trace_counters.events, __ATOMIC_RELAXED),
+		    (unsigned long long)__atomic_load_n(&trace_counters.dropped, __ATOMIC_RELAXED),
+		    (unsigned long long)__atomic_load_n(&trace_counters.clients, __ATOMIC_RELAXED));
 }
 
 /* Writes "stats settings". */

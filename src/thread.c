@@ -8,6 +8,7 @@
 #include "log.h"
 #include "resp.h"
 #include "thread.h"
+#include "trace.h"
 
 struct worker *workers;
 int num_workers;
@@ -83,11 +84,13 @@ static void thread_libevent_process(evutil_socket_t fd, short which, void *arg)
 		return;
 	}
 	__atomic_fetch_add(&w->notify_read, 1, __ATOMIC_RELAXED);
+	TRACE(EVT_notify_read, .b = byte);
 	switch (byte) {
 	case NOTIFY_NEW_CONN:
 		thread_accept_queued(w);
 		break;
 	case NOTIFY_PAUSE:
+		TRACE(EVT_thread_ready);
 		register_thread_initialized();
 		break;
 	case NOTIFY_STOP:
@@ -105,6 +108,7 @@ static void *worker_libevent(void *arg)
 {
 	struct worker *w = arg;
 
+	trace_thread_register(w->index);
 	event_base_loop(w->base, 0);
 	return NULL;
 }
@@ -133,7 +137,7 @@ static int setup_thread(struct worker *w, int index, struct storage *storage)
 		log_error("cannot watch a notify pipe");
 		goto fail;
 	}
-	cq_init(&w->new_conn_queue);
+	cq_init(&w->new_conn_queue, index);
 	if (pthread_mutex_init(&w->conns_lock, NULL) != 0)
 		fatal("setup_thread: pthread_mutex_init failed");
 	return 0;
@@ -149,6 +153,9 @@ fail:
 /* Writes a command byte to a worker. */
 int thread_notify(struct worker *w, char byte)
 {
+	/* Recorded before the write, so the worker's notify_read always comes later. */
+	TRACE(EVT_notify_write, .a = w->index, .b = byte);
+	__atomic_fetch_add(&w->notify_written, 1, __ATOMIC_RELAXED);
 	for (;;) {
 		ssize_t n = write(w->notify_send_fd, &byte, 1);
 		if (n == 1)
@@ -187,23 +194,32 @@ int thread_init(int nthreads, struct storage *storage)
 	wait_for_thread_registration(nthreads);
 	return 0;
 fail:
-	/* thread_shutdown stops and joins the started ones (thread_id set) and frees them all. */
-	thread_shutdown();
+	/* Stops and joins the started ones (thread_id set) and frees them all. */
+	thread_stop();
+	thread_free();
 	return -1;
 }
 
-/* Stops, joins and frees every worker. */
-void thread_shutdown(void)
+/* Stops and joins every worker. */
+void thread_stop(void)
+{
+	for (int i = 0; workers != NULL && i < num_workers; i++)
+		if (workers[i].thread_id != 0)
+			thread_notify(&workers[i], NOTIFY_STOP);
+	for (int i = 0; workers != NULL && i < num_workers; i++) {
+		if (workers[i].thread_id != 0)
+			pthread_join(workers[i].thread_id, NULL);
+		workers[i].thread_id = 0;
+	}
+}
+
+/* Frees the stopped workers. */
+void thread_free(void)
 {
 	if (workers == NULL)
 		return;
-	for (int i = 0; i < num_workers; i++)
-		if (workers[i].thread_id != 0)
-			thread_notify(&workers[i], NOTIFY_STOP);
 	for (int i = 0; i < num_workers; i++) {
 		struct worker *w = &workers[i];
-		if (w->thread_id != 0)
-			pthread_join(w->thread_id, NULL);
 		event_del(&w->notify_event);
 		cq_destroy(&w->new_conn_queue);
 		pthread_mutex_destroy(&w->conns_lock);

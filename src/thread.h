@@ -38,6 +38,7 @@ struct worker {
 	uint64_t dispatched;
 	uint64_t open_conns;
 	uint64_t notify_read;
+	uint64_t notify_written;
 	/* The worker's connections; the lock guards membership so that "stats conns" can walk it. */
 	pthread_mutex_t conns_lock;
 	struct conn *conns;
@@ -50,8 +51,11 @@ extern int num_workers;
 /* Creates nthreads workers, starts them and waits until each has reported in ('p'); -1 on failure. */
 int thread_init(int nthreads, struct storage *storage);
 
-/* Tells every worker to stop ('s'), joins them and frees them. */
-void thread_shutdown(void);
+/* Tells every worker to stop ('s') and joins them; their structs stay readable. */
+void thread_stop(void);
+
+/* Frees the stopped workers (once nothing else reads them: the trace publisher is stopped). */
+void thread_free(void);
 
 /* Writes one command byte to a worker's notify pipe; -1 on failure. */
 int thread_notify(struct worker *w, char byte);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -334,4 +335,60 @@ int harness_free_udp_port(void)
 	if (fd >= 0)
 		close(fd);
 	return port;
+}
+
+/* Connects to a Unix socket. */
+int harness_unix_connect(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || strlen(path) >= sizeof(addr.sun_path)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Returns the next line. */
+char *harness_read_line(struct line_reader *lr)
+{
+	for (;;) {
+		char *nl = memchr(lr->buf, '\n', lr->len);
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - lr->buf);
+			char *line = strndup(lr->buf, n);
+			memmove(lr->buf, nl + 1, lr->len - n - 1);
+			lr->len -= n + 1;
+			return line;
+		}
+		if (lr->len == sizeof(lr->buf) || !wait_readable(lr->fd))
+			return NULL;
+		ssize_t r = read(lr->fd, lr->buf + lr->len, sizeof(lr->buf) - lr->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return NULL;
+		lr->len += (size_t)r;
+	}
+}
+
+/* Finds " key=" (or a leading "key=") in a line. */
+char *harness_line_value(const char *line, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = line; (p = strstr(p, key)) != NULL; p += klen) {
+		if ((p == line || p[-1] == ' ') && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			return strndup(v, strcspn(v, " "));
+		}
+	}
+	return NULL;
 }

@@ -57,6 +57,22 @@ long long harness_stat(int fd, const char *group, const char *name);
 /* True when fd is closed by the peer (EOF) before the deadline. */
 bool harness_wait_eof(int fd);
 
+/* Reads a stream line by line. */
+struct line_reader {
+	int fd;
+	size_t len;
+	char buf[1 << 16];
+};
+
+/* Opens a Unix stream socket to path; -1 on failure. */
+int harness_unix_connect(const char *path);
+
+/* Returns the next line without its newline (malloc'd), NULL on EOF or deadline. */
+char *harness_read_line(struct line_reader *lr);
+
+/* Returns the value of key in an event line (malloc'd), NULL when absent. */
+char *harness_line_value(const char *line, const char *key);
+
 /* Returns the local port of a connected socket. */
 int harness_local_port(int fd);
 

@@ -9,7 +9,7 @@ Test(cq, fifo_order_and_depth)
 	struct conn_queue cq;
 	unsigned depth, max_depth;
 
-	cq_init(&cq);
+	cq_init(&cq, 0);
 	for (int i = 0; i < 5; i++) {
 		CQ_ITEM *item = cqi_new();
 		cr_assert_not_null(item);
@@ -34,7 +34,7 @@ Test(cq, empty_pop_returns_null_without_blocking)
 	struct conn_queue cq;
 	unsigned depth = 99;
 
-	cq_init(&cq);
+	cq_init(&cq, 0);
 	cr_assert_null(cq_pop(&cq, &depth));
 	cr_assert_eq(depth, 0);
 	/* Push after the queue drained: head and tail must both be reset. */
@@ -113,7 +113,7 @@ Test(cq, concurrent_push_and_pop_lose_nothing)
 	struct shared_queue q = { .sum = 0, .count = 0 };
 	pthread_t p, c;
 
-	cq_init(&q.cq);
+	cq_init(&q.cq, 0);
 	pthread_create(&c, NULL, consumer, &q);
 	pthread_create(&p, NULL, producer, &q);
 	pthread_join(p, NULL);

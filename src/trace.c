@@ -1,0 +1,103 @@
+#include <stdlib.h>
+
+#include "clock.h"
+#include "log.h"
+#include "trace.h"
+#include "trace_ring.h"
+
+/* Records a ring holds: about 0.4 MB a thread, a few ms of a busy worker's events. */
+#define TRACE_RING_CAPACITY 4096
+
+int trace_on;
+struct trace_counters trace_counters;
+
+static struct trace_ring **rings; /* [0] main, [1 + K] worker K */
+static int nrings;
+static uint64_t trace_seq;
+static uint64_t trace_start_ns;
+
+static __thread struct trace_ring *my_ring;
+static __thread int16_t my_thr;
+
+/* Prepares the rings. */
+int trace_init(int nthreads)
+{
+	trace_start_ns = clock_mono_ns();
+	rings = calloc((size_t)nthreads + 1, sizeof(*rings));
+	if (rings == NULL)
+		goto fail;
+	nrings = nthreads + 1;
+	for (int i = 0; i < nrings; i++) {
+		rings[i] = trace_ring_create(TRACE_RING_CAPACITY);
+		if (rings[i] == NULL)
+			goto fail;
+	}
+	return 0;
+fail:
+	log_error("out of memory for the trace rings");
+	trace_destroy();
+	return -1;
+}
+
+/* Frees the rings. */
+void trace_destroy(void)
+{
+	for (int i = 0; rings != NULL && i < nrings; i++)
+		if (rings[i] != NULL)
+			trace_ring_destroy(rings[i]);
+	free(rings);
+	rings = NULL;
+	nrings = 0;
+}
+
+/* Binds the calling thread to its ring. */
+void trace_thread_register(int thr)
+{
+	my_ring = trace_ring_of(thr);
+	my_thr = (int16_t)thr;
+}
+
+/* Returns a thread's ring. */
+struct trace_ring *trace_ring_of(int thr)
+{
+	if (rings == NULL || thr < TRACE_THR_MAIN || thr + 1 >= nrings)
+		return NULL;
+	return rings[thr + 1];
+}
+
+/* Returns how many rings there are. */
+int trace_nrings(void)
+{
+	return nrings;
+}
+
+/* Returns ns since start. */
+uint64_t trace_now(void)
+{
+	return clock_mono_ns() - trace_start_ns;
+}
+
+/* Returns the newest sequence number. */
+uint64_t trace_last_seq(void)
+{
+	return __atomic_load_n(&trace_seq, __ATOMIC_RELAXED);
+}
+
+/* Takes a sequence number. */
+uint64_t trace_next_seq(void)
+{
+	return __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
+}
+
+/* Stamps and records an event. */
+void trace_emit(struct trace_rec *r)
+{
+	/* Threads without a ring (none today) are simply not traced. */
+	if (my_ring == NULL)
+		return;
+	r->ts = trace_now();
+	r->seq = trace_next_seq();
+	r->thr = my_thr;
+	if (trace_ring_push(my_ring, r))
+		__atomic_fetch_add(&trace_counters.events, 1, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,376 @@
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ctl_parse.h"
+#include "dispatch.h"
+#include "log.h"
+#include "thread.h"
+#include "trace.h"
+#include "trace_format.h"
+#include "trace_publish.h"
+#include "trace_ring.h"
+#include "trace_snapshot.h"
+#include "trace_socket.h"
+
+/* A client that lags this far behind loses events instead of holding them up. */
+#define CLIENT_BUFFER_MAX (4 * 1024 * 1024)
+/* Records moved per drain, so that control commands are answered promptly under load. */
+#define DRAIN_BUDGET 65536
+/* How often the rings are drained while anybody listens. */
+#define DRAIN_INTERVAL_US 1000
+
+struct trace_client {
+	struct bufferevent *bev;
+	struct trace_client *next;
+	bool filtered;
+	uint64_t ev_mask;
+	uint64_t thr_mask[CTL_THR_WORDS];
+	bool discarding;         /* the rest of an over-long command line is thrown away */
+	uint64_t *pending_drops; /* per thread (ring index): events lost, not yet reported */
+};
+
+static struct event_base *pub_base;
+static pthread_t pub_thread;
+static int listen_fd = -1;
+static struct event *listen_event, *drain_event, *stop_event;
+static struct trace_client *clients;
+static char socket_path[108];
+static int pub_tcp_port, pub_udp_port;
+
+/* Ring index of a thread: 0 main, 1 + K worker K. */
+static int ring_index(int thr)
+{
+	return thr + 1;
+}
+
+/* True when the client's filter lets the record through. */
+static bool client_wants(const struct trace_client *cl, int ev, int thr)
+{
+	int bit = ring_index(thr);
+
+	/* A filter without ev= or thr= carries every bit of that part. */
+	return !cl->filtered ||
+	       ((cl->ev_mask >> ev & 1) && (cl->thr_mask[bit / 64] >> (bit % 64) & 1));
+}
+
+/* Sends one record's line to every client that wants it, reporting earlier losses first. */
+static void broadcast(const struct trace_rec *r)
+{
+	char line[TRACE_LINE_MAX];
+	size_t n = 0;
+	int ri = ring_index(r->thr);
+
+	for (struct trace_client *cl = clients; cl != NULL; cl = cl->next) {
+		struct evbuffer *out = bufferevent_get_output(cl->bev);
+
+		if (!client_wants(cl, r->ev, r->thr))
+			continue;
+		if (evbuffer_get_length(out) > CLIENT_BUFFER_MAX) {
+			cl->pending_drops[ri]++;
+			__atomic_fetch_add(&trace_counters.dropped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		if (cl->pending_drops[ri] > 0) {
+			struct trace_rec d = { .ev = EVT_dropped, .ts = r->ts, .seq = r->seq,
+					       .thr = r->thr, .a = (int64_t)cl->pending_drops[ri] };
+			char dline[TRACE_LINE_MAX];
+			evbuffer_add(out, dline, trace_format(&d, dline));
+			cl->pending_drops[ri] = 0;
+		}
+		if (n == 0)
+			n = trace_format(r, line);
+		evbuffer_add(out, line, n);
+	}
+}
+
+/* Moves records from every ring to the clients, oldest seq first. */
+static void drain(void)
+{
+	int nrings = trace_nrings();
+	struct trace_rec r;
+
+	/* Losses in a ring are reported before that thread's next line. */
+	for (int i = 0; i < nrings; i++) {
+		uint64_t lost = trace_ring_take_dropped(trace_ring_of(i - 1));
+		if (lost == 0)
+			continue;
+		__atomic_fetch_add(&trace_counters.dropped, lost, __ATOMIC_RELAXED);
+		for (struct trace_client *cl = clients; cl != NULL; cl = cl->next)
+			cl->pending_drops[i] += lost;
+	}
+	for (int budget = DRAIN_BUDGET; budget > 0; budget--) {
+		struct trace_ring *oldest = NULL;
+		uint64_t oldest_seq = UINT64_MAX;
+
+		for (int i = 0; i < nrings; i++) {
+			const struct trace_rec *head = trace_ring_peek(trace_ring_of(i - 1));
+			if (head != NULL && head->seq < oldest_seq) {
+				oldest_seq = head->seq;
+				oldest = trace_ring_of(i - 1);
+			}
+		}
+		if (oldest == NULL || !trace_ring_pop(oldest, &r))
+			break;
+		broadcast(&r);
+	}
+}
+
+/* Publisher: the drain timer. */
+static void drain_cb(evutil_socket_t fd, short which, void *arg)
+{
+	drain();
+}
+
+/* Sends one answer line to a client. */
+static void answer(struct trace_client *cl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void answer(struct trace_client *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(bufferevent_get_output(cl->bev), fmt, ap);
+	va_end(ap);
+	evbuffer_add(bufferevent_get_output(cl->bev), "\n", 1);
+}
+
+/* Runs one control command from a client. */
+static void control(struct trace_client *cl, const char *line, size_t len)
+{
+	struct ctl_cmd cmd;
+	char err[256];
+
+	if (ctl_parse(line, len, num_workers, &cmd, err, sizeof(err)) != 0) {
+		answer(cl, "error %s", err);
+		return;
+	}
+	switch (cmd.cmd) {
+	case CTL_filter:
+		cl->filtered = !cmd.off;
+		cl->ev_mask = cmd.ev_mask;
+		memcpy(cl->thr_mask, cmd.thr_mask, sizeof(cl->thr_mask));
+		answer(cl, "ok");
+		break;
+	case CTL_dispatch: {
+		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
+		/* Drain first, so the policy line sits after every event recorded before it. */
+		drain();
+		struct trace_rec r = { .ev = EVT_policy, .ts = trace_now(), .seq = trace_next_seq(),
+				       .thr = TRACE_THR_MAIN, .a = cmd.policy };
+		broadcast(&r);
+		answer(cl, "ok dispatch=%s", settings_dispatch_name(cmd.policy));
+		break;
+	}
+	default:
+		answer(cl, "error %s is not available in this version", wire_ctl_name(cmd.cmd));
+		break;
+	}
+}
+
+/* Forgets a client. */
+static void client_free(struct trace_client *cl)
+{
+	for (struct trace_client **p = &clients; *p != NULL; p = &(*p)->next) {
+		if (*p == cl) {
+			*p = cl->next;
+			break;
+		}
+	}
+	bufferevent_free(cl->bev);
+	free(cl->pending_drops);
+	free(cl);
+	__atomic_fetch_sub(&trace_counters.clients, 1, __ATOMIC_RELAXED);
+	if (clients == NULL) {
+		/* Nobody listens: trace points go back to costing a branch. */
+		__atomic_store_n(&trace_on, 0, __ATOMIC_RELAXED);
+		event_del(drain_event);
+		drain();
+	}
+}
+
+/* Publisher: command lines from a client. */
+static void client_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct trace_client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len;
+	char *line;
+
+	for (;;) {
+		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+		if (line == NULL)
+			break;
+		if (cl->discarding) {
+			cl->discarding = false;
+		} else if (len > CTL_LINE_MAX) {
+			answer(cl, "error line too long (at most %d bytes)", CTL_LINE_MAX);
+		} else {
+			control(cl, line, len);
+		}
+		free(line);
+	}
+	/* A line that never ends must not grow without bound. */
+	if (evbuffer_get_length(in) > CTL_LINE_MAX) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (!cl->discarding)
+			answer(cl, "error line too long (at most %d bytes)", CTL_LINE_MAX);
+		cl->discarding = true;
+	}
+}
+
+/* Publisher: a client went away or failed. */
+static void client_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_free(arg);
+}
+
+/* Refuses a peer of another user. */
+static bool peer_allowed(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+		return false;
+	if (cred.uid == getuid())
+		return true;
+	char msg[128];
+	int n = snprintf(msg, sizeof(msg), "error permission denied: uid %u is not the server's\n",
+			 (unsigned)cred.uid);
+	if (write(fd, msg, (size_t)n) < 0) {
+		/* Nothing more to tell a peer that can't be written to. */
+	}
+	return false;
+}
+
+/* Publisher: a new client connects: hello, snapshot, then live events. */
+static void accept_cb(evutil_socket_t fd, short which, void *arg)
+{
+	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct trace_client *cl;
+
+	if (cfd < 0)
+		return;
+	if (!peer_allowed(cfd)) {
+		close(cfd);
+		return;
+	}
+	cl = calloc(1, sizeof(*cl));
+	if (cl == NULL)
+		goto fail;
+	cl->pending_drops = calloc((size_t)trace_nrings(), sizeof(*cl->pending_drops));
+	cl->bev = bufferevent_socket_new(pub_base, cfd, BEV_OPT_CLOSE_ON_FREE);
+	if (cl->pending_drops == NULL || cl->bev == NULL)
+		goto fail;
+	/* Older events go to the clients that were there; this one starts from the snapshot. */
+	drain();
+	__atomic_store_n(&trace_on, 1, __ATOMIC_RELAXED);
+	trace_snapshot_write(bufferevent_get_output(cl->bev), pub_tcp_port, pub_udp_port);
+	bufferevent_setcb(cl->bev, client_read_cb, NULL, client_event_cb, cl);
+	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
+	if (clients == NULL) {
+		struct timeval tv = { 0, DRAIN_INTERVAL_US };
+		event_add(drain_event, &tv);
+	}
+	cl->next = clients;
+	clients = cl;
+	__atomic_fetch_add(&trace_counters.clients, 1, __ATOMIC_RELAXED);
+	return;
+fail:
+	log_error("trace: out of memory for a client");
+	if (cl != NULL && cl->bev != NULL)
+		bufferevent_free(cl->bev);
+	else
+		close(cfd);
+	if (cl != NULL)
+		free(cl->pending_drops);
+	free(cl);
+}
+
+/* Publisher: deliver what is left (the workers' shutdown events), then leave the loop. */
+static void stop_cb(evutil_socket_t fd, short which, void *arg)
+{
+	drain();
+	/* One last non-blocking write each: a client that doesn't keep up loses the tail. */
+	for (struct trace_client *cl = clients; cl != NULL; cl = cl->next)
+		evbuffer_write(bufferevent_get_output(cl->bev), bufferevent_getfd(cl->bev));
+	event_base_loopbreak(pub_base);
+}
+
+/* The publisher thread. */
+static void *publisher(void *arg)
+{
+	event_base_loop(pub_base, 0);
+	return NULL;
+}
+
+/* Claims the socket and starts the thread. */
+int trace_publish_start(const struct settings *s, int tcp_port, int udp_port)
+{
+	pub_tcp_port = tcp_port;
+	pub_udp_port = udp_port;
+	if (s->trace_socket != NULL)
+		snprintf(socket_path, sizeof(socket_path), "%s", s->trace_socket);
+	else if (trace_socket_default_path(tcp_port, socket_path, sizeof(socket_path)) != 0) {
+		log_error("the default trace socket path is too long; use --trace-socket");
+		return -1;
+	}
+	listen_fd = trace_socket_listen(socket_path);
+	if (listen_fd < 0)
+		return -1;
+	pub_base = event_base_new();
+	if (pub_base == NULL)
+		goto fail;
+	listen_event = event_new(pub_base, listen_fd, EV_READ | EV_PERSIST, accept_cb, NULL);
+	drain_event = event_new(pub_base, -1, EV_PERSIST, drain_cb, NULL);
+	stop_event = event_new(pub_base, -1, 0, stop_cb, NULL);
+	if (listen_event == NULL || drain_event == NULL || stop_event == NULL ||
+	    event_add(listen_event, NULL) != 0)
+		goto fail;
+	if (pthread_create(&pub_thread, NULL, publisher, NULL) != 0)
+		goto fail;
+	log_verbose(1, "trace socket: %s\n", socket_path);
+	return 0;
+fail:
+	log_error("cannot start the trace publisher");
+	pub_thread = 0;
+	trace_publish_stop();
+	return -1;
+}
+
+/* Stops the thread and cleans up. */
+void trace_publish_stop(void)
+{
+	if (pub_thread != 0) {
+		event_active(stop_event, EV_TIMEOUT, 0);
+		pthread_join(pub_thread, NULL);
+		pub_thread = 0;
+	}
+	while (clients != NULL)
+		client_free(clients);
+	__atomic_store_n(&trace_on, 0, __ATOMIC_RELAXED);
+	if (listen_event != NULL)
+		event_free(listen_event);
+	if (drain_event != NULL)
+		event_free(drain_event);
+	if (stop_event != NULL)
+		event_free(stop_event);
+	listen_event = drain_event = stop_event = NULL;
+	if (pub_base != NULL)
+		event_base_free(pub_base);
+	pub_base = NULL;
+	if (listen_fd >= 0) {
+		close(listen_fd);
+		unlink(socket_path);
+		listen_fd = -1;
+	}
+}

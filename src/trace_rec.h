@@ -1,0 +1,27 @@
+/*
+ * trace_rec.h: one traced event as a thread records it: small, fixed size
+ * and binary, so recording is a copy into the thread's own ring. The
+ * publisher thread turns records into protocol lines (PROTOCOL.md).
+ */
+#ifndef MCSCOPE_TRACE_REC_H
+#define MCSCOPE_TRACE_REC_H
+
+#include <stdint.h>
+
+#include "wire.h"
+
+/* The thread id of the main thread in thr; workers are 0..N-1. */
+#define TRACE_THR_MAIN (-1)
+
+struct trace_rec {
+	uint64_t ts;    /* ns since the server started */
+	uint64_t seq;   /* global sequence number */
+	uint64_t conn;  /* connection id, 0 when none */
+	int64_t a, b, c; /* event-specific, see trace_format.c */
+	int32_t fd;
+	uint16_t ev;    /* enum wire_event */
+	int16_t thr;    /* TRACE_THR_MAIN or a worker index */
+	char s[24];     /* event-specific text (peer address, verb), nul-terminated */
+};
+
+#endif

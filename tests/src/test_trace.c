@@ -1,0 +1,468 @@
+/* Integration tests: the trace stream and control socket of mcscoped (PROTOCOL.md). */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "wire.h"
+
+#define MAX_LINES 20000
+
+/* Strings a test keeps until it ends, freed by the suite's fini. */
+static char **kept;
+static size_t nkept, keptsize;
+
+/* Keeps a malloc'd string until the test ends; returns it. */
+static void *keep(void *s)
+{
+	if (s != NULL && nkept == keptsize) {
+		keptsize = keptsize ? keptsize * 2 : 1024;
+		kept = realloc(kept, keptsize * sizeof(*kept));
+		cr_assert_not_null(kept);
+	}
+	if (s != NULL)
+		kept[nkept++] = s;
+	return s;
+}
+
+/* Frees what the test kept. */
+static void free_kept(void)
+{
+	for (size_t i = 0; i < nkept; i++)
+		free(kept[i]);
+	free(kept);
+	kept = NULL;
+	nkept = keptsize = 0;
+}
+
+TestSuite(trace, .fini = free_kept);
+
+struct trace_session {
+	struct server_proc p;
+	char dir[64];
+	char path[96];
+	char arg[128];
+};
+
+/* Starts mcscoped with its trace socket in a fresh private directory. */
+static void start(struct trace_session *t, const char *threads, const char *extra)
+{
+	snprintf(t->dir, sizeof(t->dir), "/tmp/mcscope-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/trace.sock", t->dir);
+	snprintf(t->arg, sizeof(t->arg), "--trace-socket=%s", t->path);
+	const char *args[] = { "-t", threads, t->arg, extra, NULL };
+	cr_assert(harness_start(&t->p, args));
+}
+
+/* Stops the server and removes the directory. */
+static void stop(struct trace_session *t)
+{
+	cr_assert_eq(harness_stop(&t->p), 0);
+	close(t->p.stderr_fd);
+	unlink(t->path);
+	rmdir(t->dir);
+}
+
+/* Attaches a trace client and reads through snapshot_end; returns the lines read (hello first). */
+static int attach(struct trace_session *t, struct line_reader *lr, char **lines, int max)
+{
+	int n = 0;
+
+	lr->fd = harness_unix_connect(t->path);
+	lr->len = 0;
+	cr_assert_geq(lr->fd, 0, "cannot connect to %s", t->path);
+	for (;;) {
+		char *line = keep(harness_read_line(lr));
+		cr_assert_not_null(line, "the snapshot never ended");
+		cr_assert_lt(n, max);
+		lines[n++] = line;
+		if (strstr(line, " ev=snapshot_end") != NULL)
+			return n;
+	}
+}
+
+/* Returns line's value for key, or "" (the strings are kept until the test ends). */
+static const char *val(const char *line, const char *key)
+{
+	char *v = keep(harness_line_value(line, key));
+	return v != NULL ? v : "";
+}
+
+/* True when the line is of event ev. */
+static bool is_ev(const char *line, const char *ev)
+{
+	return strcmp(val(line, "ev"), ev) == 0;
+}
+
+/* Sorts lines by seq. */
+static int by_seq(const void *a, const void *b)
+{
+	unsigned long long x = strtoull(val(*(char *const *)a, "seq"), NULL, 10);
+	unsigned long long y = strtoull(val(*(char *const *)b, "seq"), NULL, 10);
+	return x < y ? -1 : x > y;
+}
+
+/* The transitions drive_machine may make (the reference table, plus UDP's). */
+static bool transition_allowed(int from, int to)
+{
+	static const int allowed[][2] = {
+		{ conn_new_cmd, conn_waiting }, { conn_new_cmd, conn_parse_cmd },
+		{ conn_waiting, conn_read }, { conn_waiting, conn_closing },
+		{ conn_read, conn_waiting }, { conn_read, conn_parse_cmd },
+		{ conn_read, conn_closing }, { conn_read, conn_write },
+		{ conn_parse_cmd, conn_waiting }, { conn_parse_cmd, conn_write },
+		{ conn_parse_cmd, conn_mwrite }, { conn_parse_cmd, conn_nread },
+		{ conn_parse_cmd, conn_swallow }, { conn_parse_cmd, conn_closing },
+		{ conn_parse_cmd, conn_new_cmd }, { conn_nread, conn_write },
+		{ conn_nread, conn_new_cmd }, { conn_nread, conn_closing },
+		{ conn_swallow, conn_new_cmd }, { conn_swallow, conn_closing },
+		{ conn_write, conn_new_cmd }, { conn_write, conn_swallow },
+		{ conn_write, conn_closing }, { conn_mwrite, conn_new_cmd },
+		{ conn_mwrite, conn_closing }, { conn_closing, conn_closed },
+		{ conn_closing, conn_read },
+	};
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (allowed[i][0] == from && allowed[i][1] == to)
+			return true;
+	return false;
+}
+
+/* Index of the first line after start (in seq order) matching thr, ev and key=value (value may be NULL). */
+static int find_after(char **lines, int n, int start, const char *thr, const char *ev,
+		      const char *key, const char *value)
+{
+	for (int i = start + 1; i < n; i++)
+		if (strcmp(val(lines[i], "thr"), thr) == 0 && is_ev(lines[i], ev) &&
+		    (key == NULL || strcmp(val(lines[i], key), value) == 0))
+			return i;
+	return -1;
+}
+
+Test(trace, twelve_connections_tell_the_whole_handoff_story)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char **lines = keep(calloc(MAX_LINES, sizeof(char *)));
+	int fds[12], n, closes = 0;
+
+	start(&t, "4", NULL);
+	n = attach(&t, lr, lines, MAX_LINES);
+	cr_assert(is_ev(lines[0], "hello"));
+	cr_expect_str_eq(val(lines[0], "v"), "1");
+	cr_expect_str_eq(val(lines[0], "threads"), "4");
+	int snapshot = n;
+	for (int i = 0; i < 12; i++) {
+		fds[i] = harness_connect(t.p.tcp_port);
+		char *r = harness_cmd(fds[i], "set k 0 0 1\r\nx\r\nget k\r\n", "END\r\n");
+		cr_assert_not_null(r);
+		free(r);
+	}
+	for (int i = 0; i < 12; i++)
+		close(fds[i]);
+	/* The story ends when the twelfth conn_close arrives. */
+	while (closes < 12) {
+		char *line = keep(harness_read_line(lr));
+		cr_assert_not_null(line, "stream ended after %d conn_close lines", closes);
+		cr_assert_lt(n, MAX_LINES);
+		lines[n++] = line;
+		closes += is_ev(line, "conn_close");
+	}
+	qsort(lines + snapshot, (size_t)(n - snapshot), sizeof(char *), by_seq);
+
+	/* Round robin: w0 w1 w2 w3 w0 ..., and last is the previous to. */
+	const char *prev = "none";
+	int d = 0;
+	for (int i = snapshot; i < n; i++) {
+		if (!is_ev(lines[i], "dispatch"))
+			continue;
+		char want[8];
+		snprintf(want, sizeof(want), "w%d", d % 4);
+		cr_expect_str_eq(val(lines[i], "to"), want, "dispatch %d", d);
+		cr_expect_str_eq(val(lines[i], "last"), prev, "dispatch %d", d);
+		cr_expect_str_eq(val(lines[i], "thr"), "main");
+		cr_expect_str_eq(val(lines[i], "init"), "conn_new_cmd");
+		prev = val(lines[i], "to");
+		d++;
+
+		/* The hand-off, in seq order: main pushes and writes 'c'; the worker reads, pops, conn_new. */
+		const char *conn = val(lines[i], "conn"), *to = val(lines[i], "to");
+		int push = find_after(lines, n, i, "main", "cq_push", "conn", conn);
+		int wake = find_after(lines, n, push, "main", "notify_write", "to", to);
+		int read = find_after(lines, n, wake, to, "notify_read", "byte", "c");
+		int pop = find_after(lines, n, read, to, "cq_pop", "conn", conn);
+		int made = find_after(lines, n, pop, to, "conn_new", "conn", conn);
+		cr_expect(push > i && wake > push && read > wake && pop > read && made > pop,
+			  "conn %s: dispatch %d push %d wake %d read %d pop %d conn_new %d", conn, i,
+			  push, wake, read, pop, made);
+		cr_expect_str_eq(val(lines[wake], "byte"), "c");
+	}
+	cr_expect_eq(d, 12);
+
+	/* CQ depths never go negative and every queue is empty at rest. */
+	int depth_of[4] = { 0 };
+	for (int i = snapshot; i < n; i++) {
+		if (!is_ev(lines[i], "cq_push") && !is_ev(lines[i], "cq_pop"))
+			continue;
+		int depth = atoi(val(lines[i], "depth"));
+		const char *w = is_ev(lines[i], "cq_push") ? val(lines[i], "to") : val(lines[i], "thr");
+		cr_expect_geq(depth, 0);
+		depth_of[atoi(w + 1)] = depth;
+	}
+	for (int k = 0; k < 4; k++)
+		cr_expect_eq(depth_of[k], 0, "w%d's CQ depth at rest", k);
+
+	/* Every conn's states chain from its init, follow the table, and end in conn_close. */
+	for (int i = snapshot; i < n; i++) {
+		if (!is_ev(lines[i], "dispatch"))
+			continue;
+		const char *conn = val(lines[i], "conn");
+		int state = wire_state_from_name(val(lines[i], "init"));
+		bool closed = false;
+		for (int j = i + 1; j < n; j++) {
+			if (strcmp(val(lines[j], "conn"), conn) != 0)
+				continue;
+			if (is_ev(lines[j], "state")) {
+				int from = wire_state_from_name(val(lines[j], "from"));
+				int to = wire_state_from_name(val(lines[j], "to"));
+				cr_expect_eq(from, state, "conn %s: from %s, but it was in %s", conn,
+					     val(lines[j], "from"), wire_state_name(state));
+				cr_expect(transition_allowed(from, to), "conn %s: %s -> %s", conn,
+					  val(lines[j], "from"), val(lines[j], "to"));
+				cr_expect(!closed, "conn %s changed state after conn_close", conn);
+				state = to;
+			} else if (is_ev(lines[j], "conn_close")) {
+				cr_expect_eq(state, conn_closed, "conn %s closed in %s", conn,
+					     wire_state_name(state));
+				closed = true;
+			}
+		}
+		cr_expect(closed, "conn %s never closed", conn);
+	}
+	close(lr->fd);
+	stop(&t);
+}
+
+Test(trace, a_client_attaching_mid_run_gets_the_present)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+	int fds[3], n, conns = 0, workers = 0;
+
+	start(&t, "4", NULL);
+	for (int i = 0; i < 3; i++) {
+		fds[i] = harness_connect(t.p.tcp_port);
+		char *r = harness_cmd(fds[i], "version\r\n", "\r\n");
+		free(r);
+	}
+	n = attach(&t, lr, lines, 64);
+	for (int i = 0; i < n; i++) {
+		if (is_ev(lines[i], "snapshot_worker")) {
+			workers++;
+			cr_expect_str_eq(val(lines[i], "depth"), "0");
+		}
+		if (is_ev(lines[i], "snapshot_conn") && strcmp(val(lines[i], "thr"), "main") != 0) {
+			conns++;
+			/* The client has its reply once it is written, so the worker may not be back in
+			 * conn_read yet: any state on that way is the present. */
+			const char *state = val(lines[i], "state");
+			cr_expect(strcmp(state, "conn_write") == 0 || strcmp(state, "conn_new_cmd") == 0 ||
+				  strcmp(state, "conn_waiting") == 0 || strcmp(state, "conn_read") == 0,
+				  "state %s", state);
+			cr_expect_str_eq(val(lines[i], "transport"), "tcp");
+		}
+	}
+	cr_expect_eq(workers, 4);
+	cr_expect_eq(conns, 3);
+	cr_expect_str_eq(val(lines[n - 1], "last"), "w2");
+	cr_expect_str_eq(val(lines[n - 1], "next"), "w3");
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	close(lr->fd);
+	stop(&t);
+}
+
+/* Sends a control line and returns its answer, skipping event lines. */
+static char *control(struct line_reader *lr, const char *cmd, size_t len)
+{
+	cr_assert(harness_send(lr->fd, cmd, len));
+	for (;;) {
+		char *line = keep(harness_read_line(lr));
+		cr_assert_not_null(line, "no answer to %.40s", cmd);
+		if (strncmp(line, "ts=", 3) != 0)
+			return line;
+	}
+}
+
+Test(trace, filter_dispatch_switch_and_bad_commands)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64], junk[5000];
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	char *a = control(lr, "bogus\n", 6);
+	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
+	a = control(lr, "freeze w9\n", 10);
+	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
+	memset(junk, 'x', sizeof(junk));
+	junk[sizeof(junk) - 1] = '\n';
+	a = control(lr, junk, sizeof(junk));
+	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
+	a = control(lr, "\x01\xff\x00zz\n", 6);
+	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
+
+	/* After all that the connection still works. */
+	a = control(lr, "filter ev=dispatch,policy thr=main\n", 35);
+	cr_expect_str_eq(a, "ok");
+	/* Every client hears of the switch (a policy event), then the controller gets its answer. */
+	cr_assert(harness_send(lr->fd, "dispatch least\n", 15));
+	char *policy = keep(harness_read_line(lr));
+	cr_assert_not_null(policy);
+	cr_expect(is_ev(policy, "policy"), "%s", policy);
+	cr_expect_str_eq(val(policy, "dispatch"), "least");
+	a = keep(harness_read_line(lr));
+	cr_expect_str_eq(a, "ok dispatch=least");
+	int fd = harness_connect(t.p.tcp_port);
+	char *r = harness_cmd(fd, "version\r\n", "\r\n");
+	free(r);
+	char *dispatch = keep(harness_read_line(lr));
+	cr_assert_not_null(dispatch);
+	cr_expect(is_ev(dispatch, "dispatch"), "the filter let through: %s", dispatch);
+	cr_expect_str_eq(val(dispatch, "dispatch"), "least");
+	close(fd);
+	close(lr->fd);
+	stop(&t);
+}
+
+Test(trace, a_client_that_never_reads_loses_events_not_requests)
+{
+	struct trace_session t;
+	int stuck, fds[4];
+	char batch[100 * 7 + 1] = "";
+	const char *one = "VALUE k 0 1\r\nx\r\nEND\r\n";
+
+	start(&t, "2", NULL);
+	stuck = harness_unix_connect(t.path);
+	cr_assert_geq(stuck, 0);
+	for (int i = 0; i < 100; i++)
+		strcat(batch, "get k\r\n");
+	for (int i = 0; i < 4; i++) {
+		fds[i] = harness_connect(t.p.tcp_port);
+		char *r = harness_cmd(fds[i], "set k 0 0 1\r\nx\r\n", "\r\n");
+		free(r);
+	}
+	/* 20000 gets, each a handful of events: far more than the client's buffer holds. */
+	for (int round = 0; round < 50; round++) {
+		for (int i = 0; i < 4; i++)
+			cr_assert(harness_send(fds[i], batch, strlen(batch)));
+		for (int i = 0; i < 4; i++) {
+			char *r = harness_read_exact(fds[i], 100 * strlen(one));
+			cr_assert_not_null(r, "conn %d stalled in round %d", i, round);
+			cr_assert(strncmp(r, one, strlen(one)) == 0);
+			free(r);
+		}
+	}
+	cr_expect_gt(harness_stat(fds[0], NULL, "trace_dropped"), 0);
+	cr_expect_eq(harness_stat(fds[0], NULL, "trace_clients"), 1);
+
+	/* Once it reads again, it is told in-band what it missed. */
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	lr->fd = stuck;
+	lr->len = 0;
+	bool told = false;
+	char *r = harness_cmd(fds[1], "version\r\n", "\r\n");
+	free(r);
+	for (char *line; !told && (line = harness_read_line(lr)) != NULL; free(line))
+		told = strstr(line, " ev=dropped count=") != NULL;
+	cr_expect(told, "no dropped line reached the slow client");
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+	close(stuck);
+	stop(&t);
+}
+
+Test(trace, the_socket_is_private)
+{
+	struct trace_session t;
+	struct stat st;
+
+	start(&t, "1", NULL);
+	cr_assert_eq(stat(t.path, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0600, "socket mode %o", st.st_mode & 0777);
+	if (geteuid() != 0) {
+		stop(&t);
+		cr_skip_test("another uid's refusal needs root to become a second user");
+	}
+	/* Open the door wide, as a careless admin might: the server still checks the peer. */
+	cr_assert_eq(chmod(t.dir, 0755), 0);
+	cr_assert_eq(chmod(t.path, 0666), 0);
+	int pipefd[2];
+	cr_assert_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char reply[256] = "";
+		struct line_reader *lr = keep(malloc(sizeof(*lr)));
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(2);
+		lr->fd = harness_unix_connect(t.path);
+		lr->len = 0;
+		char *line = lr->fd >= 0 ? harness_read_line(lr) : NULL;
+		snprintf(reply, sizeof(reply), "%s", line != NULL ? line : "(none)");
+		bool eof = lr->fd >= 0 && harness_read_line(lr) == NULL;
+		if (write(pipefd[1], reply, strlen(reply)) < 0 || !eof)
+			_exit(3);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	char got[256] = "";
+	ssize_t len = read(pipefd[0], got, sizeof(got) - 1);
+	got[len > 0 ? len : 0] = '\0';
+	int status;
+	waitpid(pid, &status, 0);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	cr_expect(strncmp(got, "error permission denied: uid 65534", 34) == 0, "got: %s", got);
+	stop(&t);
+}
+
+Test(trace, stale_sockets_are_replaced_live_ones_are_not_stolen)
+{
+	struct trace_session t;
+	char *err = NULL;
+
+	start(&t, "1", NULL);
+	const char *again[] = { "-p", "0", "-t", "1", t.arg, NULL };
+	cr_expect_neq(harness_run(again, &err), 0);
+	cr_expect_not_null(strstr(err, "another mcscoped is serving"), "stderr: %s", err);
+	free(err);
+
+	/* A server that dies leaves its socket file behind; the next one takes the path over. */
+	kill(t.p.pid, SIGKILL);
+	waitpid(t.p.pid, NULL, 0);
+	close(t.p.stderr_fd);
+	struct stat st;
+	cr_assert_eq(stat(t.path, &st), 0, "the dead server's socket file is gone already");
+	const char *args[] = { "-t", "1", t.arg, NULL };
+	cr_assert(harness_start(&t.p, args));
+	int fd = harness_unix_connect(t.path);
+	cr_expect_geq(fd, 0);
+	close(fd);
+	stop(&t);
+}
+
+Test(trace, no_trace_means_no_socket)
+{
+	struct trace_session t;
+	struct stat st;
+
+	start(&t, "1", "--no-trace");
+	cr_expect_neq(stat(t.path, &st), 0);
+	stop(&t);
+}
