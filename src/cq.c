@@ -50,8 +50,9 @@ unsigned cq_push(struct conn_queue *cq, CQ_ITEM *item)
 	depth = ++cq->depth;
 	if (depth > cq->max_depth)
 		cq->max_depth = depth;
-	/* Recorded under the lock, so the pop that follows always has a later seq. */
-	TRACE(EVT_cq_push, .a = cq->thr, .conn = item->conn_id, .b = depth);
+	/* Recorded under the lock, so the pop that follows always has a later seq;
+	 * its gate is before the lock (dispatch_conn_new). */
+	TRACE_LOCKED(EVT_cq_push, .a = cq->thr, .conn = item->conn_id, .b = depth);
 	pthread_mutex_unlock(&cq->lock);
 	return depth;
 }
@@ -68,11 +69,22 @@ CQ_ITEM *cq_pop(struct conn_queue *cq, unsigned *depth)
 		if (cq->head == NULL)
 			cq->tail = NULL;
 		cq->depth--;
-		TRACE(EVT_cq_pop, .conn = item->conn_id, .b = cq->depth);
+		TRACE_LOCKED(EVT_cq_pop, .conn = item->conn_id, .b = cq->depth);
 	}
 	*depth = cq->depth;
 	pthread_mutex_unlock(&cq->lock);
 	return item;
+}
+
+/* Returns the conn id at the head, 0 when empty. */
+uint64_t cq_peek_conn(struct conn_queue *cq)
+{
+	uint64_t id;
+
+	pthread_mutex_lock(&cq->lock);
+	id = cq->head != NULL ? cq->head->conn_id : 0;
+	pthread_mutex_unlock(&cq->lock);
+	return id;
 }
 
 /* Reads the depth counters. */

@@ -50,6 +50,9 @@ unsigned cq_push(struct conn_queue *cq, CQ_ITEM *item);
 /* Takes the head item without blocking; NULL when empty. *depth gets the depth after. */
 CQ_ITEM *cq_pop(struct conn_queue *cq, unsigned *depth);
 
+/* Returns the conn id of the head item without taking it, 0 when empty. */
+uint64_t cq_peek_conn(struct conn_queue *cq);
+
 /* Returns the depth now and the highest depth seen. */
 void cq_depth(struct conn_queue *cq, unsigned *depth, unsigned *max_depth);
 

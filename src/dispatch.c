@@ -98,6 +98,8 @@ int dispatch_conn_new(int sfd, uint64_t conn_id, enum conn_states init_state, in
 	/* Counted here, not when the worker picks it up, so "least" sees queued conns too. */
 	__atomic_fetch_add(&w->open_conns, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&w->dispatched, 1, __ATOMIC_RELAXED);
+	/* cq_push records under the CQ lock; a gate must wait outside it. */
+	TRACE_GATE(EVT_cq_push, conn_id);
 	cq_push(&w->new_conn_queue, item);
 	if (thread_notify(w, NOTIFY_NEW_CONN) != 0)
 		log_error("dispatch_conn_new: cannot wake worker %d", tid);

@@ -146,7 +146,7 @@ static void trace_cmd(struct conn *c, enum proto_action action)
 	};
 
 	snprintf(r.s, sizeof(r.s), "%s", c->ctx.verb != NULL ? c->ctx.verb : "unknown");
-	trace_emit(&r);
+	trace_point(&r, true);
 }
 
 /* Runs one command line and moves to the state its action needs. */
@@ -280,7 +280,7 @@ static void trace_accept(uint64_t id, int sfd, const struct sockaddr_storage *ad
 		port = ntohs(in6->sin6_port);
 		snprintf(r.s, sizeof(r.s), "[%.*s]:%d", (int)sizeof(r.s) - 9, host, port);
 	}
-	trace_emit(&r);
+	trace_point(&r, true);
 }
 
 /* The listening conn: accept one client and dispatch it. */

@@ -3,7 +3,9 @@
 #include <event2/thread.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "storage.h"
 #include "thread.h"
 #include "trace.h"
+#include "trace_gate.h"
 #include "trace_publish.h"
 
 /* Exit status when a socket can't be set up (sysexits' EX_OSERR, as memcached uses). */
@@ -89,11 +92,36 @@ void server_conn_closed(void)
 		event_active(resume_event, EV_TIMEOUT, 0);
 }
 
-/* Main thread: SIGINT or SIGTERM ends the event loop. */
-static void signal_cb(evutil_socket_t sig, short which, void *arg)
+/* Handles a pending stop signal. */
+void server_signal_read(int signal_fd)
 {
-	log_verbose(1, "Signal handled: %s.\n", strsignal((int)sig));
+	struct signalfd_siginfo info;
+
+	if (read(signal_fd, &info, sizeof(info)) != (ssize_t)sizeof(info))
+		return;
+	log_verbose(1, "Signal handled: %s.\n", strsignal((int)info.ssi_signo));
+	trace_gate_shutdown();
 	event_base_loopbreak(main_base);
+}
+
+/* Main thread: SIGINT or SIGTERM arrived. */
+static void signal_cb(evutil_socket_t fd, short which, void *arg)
+{
+	server_signal_read((int)fd);
+}
+
+/* Blocks SIGINT and SIGTERM in every thread and returns a signalfd for them, -1 on failure. */
+static int stop_signals_fd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	/* Before any thread starts, so that every thread inherits the mask. */
+	if (pthread_sigmask(SIG_BLOCK, &mask, NULL) != 0)
+		return -1;
+	return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 /* Main thread: memcached's clock handler, once a second. */
@@ -216,7 +244,8 @@ static void report_ready(const struct settings *s, int tcp_port, int udp_port)
 /* Runs the server. */
 int server_run(const struct settings *s)
 {
-	struct event *sigint_event = NULL, *sigterm_event = NULL, *clock_event = NULL;
+	struct event *signal_event = NULL, *clock_event = NULL;
+	int signal_fd = stop_signals_fd();
 	struct timeval one_second = { 1, 0 };
 	int status = EXIT_SOCKET;
 	int tcp_port, udp_port = 0;
@@ -228,6 +257,10 @@ int server_run(const struct settings *s)
 		log_error("libevent has no thread support");
 		return 1;
 	}
+	if (signal_fd < 0) {
+		log_error("cannot set up signal handling: %s", strerror(errno));
+		return 1;
+	}
 	main_base = event_base_new();
 	server_storage = storage_create(s->maxbytes, s->item_size_max);
 	if (main_base == NULL || server_storage == NULL) {
@@ -237,12 +270,11 @@ int server_run(const struct settings *s)
 	}
 	resume_event = event_new(main_base, -1, 0, resume_cb, NULL);
 	emfile_retry_event = evtimer_new(main_base, emfile_retry_cb, NULL);
-	sigint_event = evsignal_new(main_base, SIGINT, signal_cb, NULL);
-	sigterm_event = evsignal_new(main_base, SIGTERM, signal_cb, NULL);
+	signal_event = event_new(main_base, signal_fd, EV_READ | EV_PERSIST, signal_cb, NULL);
 	clock_event = event_new(main_base, -1, EV_PERSIST, clock_cb, NULL);
-	if (resume_event == NULL || emfile_retry_event == NULL || sigint_event == NULL ||
-	    sigterm_event == NULL || clock_event == NULL || evsignal_add(sigint_event, NULL) != 0 ||
-	    evsignal_add(sigterm_event, NULL) != 0 || evtimer_add(clock_event, &one_second) != 0) {
+	if (resume_event == NULL || emfile_retry_event == NULL || signal_event == NULL ||
+	    clock_event == NULL || event_add(signal_event, NULL) != 0 ||
+	    evtimer_add(clock_event, &one_second) != 0) {
 		log_error("cannot set up the main event loop");
 		status = 1;
 		goto out;
@@ -262,12 +294,17 @@ int server_run(const struct settings *s)
 		goto out;
 	if ((tcp_port = server_socket(s, s->port, TRANSPORT_TCP)) < 0)
 		goto out;
-	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port) != 0)
+	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port, signal_fd) != 0)
 		goto out;
+	/* Set up first, then paused: the first thing a controller steps through is an accept. */
+	if (s->paused)
+		trace_gate_pause();
 	report_ready(s, tcp_port, udp_port);
 	event_base_dispatch(main_base);
 	status = 0;
 out:
+	/* No thread may wait at a gate while the server stops. */
+	trace_gate_shutdown();
 	conn_close_listening();
 	thread_stop();
 	/* After the workers, so that clients see their shutdown events; before the
@@ -276,10 +313,9 @@ out:
 	thread_free();
 	trace_destroy();
 	cqi_freelist_destroy();
-	if (sigint_event != NULL)
-		event_free(sigint_event);
-	if (sigterm_event != NULL)
-		event_free(sigterm_event);
+	if (signal_event != NULL)
+		event_free(signal_event);
+	close(signal_fd);
 	if (clock_event != NULL)
 		event_free(clock_event);
 	if (resume_event != NULL)

@@ -26,6 +26,10 @@ int server_run(const struct settings *s);
 /* Starts or stops accepting on every listening conn (main thread only). */
 void accept_new_conns(bool do_accept, enum accept_pause_reason reason);
 
+/* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the
+ * main loop (any thread: the main thread itself may be stopped at a gate). */
+void server_signal_read(int signal_fd);
+
 /* Tells the main thread that a client connection closed (any thread). */
 void server_conn_closed(void);
 

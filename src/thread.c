@@ -53,7 +53,12 @@ static void thread_close_conns(struct worker *w)
 static void thread_accept_queued(struct worker *w)
 {
 	unsigned depth;
-	CQ_ITEM *item = cq_pop(&w->new_conn_queue, &depth);
+	CQ_ITEM *item;
+
+	/* cq_pop records under the CQ lock; the gate waits before it, naming the conn it will take. */
+	if (TRACE_ON())
+		TRACE_GATE(EVT_cq_pop, cq_peek_conn(&w->new_conn_queue));
+	item = cq_pop(&w->new_conn_queue, &depth);
 
 	if (item == NULL)
 		return;

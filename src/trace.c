@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "log.h"
 #include "trace.h"
+#include "trace_gate.h"
 #include "trace_ring.h"
 
 /* Records a ring holds: about 0.4 MB a thread, a few ms of a busy worker's events. */
@@ -89,11 +90,29 @@ uint64_t trace_next_seq(void)
 	return __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
 }
 
-/* Stamps and records an event. */
-void trace_emit(struct trace_rec *r)
+/* Waits at the calling thread's gate. */
+void trace_gate_here(enum wire_event ev, uint64_t conn)
 {
-	/* Threads without a ring (none today) are simply not traced. */
+	/* Threads without a ring (the publisher) are never gated. */
+	if (my_ring != NULL && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES))
+		trace_gate(my_thr, ev, conn, -1);
+}
+
+/* A trace point. */
+void trace_point(struct trace_rec *r, bool gate)
+{
 	if (my_ring == NULL)
+		return;
+	if (gate && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES))
+		trace_gate(my_thr, (enum wire_event)r->ev, r->conn,
+			   r->ev == EVT_state ? (int)r->b : -1);
+	trace_record(r);
+}
+
+/* Stamps and records an event. */
+void trace_record(struct trace_rec *r)
+{
+	if (my_ring == NULL || !(__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_RECORD))
 		return;
 	r->ts = trace_now();
 	r->seq = trace_next_seq();

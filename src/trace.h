@@ -1,11 +1,15 @@
 /*
  * trace.h: the server's trace points.
  *
- * TRACE(EVT_x, .conn = id, ...) records one event into the calling
+ * TRACE(EVT_x, .conn = id, ...) first waits at the thread's gate when step
+ * mode says so (trace_gate.h), then records the event into the calling
  * thread's own ring; a publisher thread turns records into protocol lines
- * for the trace-socket clients (PROTOCOL.md). While nobody listens a trace
- * point costs one predictable branch on a flag, and with -Dtrace=false it
- * compiles to nothing.
+ * for the trace-socket clients (PROTOCOL.md). While nobody listens and no
+ * gate is set, a trace point costs one predictable branch on a flag; with
+ * -Dtrace=false it compiles to nothing.
+ *
+ * A trace point inside a lock is TRACE_LOCKED, which never waits: its gate
+ * is a TRACE_GATE placed before the lock is taken.
  */
 #ifndef MCSCOPE_TRACE_H
 #define MCSCOPE_TRACE_H
@@ -19,19 +23,34 @@
 #define MCSCOPE_TRACE 1
 #endif
 
-/* Non-zero while some client listens: the one thing a trace point looks at. */
+#define TRACE_RECORD 1 /* some client listens: record events */
+#define TRACE_GATES 2  /* some gate is set: trace points check it */
+
+/* TRACE_RECORD | TRACE_GATES: the one thing a trace point looks at. */
 extern int trace_on;
 
 #if MCSCOPE_TRACE
+#define TRACE_ON() __builtin_expect(__atomic_load_n(&trace_on, __ATOMIC_RELAXED) != 0, 0)
 #define TRACE(EV, ...)                                                              \
 	do {                                                                        \
-		if (__builtin_expect(__atomic_load_n(&trace_on, __ATOMIC_RELAXED), 0)) \
-			trace_emit(&(struct trace_rec){ .ev = (EV), __VA_ARGS__ });  \
+		if (TRACE_ON())                                                     \
+			trace_point(&(struct trace_rec){ .ev = (EV), __VA_ARGS__ }, true); \
 	} while (0)
-#define TRACE_ON() __builtin_expect(__atomic_load_n(&trace_on, __ATOMIC_RELAXED), 0)
+#define TRACE_LOCKED(EV, ...)                                                       \
+	do {                                                                        \
+		if (TRACE_ON())                                                     \
+			trace_point(&(struct trace_rec){ .ev = (EV), __VA_ARGS__ }, false); \
+	} while (0)
+#define TRACE_GATE(EV, CONN)                                                        \
+	do {                                                                        \
+		if (TRACE_ON())                                                     \
+			trace_gate_here((EV), (CONN));                              \
+	} while (0)
 #else
-#define TRACE(EV, ...) do { } while (0)
 #define TRACE_ON() 0
+#define TRACE(EV, ...) do { } while (0)
+#define TRACE_LOCKED(EV, ...) do { } while (0)
+#define TRACE_GATE(EV, CONN) do { } while (0)
 #endif
 
 /* Prepares a ring for the main thread and each of nthreads workers; -1 on failure. */
@@ -43,8 +62,14 @@ void trace_destroy(void);
 /* Binds the calling thread to its ring: TRACE_THR_MAIN or a worker index. */
 void trace_thread_register(int thr);
 
-/* Stamps a record (ts, seq, thr) and pushes it into the calling thread's ring. */
-void trace_emit(struct trace_rec *r);
+/* A trace point: waits at the gate first when gate is true, then records r. */
+void trace_point(struct trace_rec *r, bool gate);
+
+/* Waits at the calling thread's gate, if it has one, before event ev of conn. */
+void trace_gate_here(enum wire_event ev, uint64_t conn);
+
+/* Stamps a record (ts, seq, thr) and pushes it into the calling thread's ring, when anybody listens. */
+void trace_record(struct trace_rec *r);
 
 /* Returns the ring of a thread (TRACE_THR_MAIN or a worker index), NULL when out of range. */
 struct trace_ring *trace_ring_of(int thr);

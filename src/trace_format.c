@@ -120,8 +120,14 @@ size_t trace_format(const struct trace_rec *r, char *buf)
 				     ? wire_event_name((enum wire_event)r->a) : "unknown",
 			     conn);
 		break;
+	case EVT_paused:
+		/* A breakpoint says where it stopped; a pause command doesn't. */
+		if (r->a > 0 && wire_event_name((enum wire_event)r->a) != NULL)
+			m = snprintf(buf + n, len - n, " at=%s conn=%llu",
+				     wire_event_name((enum wire_event)r->a), conn);
+		break;
 	default:
-		/* thread_ready, paused, resumed: the prefix says it all. */
+		/* thread_ready, resumed: the prefix says it all. */
 		break;
 	}
 	if (m > 0)

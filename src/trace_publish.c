@@ -16,10 +16,12 @@
 #include "thread.h"
 #include "trace.h"
 #include "trace_format.h"
+#include "trace_gate.h"
 #include "trace_publish.h"
 #include "trace_ring.h"
 #include "trace_snapshot.h"
 #include "trace_socket.h"
+#include "server.h"
 
 /* A client that lags this far behind loses events instead of holding them up. */
 #define CLIENT_BUFFER_MAX (4 * 1024 * 1024)
@@ -35,16 +37,18 @@ struct trace_client {
 	uint64_t ev_mask;
 	uint64_t thr_mask[CTL_THR_WORDS];
 	bool discarding;         /* the rest of an over-long command line is thrown away */
+	bool controller;         /* sent a control command: its leaving may release the server */
 	uint64_t *pending_drops; /* per thread (ring index): events lost, not yet reported */
 };
 
 static struct event_base *pub_base;
 static pthread_t pub_thread;
 static int listen_fd = -1;
-static struct event *listen_event, *drain_event, *stop_event;
+static struct event *listen_event, *drain_event, *stop_event, *signal_event;
 static struct trace_client *clients;
 static char socket_path[108];
 static int pub_tcp_port, pub_udp_port;
+static int controllers;
 
 /* Ring index of a thread: 0 main, 1 + K worker K. */
 static int ring_index(int thr)
@@ -142,6 +146,58 @@ static void answer(struct trace_client *cl, const char *fmt, ...)
 	evbuffer_add(bufferevent_get_output(cl->bev), "\n", 1);
 }
 
+/* Sends every client a line the publisher makes itself (as the main thread's), after what is queued. */
+static void announce(enum wire_event ev, int64_t a)
+{
+	drain();
+	struct trace_rec r = { .ev = ev, .ts = trace_now(), .seq = trace_next_seq(),
+			       .thr = TRACE_THR_MAIN, .a = a };
+	broadcast(&r);
+}
+
+/* Runs the step-mode commands. */
+static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
+{
+	char name[16];
+
+	switch (cmd->cmd) {
+	case CTL_pause:
+		if (trace_gate_pause())
+			announce(EVT_paused, 0);
+		answer(cl, "ok paused");
+		break;
+	case CTL_resume:
+		if (trace_gate_resume())
+			announce(EVT_resumed, 0);
+		answer(cl, "ok resumed");
+		break;
+	case CTL_step:
+		if (!trace_gate_step(cmd->count))
+			answer(cl, "error not paused (send pause first)");
+		else
+			answer(cl, "ok step %u", cmd->count);
+		break;
+	case CTL_freeze:
+	case CTL_thaw:
+		trace_gate_freeze(cmd->worker, cmd->cmd == CTL_freeze);
+		answer(cl, "ok %s %s", cmd->cmd == CTL_freeze ? "frozen" : "thawed",
+		       trace_thr_name(cmd->worker, name, sizeof(name)));
+		break;
+	case CTL_delay:
+		trace_gate_delay(cmd->worker, cmd->delay_ms);
+		answer(cl, "ok delay %s %u", trace_thr_name(cmd->worker, name, sizeof(name)),
+		       cmd->delay_ms);
+		break;
+	case CTL_break:
+		trace_gate_break(cmd->off ? 0 : cmd->ev_mask, cmd->off ? -1 : cmd->break_state);
+		answer(cl, cmd->off ? "ok break off" : "ok break set");
+		break;
+	default:
+		answer(cl, "error %s is not available in this version", wire_ctl_name(cmd->cmd));
+		break;
+	}
+}
+
 /* Runs one control command from a client. */
 static void control(struct trace_client *cl, const char *line, size_t len)
 {
@@ -152,6 +208,11 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 		answer(cl, "error %s", err);
 		return;
 	}
+	/* Whoever steers the server is a controller: when the last one leaves, it runs free. */
+	if (cmd.cmd != CTL_filter && !cl->controller) {
+		cl->controller = true;
+		controllers++;
+	}
 	switch (cmd.cmd) {
 	case CTL_filter:
 		cl->filtered = !cmd.off;
@@ -161,16 +222,12 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 		break;
 	case CTL_dispatch: {
 		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
-		/* Drain first, so the policy line sits after every event recorded before it. */
-		drain();
-		struct trace_rec r = { .ev = EVT_policy, .ts = trace_now(), .seq = trace_next_seq(),
-				       .thr = TRACE_THR_MAIN, .a = cmd.policy };
-		broadcast(&r);
+		announce(EVT_policy, cmd.policy);
 		answer(cl, "ok dispatch=%s", settings_dispatch_name(cmd.policy));
 		break;
 	}
 	default:
-		answer(cl, "error %s is not available in this version", wire_ctl_name(cmd.cmd));
+		control_gates(cl, &cmd);
 		break;
 	}
 }
@@ -184,13 +241,20 @@ static void client_free(struct trace_client *cl)
 			break;
 		}
 	}
+	if (cl->controller && --controllers == 0) {
+		/* A dashboard that dies never leaves the server stopped. */
+		bool was_paused = trace_gate_paused();
+		trace_gate_reset();
+		if (was_paused)
+			announce(EVT_resumed, 0);
+	}
 	bufferevent_free(cl->bev);
 	free(cl->pending_drops);
 	free(cl);
 	__atomic_fetch_sub(&trace_counters.clients, 1, __ATOMIC_RELAXED);
 	if (clients == NULL) {
-		/* Nobody listens: trace points go back to costing a branch. */
-		__atomic_store_n(&trace_on, 0, __ATOMIC_RELAXED);
+		/* Nobody listens: trace points go back to costing a branch (unless --paused holds). */
+		__atomic_fetch_and(&trace_on, ~TRACE_RECORD, __ATOMIC_RELAXED);
 		event_del(drain_event);
 		drain();
 	}
@@ -273,7 +337,7 @@ static void accept_cb(evutil_socket_t fd, short which, void *arg)
 		goto fail;
 	/* Older events go to the clients that were there; this one starts from the snapshot. */
 	drain();
-	__atomic_store_n(&trace_on, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&trace_on, TRACE_RECORD, __ATOMIC_RELAXED);
 	trace_snapshot_write(bufferevent_get_output(cl->bev), pub_tcp_port, pub_udp_port);
 	bufferevent_setcb(cl->bev, client_read_cb, NULL, client_event_cb, cl);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
@@ -306,6 +370,12 @@ static void stop_cb(evutil_socket_t fd, short which, void *arg)
 	event_base_loopbreak(pub_base);
 }
 
+/* Publisher: SIGINT/SIGTERM, when the main thread can't take it. */
+static void signal_cb(evutil_socket_t fd, short which, void *arg)
+{
+	server_signal_read((int)fd);
+}
+
 /* The publisher thread. */
 static void *publisher(void *arg)
 {
@@ -314,7 +384,7 @@ static void *publisher(void *arg)
 }
 
 /* Claims the socket and starts the thread. */
-int trace_publish_start(const struct settings *s, int tcp_port, int udp_port)
+int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, int signal_fd)
 {
 	pub_tcp_port = tcp_port;
 	pub_udp_port = udp_port;
@@ -333,8 +403,10 @@ int trace_publish_start(const struct settings *s, int tcp_port, int udp_port)
 	listen_event = event_new(pub_base, listen_fd, EV_READ | EV_PERSIST, accept_cb, NULL);
 	drain_event = event_new(pub_base, -1, EV_PERSIST, drain_cb, NULL);
 	stop_event = event_new(pub_base, -1, 0, stop_cb, NULL);
+	signal_event = event_new(pub_base, signal_fd, EV_READ | EV_PERSIST, signal_cb, NULL);
 	if (listen_event == NULL || drain_event == NULL || stop_event == NULL ||
-	    event_add(listen_event, NULL) != 0)
+	    signal_event == NULL || event_add(listen_event, NULL) != 0 ||
+	    event_add(signal_event, NULL) != 0)
 		goto fail;
 	if (pthread_create(&pub_thread, NULL, publisher, NULL) != 0)
 		goto fail;
@@ -357,14 +429,16 @@ void trace_publish_stop(void)
 	}
 	while (clients != NULL)
 		client_free(clients);
-	__atomic_store_n(&trace_on, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_and(&trace_on, ~TRACE_RECORD, __ATOMIC_RELAXED);
 	if (listen_event != NULL)
 		event_free(listen_event);
 	if (drain_event != NULL)
 		event_free(drain_event);
 	if (stop_event != NULL)
 		event_free(stop_event);
-	listen_event = drain_event = stop_event = NULL;
+	if (signal_event != NULL)
+		event_free(signal_event);
+	listen_event = drain_event = stop_event = signal_event = NULL;
 	if (pub_base != NULL)
 		event_base_free(pub_base);
 	pub_base = NULL;

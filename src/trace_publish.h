@@ -8,8 +8,9 @@
 
 #include "settings.h"
 
-/* Claims the socket and starts the thread; -1 with a message on failure. */
-int trace_publish_start(const struct settings *s, int tcp_port, int udp_port);
+/* Claims the socket and starts the thread, which also watches signal_fd (the main thread
+ * may be stopped at a gate when a signal comes); -1 with a message on failure. */
+int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, int signal_fd);
 
 /* Stops the thread, disconnects every client and removes the socket. */
 void trace_publish_stop(void);

@@ -1,5 +1,6 @@
 /* Integration tests: the trace stream and control socket of mcscoped (PROTOCOL.md). */
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,5 +465,183 @@ Test(trace, no_trace_means_no_socket)
 
 	start(&t, "1", "--no-trace");
 	cr_expect_neq(stat(t.path, &st), 0);
+	stop(&t);
+}
+
+/* True when fd has bytes to read right now (used only where a thread is known to be stopped). */
+static bool readable_now(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	return poll(&pfd, 1, 0) == 1;
+}
+
+/* Reads event lines until one of event ev arrives; returns it. */
+static char *read_until_ev(struct line_reader *lr, const char *ev)
+{
+	for (;;) {
+		char *line = keep(harness_read_line(lr));
+		cr_assert_not_null(line, "no %s line came", ev);
+		if (is_ev(line, ev))
+			return line;
+	}
+}
+
+Test(trace, pause_then_step_lets_exactly_one_event_through)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	start(&t, "1", NULL);
+	int fd = harness_connect(t.p.tcp_port);
+	char *r = harness_cmd(fd, "version\r\n", "\r\n");
+	free(r);
+	attach(&t, lr, lines, 64);
+	cr_assert(harness_send(lr->fd, "pause\n", 6));
+	read_until_ev(lr, "paused");
+	cr_expect_str_eq(keep(harness_read_line(lr)), "ok paused");
+
+	/* The worker wakes for the command and stops at its first trace point. */
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	char *gate = read_until_ev(lr, "gate");
+	cr_expect_str_eq(val(gate, "thr"), "w0");
+	cr_expect_str_eq(val(gate, "at"), "state");
+
+	cr_assert(harness_send(lr->fd, "step 1\n", 7));
+	cr_expect_str_eq(keep(harness_read_line(lr)), "ok step 1");
+	char *one = keep(harness_read_line(lr)), *next = keep(harness_read_line(lr));
+	cr_assert_not_null(next);
+	cr_expect(is_ev(one, "state"), "the stepped event: %s", one);
+	cr_expect_str_eq(val(one, "to"), "conn_parse_cmd");
+	cr_expect(is_ev(next, "gate"), "after one step the worker waits again: %s", next);
+	cr_expect_str_eq(val(next, "at"), "cmd");
+	cr_expect(!readable_now(fd), "the client got a reply while the worker was stopped");
+
+	cr_assert(harness_send(lr->fd, "resume\n", 7));
+	r = harness_read_until(fd, "\r\n");
+	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
+	free(r);
+	close(fd);
+	close(lr->fd);
+	stop(&t);
+}
+
+Test(trace, a_controller_that_leaves_while_paused_releases_the_server)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	cr_expect_str_eq(control(lr, "pause\n", 6), "ok paused");
+	cr_expect(strncmp(control(lr, "freeze w1\n", 10), "ok", 2) == 0);
+	int fd = harness_connect(t.p.tcp_port);
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	read_until_ev(lr, "gate");
+	close(lr->fd);
+	char *r = harness_read_until(fd, "\r\n");
+	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0, "not served after the controller left");
+	free(r);
+	close(fd);
+	stop(&t);
+}
+
+Test(trace, a_frozen_worker_queues_its_connections_and_drains_on_thaw)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+	int fds[8], max_depth = 0;
+
+	start(&t, "4", NULL);
+	attach(&t, lr, lines, 64);
+	cr_expect_str_eq(control(lr, "freeze w1\n", 10), "ok frozen w1");
+	for (int i = 0; i < 8; i++) {
+		fds[i] = harness_connect(t.p.tcp_port);
+		cr_assert(harness_send(fds[i], "version\r\n", 9));
+	}
+	/* The others are served; w1's two clients (conns 2 and 6 of 8) wait in its CQ. */
+	for (int i = 0; i < 8; i++) {
+		if (i % 4 == 1)
+			continue;
+		char *r = harness_read_until(fds[i], "\r\n");
+		cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0, "client %d", i);
+		free(r);
+	}
+	int pushes = 0;
+	while (pushes < 2) {
+		char *line = read_until_ev(lr, "cq_push");
+		if (strcmp(val(line, "to"), "w1") == 0) {
+			pushes++;
+			max_depth = atoi(val(line, "depth"));
+		}
+	}
+	cr_expect_eq(max_depth, 2, "w1's CQ depth");
+	cr_expect(!readable_now(fds[1]) && !readable_now(fds[5]), "a frozen worker served");
+
+	cr_assert(harness_send(lr->fd, "thaw w1\n", 8));
+	for (int i = 1; i < 8; i += 4) {
+		char *r = harness_read_until(fds[i], "\r\n");
+		cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0, "client %d after thaw", i);
+		free(r);
+	}
+	int depth = -1;
+	while (depth != 0) {
+		char *line = read_until_ev(lr, "cq_pop");
+		if (strcmp(val(line, "thr"), "w1") == 0)
+			depth = atoi(val(line, "depth"));
+	}
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+	close(lr->fd);
+	stop(&t);
+}
+
+Test(trace, a_breakpoint_pauses_before_the_event)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	cr_expect_str_eq(control(lr, "break ev=dispatch\n", 18), "ok break set");
+	int fd = harness_connect(t.p.tcp_port);
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	char *paused = read_until_ev(lr, "paused");
+	cr_expect_str_eq(val(paused, "at"), "dispatch");
+	char *gate = read_until_ev(lr, "gate");
+	cr_expect_str_eq(val(gate, "thr"), "main");
+	cr_expect_str_eq(val(gate, "at"), "dispatch");
+	cr_expect(!readable_now(fd));
+	cr_expect_str_eq(control(lr, "break off\n", 10), "ok break off");
+	cr_expect_str_eq(control(lr, "resume\n", 7), "ok resumed");
+	char *r = harness_read_until(fd, "\r\n");
+	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
+	free(r);
+	close(fd);
+	close(lr->fd);
+	stop(&t);
+}
+
+Test(trace, started_paused_it_waits_and_stops_cleanly_on_sigterm)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	start(&t, "2", "--paused");
+	attach(&t, lr, lines, 64);
+	int fd = harness_connect(t.p.tcp_port);
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	/* Nobody steers yet: the main thread waits before its first step (the accept). */
+	char *gate = read_until_ev(lr, "gate");
+	cr_expect_str_eq(val(gate, "thr"), "main");
+	cr_expect_str_eq(val(gate, "at"), "accept");
+	cr_expect(!readable_now(fd));
+	/* A stopped main thread must not keep the server from stopping. */
+	close(fd);
+	close(lr->fd);
 	stop(&t);
 }

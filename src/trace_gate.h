@@ -1,0 +1,45 @@
+/*
+ * trace_gate.h: step mode. A thread reaching a trace point while it is
+ * gated (pause, freeze, a breakpoint) waits there, before the traced step
+ * happens, and says so with a gate event. Gates are only ever taken
+ * outside every other lock, so a waiting thread holds nothing anyone needs.
+ */
+#ifndef MCSCOPE_TRACE_GATE_H
+#define MCSCOPE_TRACE_GATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+/* Waits while thr is gated; to_state is the new state of a state event, else -1. */
+void trace_gate(int thr, enum wire_event ev, uint64_t conn, int to_state);
+
+/* Stops every thread at its next trace point; false when already paused. */
+bool trace_gate_pause(void);
+
+/* Lets every thread run; false when not paused. */
+bool trace_gate_resume(void);
+
+/* Lets n more trace points through while paused; false when not paused. */
+bool trace_gate_step(unsigned n);
+
+/* Freezes or thaws one worker. */
+void trace_gate_freeze(int worker, bool frozen);
+
+/* Sets a worker's delay before each trace point (0 clears). */
+void trace_gate_delay(int worker, unsigned ms);
+
+/* Pauses when one of the events in ev_mask, or a state event to break_state (-1: none), is next. */
+void trace_gate_break(uint64_t ev_mask, int break_state);
+
+/* True while paused. */
+bool trace_gate_paused(void);
+
+/* Opens every gate and clears freezes, delays and breakpoints (the last controller left). */
+void trace_gate_reset(void);
+
+/* Opens every gate for good: the server is shutting down. */
+void trace_gate_shutdown(void);
+
+#endif
