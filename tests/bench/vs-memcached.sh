@@ -47,8 +47,8 @@ done
 [[ $duration =~ ^[1-9][0-9]*[smhd]$ ]] || { echo "$(basename "$0"): bad duration '$duration' (e.g. 10s, 2m)" >&2; exit 64; }
 ((conns % cthreads == 0)) || { echo "$(basename "$0"): -c ($conns) must be a multiple of -T ($cthreads) for memcaslap" >&2; exit 64; }
 
-# shellcheck source=../clients/lib.sh
-source "$(dirname "$0")/../clients/lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 MEMCACHED=${MEMCACHED:-$(command -v memcached || true)}
 [[ -n $MEMCACHED ]] || fail "memcached not found (Debian package memcached)"
 command -v memcaslap >/dev/null || fail "memcaslap not found (Debian package libmemcached-tools)"
@@ -65,37 +65,15 @@ echo "(servers and client share this machine's CPUs)"
 echo
 
 declare -A results=()
-# slap NAME: one memcaslap run against server NAME; sets $tps.
-slap() {
-	local name=$1 rc=0 out err
-	local cmd=(memcaslap -s "127.0.0.1:${SRV_PORT[$name]}" -T "$cthreads" -c "$conns" -t "$duration")
-	out=$(timeout --foreground 3600 "${cmd[@]}" 2>"$MC_TMP/slap.err") || rc=$?
-	err=$(<"$MC_TMP/slap.err")
-	if ((rc != 0)) || [[ -n $err ]]; then
-		printf '%s\n' "$out" "$err" >&2
-		fail "'${cmd[*]}' against $name failed (status $rc)"
-	fi
-	[[ $out =~ TPS:\ ([0-9]+) ]] || {
-		printf '%s\n' "$out" >&2
-		fail "no 'TPS:' figure in memcaslap's summary for $name"
-	}
-	tps=${BASH_REMATCH[1]}
-	srv_ping "$name"
-}
-
 printf '%-6s %-10s %12s\n' round server 'ops/s'
 for ((r = 1; r <= rounds; r++)); do
 	for name in memcached mcscoped; do
-		slap "$name"
+		slap "$name" "$cthreads" "$conns" "$duration"
 		results[$name]+="$tps "
 		printf '%-6s %-10s %12s\n' "$r" "$name" "$tps"
 	done
 done
 
-median() {
-	tr ' ' '\n' <<<"$1" | grep . | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 m_memcached=$(median "${results[memcached]}")
 m_mcscoped=$(median "${results[mcscoped]}")
 echo
