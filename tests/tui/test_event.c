@@ -1,0 +1,391 @@
+/* Unit tests: event_parse, the trace-line parser (tui/event.c) against src/PROTOCOL.md. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+
+/* Parses a nul-terminated line. */
+static enum event_status parse(const char *line, struct event *e)
+{
+	return event_parse(line, strlen(line), e);
+}
+
+/* True when key's text is s. */
+static bool text_is(const struct event *e, enum wire_key key, const char *s)
+{
+	return event_str_eq(e, key, s);
+}
+
+/* One line of each event type; the first twelve are PROTOCOL.md's example, verbatim. */
+static const char *const samples[] = {
+	"ts=913402211 seq=14 thr=main ev=hello v=1 pid=4242 threads=2 dispatch=rr tcp=11211 udp=0 maxconns=1024 reqs_per_event=20 states=conn_listening,conn_new_cmd,conn_waiting,conn_read,conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,conn_mwrite,conn_closed",
+	"ts=913402230 seq=14 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
+	"ts=913402240 seq=14 thr=main ev=snapshot_conn conn=1 fd=9 transport=tcp state=conn_listening",
+	"ts=913402251 seq=14 thr=main ev=snapshot_end last=w1 next=w0",
+	"ts=2100431877 seq=15 thr=main ev=accept conn=2 fd=12 peer=127.0.0.1:50312",
+	"ts=2100440012 seq=16 thr=main ev=dispatch conn=2 fd=12 to=w0 last=w1 dispatch=rr transport=tcp init=conn_new_cmd",
+	"ts=2100441100 seq=17 thr=main ev=cq_push to=w0 conn=2 depth=1",
+	"ts=2100442310 seq=18 thr=main ev=notify_write to=w0 byte=c",
+	"ts=2100460078 seq=19 thr=w0 ev=notify_read byte=c",
+	"ts=2100461102 seq=20 thr=w0 ev=cq_pop conn=2 depth=0",
+	"ts=2100463390 seq=21 thr=w0 ev=conn_new conn=2 fd=12 transport=tcp",
+	"ts=2100470001 seq=22 thr=w0 ev=state conn=2 fd=12 from=conn_new_cmd to=conn_waiting",
+	/* The rest follow PROTOCOL.md's table. */
+	"ts=100 seq=1 thr=w3 ev=thread_ready",
+	"ts=200 seq=2 thr=main ev=listen transport=udp fd=7 port=11212",
+	"ts=300 seq=30 thr=w1 ev=cmd conn=5 verb=set keys=1 bytes=5",
+	"ts=301 seq=31 thr=w1 ev=yield conn=5",
+	"ts=302 seq=32 thr=w1 ev=conn_close conn=5 fd=14 reason=quit",
+	"ts=303 seq=33 thr=main ev=accept_pause reason=maxconns",
+	"ts=304 seq=34 thr=main ev=accept_resume reason=emfile",
+	"ts=305 seq=35 thr=main ev=policy dispatch=least",
+	"ts=306 seq=36 thr=w2 ev=dropped count=17",
+	"ts=307 seq=37 thr=main ev=paused",
+	"ts=308 seq=38 thr=main ev=resumed",
+	"ts=309 seq=39 thr=w0 ev=gate at=cq_pop conn=0",
+};
+
+#define N_SAMPLES (sizeof(samples) / sizeof(samples[0]))
+
+Test(event, every_event_type_has_a_sample_that_parses)
+{
+	bool seen[EVT_MAX] = { false };
+
+	for (size_t i = 0; i < N_SAMPLES; i++) {
+		struct event e;
+		cr_assert_eq(parse(samples[i], &e), EVENT_LINE, "%s", samples[i]);
+		cr_assert(e.ev >= 0 && e.ev < EVT_MAX, "%s", samples[i]);
+		seen[e.ev] = true;
+	}
+	for (int ev = 0; ev < EVT_MAX; ev++)
+		cr_expect(seen[ev], "no sample line for ev=%s", wire_event_name((enum wire_event)ev));
+}
+
+Test(event, hello)
+{
+	struct event e;
+
+	cr_assert_eq(parse(samples[0], &e), EVENT_LINE);
+	cr_expect_eq(e.ts, 913402211u);
+	cr_expect_eq(e.seq, 14u);
+	cr_expect_eq(e.thr, EVENT_THR_MAIN);
+	cr_expect_eq(e.ev, EVT_hello);
+	cr_expect_eq(event_num(&e, KEY_v, 0), 1u);
+	cr_expect_eq(event_num(&e, KEY_pid, 0), 4242u);
+	cr_expect_eq(event_num(&e, KEY_threads, 0), 2u);
+	cr_expect(text_is(&e, KEY_dispatch, "rr"));
+	cr_expect_eq(event_num(&e, KEY_tcp, 0), 11211u);
+	cr_expect_eq(event_num(&e, KEY_udp, 9), 0u);
+	cr_expect_eq(event_num(&e, KEY_maxconns, 0), 1024u);
+	cr_expect_eq(event_num(&e, KEY_reqs_per_event, 0), 20u);
+	cr_expect(text_is(&e, KEY_states, "conn_listening,conn_new_cmd,conn_waiting,conn_read,"
+			  "conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,"
+			  "conn_mwrite,conn_closed"));
+	cr_expect(!event_has(&e, KEY_conn));
+}
+
+Test(event, snapshot_lines)
+{
+	struct event e;
+
+	cr_assert_eq(parse(samples[1], &e), EVENT_LINE);
+	cr_expect_eq(e.thr, 0);
+	cr_expect_eq(e.ev, EVT_snapshot_worker);
+	cr_expect_eq(event_num(&e, KEY_depth, 9), 0u);
+	cr_expect(event_has(&e, KEY_max_depth) && event_has(&e, KEY_open) &&
+		  event_has(&e, KEY_dispatched) && event_has(&e, KEY_pending));
+
+	cr_assert_eq(parse(samples[2], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_snapshot_conn);
+	cr_expect_eq(event_num(&e, KEY_conn, 0), 1u);
+	cr_expect_eq(event_num(&e, KEY_fd, 0), 9u);
+	cr_expect(text_is(&e, KEY_transport, "tcp"));
+	cr_expect_eq(event_idx(&e, KEY_state, -9), conn_listening);
+
+	cr_assert_eq(parse(samples[3], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_snapshot_end);
+	cr_expect_eq(event_idx(&e, KEY_last, -9), 1);
+	cr_expect_eq(event_idx(&e, KEY_next, -9), 0);
+	cr_assert_eq(parse("ts=1 seq=1 thr=main ev=snapshot_end last=none next=w0", &e), EVENT_LINE);
+	cr_expect_eq(event_idx(&e, KEY_last, -9), EVENT_THR_NONE);
+}
+
+Test(event, new_connection_sequence)
+{
+	struct event e;
+
+	cr_assert_eq(parse(samples[4], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_accept);
+	cr_expect(text_is(&e, KEY_peer, "127.0.0.1:50312"));
+
+	cr_assert_eq(parse(samples[5], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_dispatch);
+	cr_expect_eq(event_num(&e, KEY_conn, 0), 2u);
+	cr_expect_eq(event_num(&e, KEY_fd, 0), 12u);
+	cr_expect_eq(event_idx(&e, KEY_to, -9), 0);
+	cr_expect_eq(event_idx(&e, KEY_last, -9), 1);
+	cr_expect(text_is(&e, KEY_dispatch, "rr"));
+	cr_expect_eq(event_idx(&e, KEY_init, -9), conn_new_cmd);
+
+	cr_assert_eq(parse(samples[6], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_cq_push);
+	cr_expect_eq(event_idx(&e, KEY_to, -9), 0);
+	cr_expect_eq(event_num(&e, KEY_depth, 0), 1u);
+
+	cr_assert_eq(parse(samples[7], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_notify_write);
+	cr_expect(text_is(&e, KEY_byte, "c"));
+
+	cr_assert_eq(parse(samples[8], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_notify_read);
+	cr_expect_eq(e.thr, 0);
+
+	cr_assert_eq(parse(samples[9], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_cq_pop);
+	cr_expect_eq(event_num(&e, KEY_depth, 9), 0u);
+
+	cr_assert_eq(parse(samples[10], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_conn_new);
+
+	/* In a state line to= is a conn state, not a worker. */
+	cr_assert_eq(parse(samples[11], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_state);
+	cr_expect_eq(event_value_kind(e.ev, KEY_to), EVENT_VAL_STATE);
+	cr_expect_eq(event_idx(&e, KEY_from, -9), conn_new_cmd);
+	cr_expect_eq(event_idx(&e, KEY_to, -9), conn_waiting);
+}
+
+Test(event, table_events)
+{
+	struct event e;
+
+	cr_assert_eq(parse(samples[12], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_thread_ready);
+	cr_expect_eq(e.thr, 3);
+	cr_expect_eq(e.present, 0u);
+
+	cr_assert_eq(parse(samples[13], &e), EVENT_LINE);
+	cr_expect_eq(event_num(&e, KEY_port, 0), 11212u);
+
+	cr_assert_eq(parse(samples[14], &e), EVENT_LINE);
+	cr_expect(text_is(&e, KEY_verb, "set"));
+	cr_expect_eq(event_num(&e, KEY_bytes, 0), 5u);
+
+	cr_assert_eq(parse(samples[16], &e), EVENT_LINE);
+	cr_expect(text_is(&e, KEY_reason, "quit"));
+
+	cr_assert_eq(parse(samples[20], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_dropped);
+	cr_expect_eq(e.thr, 2);
+	cr_expect_eq(event_num(&e, KEY_count, 0), 17u);
+
+	cr_assert_eq(parse(samples[23], &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_gate);
+	cr_expect(text_is(&e, KEY_at, "cq_pop"));
+	cr_expect_eq(event_num(&e, KEY_conn, 9), 0u);
+}
+
+Test(event, fixed_fields_in_any_order_and_newlines_ignored)
+{
+	struct event e;
+
+	cr_assert_eq(parse("ev=cq_pop conn=3 thr=w12 depth=2 seq=7 ts=9\r\n", &e), EVENT_LINE);
+	cr_expect_eq(e.ts, 9u);
+	cr_expect_eq(e.seq, 7u);
+	cr_expect_eq(e.thr, 12);
+	cr_expect_eq(e.ev, EVT_cq_pop);
+	cr_expect_eq(event_num(&e, KEY_depth, 0), 2u);
+	/* A to= before ev= is still read as the event wants it. */
+	cr_assert_eq(parse("to=conn_read ts=1 seq=2 thr=w0 ev=state conn=1 from=conn_waiting", &e),
+		     EVENT_LINE);
+	cr_expect_eq(event_idx(&e, KEY_to, -9), conn_read);
+}
+
+Test(event, malformed_lines)
+{
+	static const struct {
+		const char *line;
+		enum event_status st;
+	} cases[] = {
+		{ "", EVENT_E_EMPTY },
+		{ "   ", EVENT_E_EMPTY },
+		{ "\n", EVENT_E_EMPTY },
+		{ "seq=1 thr=main ev=paused", EVENT_E_NO_TS },
+		{ "ts=1 thr=main ev=paused", EVENT_E_NO_SEQ },
+		{ "ts=1 seq=1 ev=paused", EVENT_E_NO_THR },
+		{ "ts=1 seq=1 thr=main", EVENT_E_NO_EV },
+		{ "ts=1 seq=1 thr=main ev=paused junk", EVENT_E_NO_EQUALS },
+		{ "hello world", EVENT_E_NO_EQUALS },
+		{ "ts=1 seq=1 thr=main ev=paused =3", EVENT_E_EMPTY_KEY },
+		{ "ts= seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
+		{ "ts=-1 seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
+		{ "ts=+1 seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
+		{ "ts=1x seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
+		{ "ts=0x10 seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
+		{ "ts=1 seq=18446744073709551616 thr=main ev=paused", EVENT_E_BAD_SEQ },
+		{ "ts=1 seq=99999999999999999999 thr=main ev=paused", EVENT_E_BAD_SEQ },
+		{ "ts=1 seq=1.5 thr=main ev=paused", EVENT_E_BAD_SEQ },
+		{ "ts=1 seq=1 thr=w ev=paused", EVENT_E_BAD_THR },
+		{ "ts=1 seq=1 thr=w-1 ev=paused", EVENT_E_BAD_THR },
+		{ "ts=1 seq=1 thr=w01 ev=paused", EVENT_E_BAD_THR },
+		{ "ts=1 seq=1 thr=w65536 ev=paused", EVENT_E_BAD_THR },
+		{ "ts=1 seq=1 thr=none ev=paused", EVENT_E_BAD_THR },
+		{ "ts=1 seq=1 thr=MAIN ev=paused", EVENT_E_BAD_THR },
+		{ "ts=1 seq=1 thr=main ev=", EVENT_E_BAD_EV },
+		{ "ts=1 seq=1 thr=main ev=cq_pop conn=abc depth=0", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=cq_pop conn=1 depth=", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=cq_push to=main2 conn=1 depth=1", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=dispatch conn=1 to=x0", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=-4", EVENT_E_BAD_VALUE },
+		{ "okay", EVENT_E_NO_EQUALS },
+		{ "errors happen", EVENT_E_NO_EQUALS },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct event e;
+		enum event_status st = parse(cases[i].line, &e);
+		cr_expect_eq(st, cases[i].st, "'%s': got %d (%s), want %d (%s)", cases[i].line, st,
+			     event_status_name(st), cases[i].st, event_status_name(cases[i].st));
+		cr_expect_lt(st, 0, "'%s' was accepted", cases[i].line);
+	}
+}
+
+Test(event, every_status_has_a_name)
+{
+	for (int st = EVENT_E_BAD_VALUE; st <= EVENT_ANSWER_ERROR; st++)
+		cr_expect_str_neq(event_status_name((enum event_status)st), "an unknown status");
+}
+
+Test(event, unknown_keys_are_ignored_and_unknown_events_reported)
+{
+	struct event e;
+
+	cr_assert_eq(parse("ts=5 seq=6 thr=w1 ev=cq_pop conn=2 depth=0 colour=blue x=", &e),
+		     EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_cq_pop);
+	cr_expect_eq(e.present, (1ull << KEY_conn) | (1ull << KEY_depth));
+
+	/* An event from a newer server: known keys kept as text, none checked. */
+	cr_assert_eq(parse("ts=5 seq=6 thr=w1 ev=teleport conn=two to=mars", &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVENT_UNKNOWN);
+	cr_expect_eq(e.ev_len, 8u);
+	cr_expect_eq(memcmp(e.ev_name, "teleport", 8), 0);
+	cr_expect(text_is(&e, KEY_conn, "two"));
+	cr_expect(text_is(&e, KEY_to, "mars"));
+	cr_expect_eq(event_num(&e, KEY_conn, 77), 77u);
+
+	/* A state this build has no name for is news, not damage. */
+	cr_assert_eq(parse("ts=5 seq=6 thr=w1 ev=state conn=2 from=conn_read to=conn_teleport", &e),
+		     EVENT_LINE);
+	cr_expect_eq(event_idx(&e, KEY_to, -9), EVENT_STATE_UNKNOWN);
+	cr_expect(text_is(&e, KEY_to, "conn_teleport"));
+}
+
+Test(event, answers)
+{
+	struct event e;
+
+	cr_assert_eq(parse("ok", &e), EVENT_ANSWER_OK);
+	cr_expect_eq(e.text_len, 0u);
+	cr_assert_eq(parse("ok\n", &e), EVENT_ANSWER_OK);
+	cr_assert_eq(parse("ok paused 4 threads", &e), EVENT_ANSWER_OK);
+	cr_expect_eq(e.text_len, strlen("paused 4 threads"));
+	cr_expect_eq(memcmp(e.text, "paused 4 threads", e.text_len), 0);
+	cr_assert_eq(parse("error", &e), EVENT_ANSWER_ERROR);
+	cr_expect_eq(e.text_len, 0u);
+	cr_assert_eq(parse("error permission denied: uid 1001 is not the server's\r\n", &e),
+		     EVENT_ANSWER_ERROR);
+	cr_expect_eq(e.text_len, strlen("permission denied: uid 1001 is not the server's"));
+	cr_expect_eq(memcmp(e.text, "permission denied", 17), 0);
+}
+
+Test(event, values_at_the_limits)
+{
+	struct event e;
+
+	cr_assert_eq(parse("ts=18446744073709551615 seq=18446744073709551615 thr=w65535 "
+			   "ev=cq_pop conn=18446744073709551615 depth=00000000000000000001", &e),
+		     EVENT_LINE);
+	cr_expect_eq(e.ts, UINT64_MAX);
+	cr_expect_eq(e.seq, UINT64_MAX);
+	cr_expect_eq(e.thr, EVENT_WORKER_MAX);
+	cr_expect_eq(event_num(&e, KEY_conn, 0), UINT64_MAX);
+	cr_expect_eq(event_num(&e, KEY_depth, 0), 1u);
+	cr_assert_eq(parse("ts=0 seq=18446744073709551614 thr=w0 ev=paused", &e), EVENT_LINE);
+	cr_expect_eq(e.seq, UINT64_MAX - 1);
+	cr_expect_eq(e.ts, 0u);
+}
+
+Test(event, a_long_line)
+{
+	/* A hello from a server with many states, plus a long value and many unknown keys. */
+	size_t cap = 200000, at = 0;
+	char *line = malloc(cap);
+	struct event e;
+
+	cr_assert_not_null(line);
+	at += (size_t)snprintf(line + at, cap - at, "ts=1 seq=2 thr=main ev=cmd conn=3 verb=get keys=");
+	for (int i = 0; i < 20000; i++)
+		line[at++] = 'k';
+	for (int i = 0; i < 5000; i++)
+		at += (size_t)snprintf(line + at, cap - at, " x%d=%d", i, i);
+	at += (size_t)snprintf(line + at, cap - at, " bytes=42");
+	cr_assert_eq(event_parse(line, at, &e), EVENT_LINE);
+	cr_expect_eq(e.ev, EVT_cmd);
+	cr_expect_eq(e.val[KEY_keys].len, 20000u);
+	cr_expect_eq(event_num(&e, KEY_bytes, 0), 42u);
+	free(line);
+}
+
+Test(event, the_line_is_only_read_within_len)
+{
+	/* Not nul-terminated: the parser must stop at len. */
+	char buf[64];
+	struct event e;
+
+	memset(buf, 'z', sizeof(buf));
+	memcpy(buf, "ts=1 seq=2 thr=w0 ev=yield conn=4", 33);
+	cr_assert_eq(event_parse(buf, 33, &e), EVENT_LINE);
+	cr_expect_eq(event_num(&e, KEY_conn, 0), 4u);
+	cr_expect_eq(e.val[KEY_conn].len, 1u);
+}
+
+Test(event, thread_names)
+{
+	int thr;
+
+	cr_expect(event_thr_parse("main", 4, &thr) && thr == EVENT_THR_MAIN);
+	cr_expect(event_thr_parse("none", 4, &thr) && thr == EVENT_THR_NONE);
+	cr_expect(event_thr_parse("w0", 2, &thr) && thr == 0);
+	cr_expect(event_thr_parse("w255", 4, &thr) && thr == 255);
+	cr_expect(!event_thr_parse("w", 1, &thr));
+	cr_expect(!event_thr_parse("w00", 3, &thr));
+	cr_expect(!event_thr_parse("x1", 2, &thr));
+	cr_expect(!event_thr_parse("", 0, &thr));
+	cr_expect_eq(event_state_lookup("conn_closed", 11), conn_closed);
+	cr_expect_eq(event_state_lookup("conn_close", 10), EVENT_STATE_UNKNOWN);
+}
+
+Test(event, fast_enough)
+{
+	/* The dashboard must keep up with >500k lines/s; leave room for slow machines and sanitizers. */
+	const int n = 200000;
+	struct timespec t0, t1;
+	struct event e;
+	double secs;
+	unsigned ok = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++) {
+		const char *line = samples[i % N_SAMPLES];
+		ok += event_parse(line, strlen(line), &e) == EVENT_LINE;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_expect_eq(ok, (unsigned)n);
+	cr_log_info("event_parse: %.0f lines/s", n / secs);
+	cr_expect_lt(secs, 4.0, "%d lines took %.2f s", n, secs);
+}

@@ -1,0 +1,118 @@
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "cli.h"
+#include "diag.h"
+
+static volatile sig_atomic_t stop_signal;
+
+/* Sets the defaults. */
+void cli_target_init(struct cli_target *t)
+{
+	t->socket = NULL;
+	t->port = CLIENT_DEFAULT_PORT;
+	t->port_set = false;
+}
+
+/* Handles --socket and -p. */
+bool cli_target_option(struct cli_target *t, int opt, const char *arg)
+{
+	char *end;
+	long v;
+
+	if (opt == 'S') {
+		if (arg[0] == '\0') {
+			diag_error("--socket: empty path");
+			return false;
+		}
+		t->socket = arg;
+		return true;
+	}
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 65535) {
+		diag_error("-p: invalid port '%s' (allowed: 1-65535)", arg);
+		return false;
+	}
+	t->port = (int)v;
+	t->port_set = true;
+	return true;
+}
+
+/* Prints the pointer to --help. */
+int cli_usage_error(void)
+{
+	fprintf(stderr, "Try '%s --help'.\n", diag_prog());
+	return CLI_EXIT_USAGE;
+}
+
+/* Resolves the path and connects. */
+int cli_connect(struct cli_target *t, struct client *c)
+{
+	char path[sizeof(c->path)];
+
+	if (t->socket != NULL && t->port_set) {
+		diag_error("--socket and -p name the server twice; give one");
+		return cli_usage_error();
+	}
+	if (client_socket_path(path, sizeof(path), t->socket, t->port) != 0)
+		return CLI_EXIT_USAGE;
+	if (client_connect(c, path) != 0)
+		return CLI_EXIT_UNAVAILABLE;
+	return 0;
+}
+
+/* Records which stop signal came; the wait it interrupts does the rest. */
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Sets up the stop signals. */
+void cli_stop_signals(sigset_t *wait_mask)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM };
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	sigemptyset(&block);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: the wait must end */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(&block, sigs[i]);
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigdelset(wait_mask, sigs[i]);
+}
+
+/* Returns the stop signal that came. */
+int cli_stop_signal(void)
+{
+	return stop_signal;
+}
+
+/* Arms SIGALRM. */
+void cli_alarm(double seconds)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	if (seconds > 0) {
+		it.it_value.tv_sec = (time_t)seconds;
+		it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
+		if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+			it.it_value.tv_usec = 1;
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+}

@@ -1,0 +1,20 @@
+/*
+ * cmd.h: the mcscope subcommands. Each takes its own argv (argv[0] is
+ * "mcscope <name>"), prints its own --help, and returns the exit status.
+ */
+#ifndef MCSCOPE_TUI_CMD_H
+#define MCSCOPE_TUI_CMD_H
+
+/* mcscope events: prints the live stream. */
+int cmd_events(int argc, char **argv);
+
+/* mcscope ctl: sends control commands and prints the answers. */
+int cmd_ctl(int argc, char **argv);
+
+/* mcscope record: saves the stream to a file. */
+int cmd_record(int argc, char **argv);
+
+/* mcscope export: converts a recorded trace. */
+int cmd_export(int argc, char **argv);
+
+#endif

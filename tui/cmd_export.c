@@ -1,0 +1,175 @@
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "diag.h"
+#include "export_perfetto.h"
+
+/* Prints the usage text. */
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mcscope export --perfetto IN [OUT]\n"
+		"Converts a trace saved by 'mcscope record' into a Chrome/Perfetto JSON trace:\n"
+		"open it in https://ui.perfetto.dev or chrome://tracing. It has a track per\n"
+		"thread (main, w0, ...) with a slice per event named after the memcached\n"
+		"function it mirrors, a flow arrow from each dispatch_conn_new to the worker's\n"
+		"cq_pop of that connection, a CQ depth counter per worker, and a track per\n"
+		"connection with its lifetime and its states.\n"
+		"\n"
+		"  -P, --perfetto  the output format (the only one so far)\n"
+		"  -h, --help      print this help and exit\n"
+		"IN '-' reads standard input. OUT defaults to IN with .trace replaced by .json\n"
+		"(or .json added), or standard output when IN is '-'; '-' is standard output.\n"
+		"Lines that are not protocol lines are skipped and counted in the summary on\n"
+		"stderr.\n"
+		"\n"
+		"Exit status: 0 on success, 1 when writing fails, 64 for a bad command line,\n"
+		"65 when IN is not a trace, 66 when IN cannot be read, 73 when OUT cannot be\n"
+		"made.\n");
+}
+
+/* What open_out needs, and what it did. */
+struct output {
+	const char *name;   /* "-" for stdout */
+	FILE *in;
+	FILE *out;
+	bool cant_create;
+};
+
+/* Opens the output once the input has proved to be a trace (export_perfetto's callback). */
+static FILE *open_out(void *arg)
+{
+	struct output *o = arg;
+	struct stat in_st, out_st;
+
+	if (strcmp(o->name, "-") == 0) {
+		o->out = stdout;
+		return o->out;
+	}
+	/* Writing over the input would destroy it before it is read. */
+	if (fstat(fileno(o->in), &in_st) == 0 && stat(o->name, &out_st) == 0 &&
+	    in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
+		diag_error("%s is the input too", o->name);
+		o->cant_create = true;
+		return NULL;
+	}
+	o->out = fopen(o->name, "w");
+	if (o->out == NULL) {
+		diag_error("cannot create %s: %s", o->name, strerror(errno));
+		o->cant_create = true;
+	}
+	return o->out;
+}
+
+/* Makes the default output name from the input's (malloc'd); NULL when out of memory. */
+static char *default_output(const char *in)
+{
+	size_t n = strlen(in);
+	const char *ext = ".trace";
+	size_t e = strlen(ext);
+	char *out;
+
+	if (strcmp(in, "-") == 0)
+		return strdup("-");
+	if (n > e && strcmp(in + n - e, ext) == 0)
+		n -= e;
+	out = malloc(n + sizeof(".json"));
+	if (out != NULL) {
+		memcpy(out, in, n);
+		memcpy(out + n, ".json", sizeof(".json"));
+	}
+	return out;
+}
+
+/* Runs mcscope export. */
+int cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "perfetto", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct output o = { 0 };
+	struct export_stats st;
+	const char *in_name;
+	char *out_name = NULL;
+	bool perfetto = false;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "Ph", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'P':
+			perfetto = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return cli_usage_error();
+		}
+	}
+	if (!perfetto) {
+		diag_error("say which format: --perfetto");
+		return cli_usage_error();
+	}
+	if (optind == argc || argc - optind > 2) {
+		diag_error(optind == argc ? "no input file given" : "too many arguments");
+		return cli_usage_error();
+	}
+	in_name = argv[optind];
+	out_name = optind + 1 < argc ? strdup(argv[optind + 1]) : default_output(in_name);
+	if (out_name == NULL) {
+		diag_error("out of memory");
+		return 1;
+	}
+	o.name = out_name;
+	if (strcmp(in_name, "-") == 0) {
+		o.in = stdin;
+		in_name = "standard input";
+	} else {
+		o.in = fopen(in_name, "r");
+		if (o.in == NULL) {
+			diag_error("cannot read %s: %s", in_name, strerror(errno));
+			free(out_name);
+			return CLI_EXIT_NOINPUT;
+		}
+	}
+
+	rc = export_perfetto(o.in, in_name, open_out, &o, &st);
+	if (o.out != NULL && o.out != stdout && fclose(o.out) != 0 && rc == 0) {
+		diag_error("writing %s: %s", o.name, strerror(errno));
+		rc = EXPORT_FAILED;
+	}
+	if (rc == EXPORT_NOT_TRACE) {
+		rc = CLI_EXIT_DATAERR;
+	} else if (rc != 0) {
+		/* A half-written JSON file is worse than none. */
+		if (o.out != NULL && o.out != stdout)
+			remove(o.name);
+		rc = o.cant_create ? CLI_EXIT_CANTCREAT : 1;
+	} else {
+		fprintf(stderr, "%s: %" PRIu64 " lines, %" PRIu64 " events -> %" PRIu64
+			" JSON events in %s", diag_prog(), st.lines, st.events, st.written,
+			strcmp(o.name, "-") == 0 ? "standard output" : o.name);
+		if (st.malformed > 0)
+			fprintf(stderr, "; %" PRIu64 " malformed lines skipped (the first: line %" PRIu64
+				")", st.malformed, st.first_malformed);
+		if (st.unknown > 0)
+			fprintf(stderr, "; %" PRIu64 " events of unknown types kept as instants",
+				st.unknown);
+		if (st.ignored > 0)
+			fprintf(stderr, "; %" PRIu64 " lines ignored", st.ignored);
+		fputc('\n', stderr);
+	}
+	if (o.in != stdin)
+		fclose(o.in);
+	free(out_name);
+	return rc;
+}
