@@ -66,6 +66,19 @@ static bool client_wants(const struct trace_client *cl, int ev, int thr)
 	       ((cl->ev_mask >> ev & 1) && (cl->thr_mask[bit / 64] >> (bit % 64) & 1));
 }
 
+/* Writes a dropped line for thread ring index ri's losses, if any, before what comes next. */
+static void report_drops(struct trace_client *cl, int ri, uint64_t ts, uint64_t seq)
+{
+	char line[TRACE_LINE_MAX];
+
+	if (cl->pending_drops[ri] == 0)
+		return;
+	struct trace_rec d = { .ev = EVT_dropped, .ts = ts, .seq = seq, .thr = (int16_t)(ri - 1),
+			       .a = (int64_t)cl->pending_drops[ri] };
+	evbuffer_add(bufferevent_get_output(cl->bev), line, trace_format(&d, line));
+	cl->pending_drops[ri] = 0;
+}
+
 /* Sends one record's line to every client that wants it, reporting earlier losses first. */
 static void broadcast(const struct trace_rec *r)
 {
@@ -83,13 +96,7 @@ static void broadcast(const struct trace_rec *r)
 			__atomic_fetch_add(&trace_counters.dropped, 1, __ATOMIC_RELAXED);
 			continue;
 		}
-		if (cl->pending_drops[ri] > 0) {
-			struct trace_rec d = { .ev = EVT_dropped, .ts = r->ts, .seq = r->seq,
-					       .thr = r->thr, .a = (int64_t)cl->pending_drops[ri] };
-			char dline[TRACE_LINE_MAX];
-			evbuffer_add(out, dline, trace_format(&d, dline));
-			cl->pending_drops[ri] = 0;
-		}
+		report_drops(cl, ri, r->ts, r->seq);
 		if (n == 0)
 			n = trace_format(r, line);
 		evbuffer_add(out, line, n);
@@ -290,6 +297,16 @@ static void client_read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* Publisher: a lagging client has caught up to half its buffer: tell it now what it lost,
+ * rather than when its threads next have something to say. */
+static void client_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct trace_client *cl = arg;
+
+	for (int i = 0; i < trace_nrings(); i++)
+		report_drops(cl, i, trace_now(), trace_last_seq());
+}
+
 /* Publisher: a client went away or failed. */
 static void client_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -339,7 +356,8 @@ static void accept_cb(evutil_socket_t fd, short which, void *arg)
 	drain();
 	__atomic_fetch_or(&trace_on, TRACE_RECORD, __ATOMIC_RELAXED);
 	trace_snapshot_write(bufferevent_get_output(cl->bev), pub_tcp_port, pub_udp_port);
-	bufferevent_setcb(cl->bev, client_read_cb, NULL, client_event_cb, cl);
+	bufferevent_setcb(cl->bev, client_read_cb, client_write_cb, client_event_cb, cl);
+	bufferevent_setwatermark(cl->bev, EV_WRITE, CLIENT_BUFFER_MAX / 2, 0);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 	if (clients == NULL) {
 		struct timeval tv = { 0, DRAIN_INTERVAL_US };
