@@ -112,7 +112,16 @@ void trace_point(struct trace_rec *r, bool gate)
 /* Stamps and records an event. */
 void trace_record(struct trace_rec *r)
 {
-	if (my_ring == NULL || !(__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_RECORD))
+	int on = __atomic_load_n(&trace_on, __ATOMIC_RELAXED);
+
+	if (my_ring == NULL)
+		return;
+	if (on & TRACE_COUNT) {
+		/* No client could take it: a count is all that is needed, and costs far less. */
+		trace_ring_count_dropped(my_ring);
+		return;
+	}
+	if (!(on & TRACE_RECORD))
 		return;
 	r->ts = trace_now();
 	r->seq = trace_next_seq();

@@ -25,6 +25,7 @@
 
 #define TRACE_RECORD 1 /* some client listens: record events */
 #define TRACE_GATES 2  /* some gate is set: trace points check it */
+#define TRACE_COUNT 4  /* every client is too far behind: count events as dropped, don't record */
 
 /* TRACE_RECORD | TRACE_GATES: the one thing a trace point looks at. */
 extern int trace_on;

@@ -66,6 +66,12 @@ static bool client_wants(const struct trace_client *cl, int ev, int thr)
 	       ((cl->ev_mask >> ev & 1) && (cl->thr_mask[bit / 64] >> (bit % 64) & 1));
 }
 
+/* True when a client has more queued than it may. */
+static bool client_full(struct trace_client *cl)
+{
+	return evbuffer_get_length(bufferevent_get_output(cl->bev)) > CLIENT_BUFFER_MAX;
+}
+
 /* Writes a dropped line for thread ring index ri's losses, if any, before what comes next. */
 static void report_drops(struct trace_client *cl, int ri, uint64_t ts, uint64_t seq)
 {
@@ -91,7 +97,7 @@ static void broadcast(const struct trace_rec *r)
 
 		if (!client_wants(cl, r->ev, r->thr))
 			continue;
-		if (evbuffer_get_length(out) > CLIENT_BUFFER_MAX) {
+		if (client_full(cl)) {
 			cl->pending_drops[ri]++;
 			__atomic_fetch_add(&trace_counters.dropped, 1, __ATOMIC_RELAXED);
 			continue;
@@ -100,6 +106,24 @@ static void broadcast(const struct trace_rec *r)
 		if (n == 0)
 			n = trace_format(r, line);
 		evbuffer_add(out, line, n);
+	}
+}
+
+/* Records events while some client can take them; only counts them while none can. */
+static void update_record_mode(void)
+{
+	bool all_full = clients != NULL;
+
+	for (struct trace_client *cl = clients; cl != NULL && all_full; cl = cl->next)
+		all_full = client_full(cl);
+	if (all_full) {
+		__atomic_fetch_or(&trace_on, TRACE_COUNT, __ATOMIC_RELAXED);
+		__atomic_fetch_and(&trace_on, ~TRACE_RECORD, __ATOMIC_RELAXED);
+	} else if (clients != NULL) {
+		__atomic_fetch_or(&trace_on, TRACE_RECORD, __ATOMIC_RELAXED);
+		__atomic_fetch_and(&trace_on, ~TRACE_COUNT, __ATOMIC_RELAXED);
+	} else {
+		__atomic_fetch_and(&trace_on, ~(TRACE_RECORD | TRACE_COUNT), __ATOMIC_RELAXED);
 	}
 }
 
@@ -133,6 +157,7 @@ static void drain(void)
 			break;
 		broadcast(&r);
 	}
+	update_record_mode();
 }
 
 /* Publisher: the drain timer. */
@@ -259,9 +284,9 @@ static void client_free(struct trace_client *cl)
 	free(cl->pending_drops);
 	free(cl);
 	__atomic_fetch_sub(&trace_counters.clients, 1, __ATOMIC_RELAXED);
+	update_record_mode();
 	if (clients == NULL) {
-		/* Nobody listens: trace points go back to costing a branch (unless --paused holds). */
-		__atomic_fetch_and(&trace_on, ~TRACE_RECORD, __ATOMIC_RELAXED);
+		/* Nobody listens: trace points go back to costing a branch (unless gates are set). */
 		event_del(drain_event);
 		drain();
 	}
@@ -303,8 +328,11 @@ static void client_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct trace_client *cl = arg;
 
+	/* Losses counted while every client was full are in the rings' counters: collect them. */
+	drain();
 	for (int i = 0; i < trace_nrings(); i++)
 		report_drops(cl, i, trace_now(), trace_last_seq());
+	update_record_mode();
 }
 
 /* Publisher: a client went away or failed. */
@@ -355,6 +383,7 @@ static void accept_cb(evutil_socket_t fd, short which, void *arg)
 	/* Older events go to the clients that were there; this one starts from the snapshot. */
 	drain();
 	__atomic_fetch_or(&trace_on, TRACE_RECORD, __ATOMIC_RELAXED);
+	__atomic_fetch_and(&trace_on, ~TRACE_COUNT, __ATOMIC_RELAXED);
 	trace_snapshot_write(bufferevent_get_output(cl->bev), pub_tcp_port, pub_udp_port);
 	bufferevent_setcb(cl->bev, client_read_cb, client_write_cb, client_event_cb, cl);
 	bufferevent_setwatermark(cl->bev, EV_WRITE, CLIENT_BUFFER_MAX / 2, 0);
@@ -447,7 +476,7 @@ void trace_publish_stop(void)
 	}
 	while (clients != NULL)
 		client_free(clients);
-	__atomic_fetch_and(&trace_on, ~TRACE_RECORD, __ATOMIC_RELAXED);
+	__atomic_fetch_and(&trace_on, ~(TRACE_RECORD | TRACE_COUNT), __ATOMIC_RELAXED);
 	if (listen_event != NULL)
 		event_free(listen_event);
 	if (drain_event != NULL)

@@ -140,3 +140,9 @@ uint64_t trace_ring_take_dropped(struct trace_ring *ring)
 {
 	return __atomic_exchange_n(&ring->dropped, 0, __ATOMIC_RELAXED);
 }
+
+/* Counts a record as dropped without writing it. */
+void trace_ring_count_dropped(struct trace_ring *ring)
+{
+	__atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
+}

@@ -42,4 +42,7 @@ void trace_ring_consume(struct trace_ring *ring);
 /* Consumer: the number of records dropped since the last call, resetting it to 0. */
 uint64_t trace_ring_take_dropped(struct trace_ring *ring);
 
+/* Producer: counts one record as dropped without writing it (nobody could take it). */
+void trace_ring_count_dropped(struct trace_ring *ring);
+
 #endif

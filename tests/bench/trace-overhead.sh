@@ -53,8 +53,11 @@ command -v memcaslap >/dev/null || fail "memcaslap not found (Debian package lib
 
 if [[ -z ${MCSCOPED_NOTRACE:-} ]]; then
 	# A build of its own, so the normal build keeps its trace points.
-	(cd "$MC_ROOT" && { [[ -d build-notrace ]] || meson setup build-notrace -Dtrace=false >/dev/null; } &&
-		meson compile -C build-notrace src/mcscoped >/dev/null) || fail "cannot build build-notrace/"
+	(cd "$MC_ROOT" &&
+		{ [[ -f build-notrace/build.ninja ]] ||
+			{ rm -rf build-notrace && meson setup build-notrace -Dtrace=false >/dev/null; }; } &&
+		meson compile -C build-notrace src/mcscoped:executable >/dev/null) ||
+		fail "cannot build build-notrace/"
 	MCSCOPED_NOTRACE=$MC_ROOT/build-notrace/src/mcscoped
 fi
 MCSCOPE=${MCSCOPE:-$MC_ROOT/build/tui/mcscope}
