@@ -50,13 +50,13 @@ int wire_event_from_name(const char *name, size_t n)
 /* Returns a key's name. */
 const char *wire_key_name(enum wire_key key)
 {
-	return (unsigned)key < KEY_MAX ? key_names[key] : NULL;
+	return (unsigned)key < WIRE_KEY_COUNT ? key_names[key] : NULL;
 }
 
 /* Looks a key up by name. */
 int wire_key_from_name(const char *name, size_t n)
 {
-	return lookup(key_names, KEY_MAX, name, n);
+	return lookup(key_names, WIRE_KEY_COUNT, name, n);
 }
 
 /* Returns a control command's name. */

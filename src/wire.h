@@ -82,7 +82,7 @@ enum wire_key {
 #define WIRE_KEY_ENUM_(name) KEY_##name,
 	WIRE_KEYS(WIRE_KEY_ENUM_)
 #undef WIRE_KEY_ENUM_
-	KEY_MAX
+	WIRE_KEY_COUNT
 };
 
 /* Control commands a trace-socket client may send, one per line. */

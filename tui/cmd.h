@@ -14,6 +14,9 @@ int cmd_ctl(int argc, char **argv);
 /* mcscope record: saves the stream to a file. */
 int cmd_record(int argc, char **argv);
 
+/* mcscope with no command: the live dashboard. */
+int cmd_dashboard(int argc, char **argv);
+
 /* mcscope export: converts a recorded trace. */
 int cmd_export(int argc, char **argv);
 

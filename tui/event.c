@@ -3,8 +3,8 @@
 
 #include "event.h"
 
-_Static_assert(KEY_MAX <= 64, "event.present has one bit per key");
-_Static_assert(EVT_MAX < 255 && KEY_MAX < 255 && conn_max_state < 255,
+_Static_assert(WIRE_KEY_COUNT <= 64, "event.present has one bit per key");
+_Static_assert(EVT_MAX < 255 && WIRE_KEY_COUNT < 255 && conn_max_state < 255,
 	       "name index slots hold index + 1 in a byte");
 
 /*
@@ -64,14 +64,14 @@ static void index_build(void)
 {
 	for (int i = 0; i < EVT_MAX; i++)
 		index_add(&event_index, wire_event_name((enum wire_event)i), i);
-	for (int i = 0; i < KEY_MAX; i++)
+	for (int i = 0; i < WIRE_KEY_COUNT; i++)
 		index_add(&key_index, wire_key_name((enum wire_key)i), i);
 	for (int i = 0; i < conn_max_state; i++)
 		index_add(&state_index, wire_state_name((enum conn_states)i), i);
 }
 
 /* How each known key's value reads; keys left out are plain text. */
-static const uint8_t key_kinds[KEY_MAX] = {
+static const uint8_t key_kinds[WIRE_KEY_COUNT] = {
 	[KEY_v] = EVENT_VAL_NUM,
 	[KEY_pid] = EVENT_VAL_NUM,
 	[KEY_threads] = EVENT_VAL_NUM,
@@ -85,6 +85,7 @@ static const uint8_t key_kinds[KEY_MAX] = {
 	[KEY_depth] = EVENT_VAL_NUM,
 	[KEY_max_depth] = EVENT_VAL_NUM,
 	[KEY_bytes] = EVENT_VAL_NUM,
+	[KEY_keys] = EVENT_VAL_NUM,
 	[KEY_count] = EVENT_VAL_NUM,
 	[KEY_open] = EVENT_VAL_NUM,
 	[KEY_dispatched] = EVENT_VAL_NUM,
@@ -101,7 +102,7 @@ static const uint8_t key_kinds[KEY_MAX] = {
 /* Returns how a key's value reads in event ev. */
 enum event_value_kind event_value_kind(int ev, enum wire_key key)
 {
-	if ((unsigned)key >= KEY_MAX || ev == EVENT_UNKNOWN)
+	if ((unsigned)key >= WIRE_KEY_COUNT || ev == EVENT_UNKNOWN)
 		return EVENT_VAL_STR;
 	/* The one key whose meaning depends on the event: a state change's new state. */
 	if (key == KEY_to && ev == EVT_state)

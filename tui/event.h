@@ -72,7 +72,7 @@ struct event {
 	const char *text;       /* answers: what follows "ok " or "error " (len 0 when nothing) */
 	uint32_t text_len;
 	uint64_t present;       /* bit (1 << enum wire_key) for each known key the line has */
-	struct event_value val[KEY_MAX];
+	struct event_value val[WIRE_KEY_COUNT];
 };
 
 /*

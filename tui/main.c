@@ -27,7 +27,8 @@ static const struct subcommand subcommands[] = {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: mcscope COMMAND [OPTIONS] [ARGS...]\n"
+		"Usage: mcscope [--socket PATH | -p PORT] [--once]   the live dashboard\n"
+		"       mcscope COMMAND [OPTIONS] [ARGS...]\n"
 		"Watches and steers mcscoped, the memcached-style server, through its trace\n"
 		"socket (src/PROTOCOL.md).\n"
 		"\n"
@@ -60,9 +61,12 @@ int main(int argc, char **argv)
 	static char prog[64];
 	const struct subcommand *sub;
 
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_EXIT_USAGE;
+	/* No command, or only options: the dashboard. */
+	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "-h") != 0 &&
+			 strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-V") != 0 &&
+			 strcmp(argv[1], "--version") != 0)) {
+		diag_set_prog("mcscope");
+		return cmd_dashboard(argc, argv);
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);

@@ -61,7 +61,8 @@ Test(cli, help_lists_every_command)
 	char *out, *err;
 
 	run(args, NULL, 0, &out, &err);
-	cr_expect(strstr(out, "Usage: mcscope COMMAND") != NULL, "%s", out);
+	cr_expect(strstr(out, "Usage: mcscope [--socket PATH") != NULL, "%s", out);
+	cr_expect(strstr(out, "mcscope COMMAND [OPTIONS]") != NULL, "%s", out);
 	for (const char *const *cmd = (const char *const[]){ "events", "ctl", "record", "export", NULL };
 	     *cmd != NULL; cmd++) {
 		char want[32];

@@ -457,7 +457,7 @@ Test(export, odd_bytes_in_values_stay_valid_json, .init = cr_redirect_stderr)
 	static const char trace[] =
 		"ts=1 seq=1 thr=main ev=hello v=1 pid=7 threads=1 dispatch=rr tcp=1 udp=0 maxconns=9 reqs_per_event=20 states=x\n"
 		"ts=2 seq=2 thr=main ev=accept conn=3 fd=5 peer=a\"b\\c\x01\x7f\xff\xc3\n"
-		"ts=3 seq=3 thr=w0 ev=cmd conn=3 verb=g\"et keys=</script> bytes=0\n"
+		"ts=3 seq=3 thr=w0 ev=cmd conn=3 verb=g\"et</script> keys=1 bytes=0\n"
 		"ts=4 seq=4 thr=w0 ev=we\"ird\\ev conn=3\n";
 	struct exported x;
 	const struct json *ev;

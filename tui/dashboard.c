@@ -1,0 +1,267 @@
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dashboard.h"
+#include "diag.h"
+#include "theme.h"
+
+#define RECONNECT_MS 500
+
+static volatile sig_atomic_t stop_signal;
+
+/* Notes SIGINT, SIGTERM or SIGHUP: the loop ends and cleans up. */
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Returns a monotonic time in ms. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Connects (again); false when nothing answers yet. */
+static bool dashboard_connect(struct dashboard *d)
+{
+	client_init(&d->client);
+	if (client_connect(&d->client, d->opts.socket_path) != 0)
+		return false;
+	/* Never wait for the server: the screen and the keys come first. */
+	fcntl(d->client.fd, F_SETFL, fcntl(d->client.fd, F_GETFL) | O_NONBLOCK);
+	model_reset(d->model);
+	d->model->status = MODEL_CONNECTING;
+	d->synced = false;
+	d->connected = true;
+	return true;
+}
+
+/* Feeds every complete line the socket has; false when the server went away. */
+static bool dashboard_read(struct dashboard *d)
+{
+	const char *data;
+	size_t len;
+
+	for (;;) {
+		int rc = client_read_block(&d->client, &data, &len);
+		if (rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return true;
+		if (rc <= 0)
+			return false;
+		if (d->recording != NULL)
+			fwrite(data, 1, len, d->recording);
+		while (len > 0) {
+			const char *nl = memchr(data, '\n', len);
+			size_t n = nl != NULL ? (size_t)(nl - data) + 1 : len;
+			enum event_status st = model_feed(d->model, data, n);
+			if (!d->synced && memmem(data, n, " ev=snapshot_end", 16) != NULL)
+				d->synced = true;
+			if (st == EVENT_ANSWER_ERROR)
+				snprintf(d->message, sizeof(d->message), "server: %.*s", (int)(n - 1), data);
+			data += n;
+			len -= n;
+		}
+	}
+}
+
+/* Shows the selected connection's path through the states in the status line. */
+static void describe_selection(struct dashboard *d)
+{
+	const struct model_conn *one[1];
+	struct panel_view *v = &d->view;
+
+	if (!v->show_details || v->focus != PANEL_CONNS)
+		return;
+	const struct model_conn **all = malloc(sizeof(*all) * (d->model->nconns + 1));
+	if (all == NULL)
+		return;
+	size_t n = model_conns_select(d->model, v->sort, v->filter_worker, v->filter_state, all,
+				      d->model->nconns + 1);
+	if ((size_t)v->conn_selected < n) {
+		one[0] = all[v->conn_selected];
+		int at = snprintf(d->message, sizeof(d->message), "conn %llu:",
+				  (unsigned long long)one[0]->id);
+		for (unsigned i = 0; i < one[0]->path_len && at < (int)sizeof(d->message) - 20; i++)
+			at += snprintf(d->message + at, sizeof(d->message) - (size_t)at, " %s",
+				       panel_state_short(one[0]->path[i]));
+	}
+	free(all);
+}
+
+/* Draws the model into the grid. */
+static void render(struct dashboard *d)
+{
+	describe_selection(d);
+	d->view.message = d->message[0] != '\0' ? d->message : NULL;
+	panel_layout_draw(d->screen, d->model, &d->view);
+}
+
+/* Paints the grid on the terminal in one update. */
+static void paint(const struct screen *s)
+{
+	for (int r = 0; r < s->rows; r++) {
+		for (int c = 0; c < s->cols; c++) {
+			const struct cell *cell = &s->cells[r * s->cols + c];
+			wchar_t wch[2] = { cell->ch, L'\0' };
+			int attr = theme_attr(cell->role);
+			cchar_t cc;
+
+			setcchar(&cc, wch, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
+			mvadd_wch(r, c, &cc);
+		}
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Batch mode: frames of plain text on stdout, for scripts and CI. */
+static int run_batch(struct dashboard *d)
+{
+	int frames = d->opts.once ? 1 : d->opts.frames;
+
+	if (!dashboard_connect(d))
+		return 69;
+	/* The first frame shows at least the whole snapshot. */
+	while (!d->synced) {
+		struct pollfd p = { .fd = d->client.fd, .events = POLLIN };
+		if (poll(&p, 1, 10000) <= 0 || !dashboard_read(d)) {
+			diag_error("the server sent no snapshot");
+			return 1;
+		}
+	}
+	for (int f = 0; f < frames && !stop_signal; f++) {
+		if (f > 0) {
+			uint64_t until = now_ms() + (uint64_t)d->opts.interval_ms;
+			for (uint64_t t = now_ms(); t < until && !stop_signal; t = now_ms()) {
+				struct pollfd p = { .fd = d->client.fd, .events = POLLIN };
+				if (poll(&p, 1, (int)(until - t)) > 0 && !dashboard_read(d)) {
+					d->model->status = MODEL_RECONNECTING;
+					break;
+				}
+			}
+			fputs("\f\n", stdout);
+		}
+		model_tick(d->model, now_ms() * 1000000ULL);
+		render(d);
+		screen_write_text(d->screen, stdout);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* Live mode: curses, keys, a frame every interval, reconnecting when the server goes away. */
+static int run_live(struct dashboard *d)
+{
+	uint64_t next_frame = 0, next_retry = 0;
+
+	if (!dashboard_connect(d))
+		return 69;
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	theme_init(getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0');
+	if (d->opts.mouse)
+		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	screen_resize(d->screen, LINES, COLS);
+	while (!d->quit && !stop_signal) {
+		uint64_t now = now_ms();
+		struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+		int wait = next_frame > now ? (int)(next_frame - now) : 0;
+
+		if (d->connected)
+			p[1].fd = d->client.fd;
+		if (poll(p, 2, wait) < 0 && errno != EINTR)
+			break;
+		if (d->connected && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) && !dashboard_read(d)) {
+			/* The server went away: keep the last picture, say so, and try again. */
+			client_close(&d->client);
+			d->connected = false;
+			d->model->status = MODEL_RECONNECTING;
+			next_retry = now_ms() + RECONNECT_MS;
+		}
+		for (int key; (key = getch()) != ERR;) {
+			if (key == KEY_RESIZE) {
+				/* The one place a resize is handled: the next frame is drawn at the new size. */
+				screen_resize(d->screen, LINES, COLS);
+				clear();
+			} else if (key == KEY_MOUSE) {
+				MEVENT ev;
+				if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+					dashboard_key(d, ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN);
+			} else {
+				dashboard_key(d, key);
+			}
+		}
+		now = now_ms();
+		if (!d->connected && now >= next_retry) {
+			next_retry = now + RECONNECT_MS;
+			if (dashboard_connect(d))
+				d->message[0] = '\0';
+		}
+		if (now >= next_frame) {
+			next_frame = now + (uint64_t)d->opts.interval_ms;
+			/* Events only update the model; drawing costs the same at any event rate. */
+			model_tick(d->model, now * 1000000ULL);
+			if (!d->view.display_frozen)
+				render(d);
+			paint(d->screen);
+		}
+	}
+	endwin();
+	return 0;
+}
+
+/* Runs the dashboard. */
+int dashboard_run(const struct dashboard_opts *opts)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct dashboard d;
+	int rc = 1;
+
+	memset(&d, 0, sizeof(d));
+	d.opts = *opts;
+	setlocale(LC_ALL, "");
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d.model = model_create();
+	d.screen = screen_create(opts->rows, opts->cols, strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
+	if (d.model == NULL || d.screen == NULL) {
+		diag_error("out of memory");
+		goto out;
+	}
+	panel_view_init(&d.view);
+	if (opts->once || opts->frames > 0)
+		rc = run_batch(&d);
+	else
+		rc = run_live(&d);
+	if (rc == 69)
+		diag_error("nothing answers on %s (is mcscoped running?)", opts->socket_path);
+out:
+	if (d.connected)
+		client_close(&d.client);
+	if (d.recording != NULL)
+		fclose(d.recording);
+	screen_destroy(d.screen);
+	model_destroy(d.model);
+	return rc;
+}

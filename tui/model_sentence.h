@@ -1,0 +1,21 @@
+/*
+ * model_sentence.h: one event line told as a short sentence for the
+ * dashboard's log, naming the memcached function the event mirrors, so a
+ * reader can follow the stream with memcached's source open beside it:
+ *
+ *   main dispatch_conn_new: conn 41 -> w1 (rr)
+ *   w1 conn_set_state: conn 41 conn_waiting -> conn_read
+ *
+ * Sentences fit an 80-column log with room for a timestamp.
+ */
+#ifndef MCSCOPE_TUI_MODEL_SENTENCE_H
+#define MCSCOPE_TUI_MODEL_SENTENCE_H
+
+#include <stddef.h>
+
+#include "event.h"
+
+/* Writes the sentence for an event line into buf (n bytes, nul-terminated, cut to fit). */
+void model_sentence(const struct event *e, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * panel.h: the dashboard's panels. Each draws one part of the model into a
+ * rectangle of the screen grid, and nothing else: no curses, no input.
+ */
+#ifndef MCSCOPE_TUI_PANEL_H
+#define MCSCOPE_TUI_PANEL_H
+
+#include <stdbool.h>
+
+#include "model.h"
+#include "screen.h"
+
+struct rect {
+	int row, col, rows, cols;
+};
+
+enum panel_id { PANEL_WORKERS, PANEL_CONNS, PANEL_LOG, PANEL_COUNT };
+
+/* What the person at the keyboard chose: focus, selection, scrolling, sorting, filters. */
+struct panel_view {
+	enum panel_id focus;
+	int selected_worker;
+	int conn_selected;          /* index in the sorted, filtered list */
+	int conn_scroll;
+	enum model_sort sort;
+	int filter_worker;          /* -1: every worker */
+	int filter_state;           /* -1: every state */
+	int log_scroll;
+	bool display_frozen;        /* p: the picture stands still */
+	bool show_help;
+	bool show_details;          /* Enter on a connection */
+	bool recording;
+	const char *message;        /* one line for the status bar, or NULL */
+};
+
+/* Sets the view's defaults. */
+void panel_view_init(struct panel_view *v);
+
+/* Lays out and draws every panel for the screen's size. */
+void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v);
+
+/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED/FROZEN. */
+void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+		       struct rect r);
+
+/* The dispatch line and a row per worker: rr pointer, CQ bar and history, notify, conns per state. */
+void panel_workers_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+			struct rect r);
+
+/* memcached's drive_machine states with live counts and the latest transitions lit. */
+void panel_states_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+		       struct rect r);
+
+/* A row per connection, sorted and filtered. */
+void panel_conns_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+		      struct rect r);
+
+/* The latest events as sentences, the next step on top while stepping. */
+void panel_log_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+		    struct rect r);
+
+/* The ? overlay: every key. */
+void panel_help_draw(struct screen *s, struct rect r);
+
+/* Returns a state's short name ("waiting" for conn_waiting). */
+const char *panel_state_short(int state);
+
+#endif

@@ -1,0 +1,42 @@
+#include <stdio.h>
+
+#include "panel.h"
+
+static const char *const policy_names[] = { "rr", "least", "random" };
+static const char *const status_names[] = { "connecting", "live", "reconnecting", "replay" };
+
+/* Draws the top line. */
+void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+		       struct rect r)
+{
+	unsigned long long up = m->last_ts / 1000000000ULL;
+	int col = r.col, end = r.col + r.cols;
+
+	for (int c = r.col; c < end; c++)
+		screen_putwc(s, r.row, c, ROLE_HEADER, L' ');
+	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
+			     " mcscope  pid %d  :%d  %d threads  %s  up %02llu:%02llu:%02llu  %.0f ev/s",
+			     m->pid, m->tcp_port, m->nworkers,
+			     m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
+			     up / 3600, up / 60 % 60, up % 60, m->events_per_sec);
+	col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
+			     "  dropped %llu", (unsigned long long)m->dropped);
+	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, "  %s",
+			     status_names[m->status]);
+	/* Alerts go last, right-aligned over whatever they cover: they must never be cut off. */
+	char alerts[256] = "";
+	int n = 0;
+	if (m->paused)
+		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " PAUSED ");
+	for (int i = 0; i < m->nworkers && n < 200; i++)
+		if (m->workers[i].frozen)
+			n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " FROZEN w%d ", i);
+	if (v->display_frozen && n < 200)
+		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " DISPLAY FROZEN (p) ");
+	if (n > 0) {
+		int at = end - n > r.col ? end - n : r.col;
+		if (at < col + 1 && at > r.col)
+			screen_putwc(s, r.row, at - 1, ROLE_HEADER, L' ');
+		screen_puts(s, r.row, at, end - at, ROLE_ALERT, alerts);
+	}
+}

@@ -1,0 +1,82 @@
+#include "panel.h"
+
+/* Sets the view's defaults. */
+void panel_view_init(struct panel_view *v)
+{
+	*v = (struct panel_view){
+		.focus = PANEL_CONNS,
+		.sort = MODEL_SORT_ID,
+		.filter_worker = -1,
+		.filter_state = -1,
+	};
+}
+
+/* Draws the ? overlay. */
+void panel_help_draw(struct screen *s, struct rect r)
+{
+	static const char *const lines[] = {
+		"mcscope keys",
+		"",
+		"q          quit                  ?  this help (Esc closes)",
+		"space      pause / resume the server",
+		"n, Right   step one event (while paused)",
+		"f          freeze / thaw the selected worker",
+		"d          next dispatch policy (rr, least, random)",
+		"p          freeze the display only",
+		"+ / -      faster / slower refresh",
+		"Tab        next panel           arrows, PgUp/PgDn: move",
+		"/          filter connections (worker, then state)",
+		"s          sort connections     Enter: details",
+		"r          start / stop recording to a file",
+		"mouse      click selects, the wheel scrolls (--no-mouse: off)",
+	};
+	int n = (int)(sizeof(lines) / sizeof(lines[0]));
+	int w = 62, top = r.row + (r.rows - n - 2) / 2, left = r.col + (r.cols - w) / 2;
+
+	if (left < r.col)
+		left = r.col;
+	if (top < r.row)
+		top = r.row;
+	for (int i = -1; i <= n; i++)
+		for (int c = 0; c < w; c++)
+			screen_putwc(s, top + 1 + i, left + c, ROLE_SELECTED, L' ');
+	for (int i = 0; i < n; i++)
+		screen_puts(s, top + 1 + i, left + 2, w - 4, i == 0 ? ROLE_TITLE : ROLE_SELECTED,
+			    lines[i]);
+}
+
+/* Lays out and draws every panel. */
+void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
+{
+	int rows = s->rows, cols = s->cols;
+	int workers = 2 + (m->nworkers > 0 ? m->nworkers : 1);
+	int states = cols >= 120 ? 2 : 3;
+
+	screen_clear(s);
+	panel_header_draw(s, m, v, (struct rect){ 0, 0, 1, cols });
+	/* Keep at least a few rows for connections and events on small screens. */
+	if (workers > rows / 3)
+		workers = rows / 3 > 3 ? rows / 3 : 3;
+	panel_workers_draw(s, m, v, (struct rect){ 1, 0, workers, cols });
+	int row = 1 + workers;
+	panel_states_draw(s, m, v, (struct rect){ row, 0, states, cols });
+	row += states;
+	int rest = rows - row - 1;
+	if (cols >= 160) {
+		/* Wide screens: connections and events side by side. */
+		panel_conns_draw(s, m, v, (struct rect){ row, 0, rest + 1, cols / 2 - 1 });
+		panel_log_draw(s, m, v, (struct rect){ row, cols / 2 + 1, rest + 1, cols - cols / 2 - 1 });
+	} else {
+		int conns = rest * 3 / 5;
+		panel_conns_draw(s, m, v, (struct rect){ row, 0, conns, cols });
+		panel_log_draw(s, m, v, (struct rect){ row + conns, 0, rest - conns, cols });
+		row = rows - 1;
+	}
+	if (v->message != NULL)
+		screen_puts(s, rows - 1, 0, cols, ROLE_DIM, v->message);
+	else
+		screen_puts(s, rows - 1, 0, cols, ROLE_DIM,
+			    "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
+	if (v->show_help)
+		panel_help_draw(s, (struct rect){ 0, 0, rows, cols });
+}
