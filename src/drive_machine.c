@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -305,6 +306,9 @@ static void drive_listening(struct conn *c)
 		}
 		return;
 	}
+	/* As memcached does: a reply goes out when it is ready, not when Nagle says. */
+	int one = 1;
+	setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	id = dispatch_next_conn_id();
 	if (TRACE_ON())
 		trace_accept(id, sfd, &addr);
