@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "diag.h"
+#include "load.h"
 #include "wire.h"
 
 struct subcommand {
@@ -19,6 +20,7 @@ static const struct subcommand subcommands[] = {
 	{ "ctl", cmd_ctl, "send control commands (pause, step, dispatch, ...)" },
 	{ "record", cmd_record, "save the event stream to a file" },
 	{ "export", cmd_export, "convert a saved trace (--perfetto: Chrome/Perfetto JSON)" },
+	{ "load", cmd_load, "drive the server with a workload and check every reply" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

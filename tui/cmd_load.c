@@ -1,0 +1,259 @@
+/* mcscope load: the workload generator's command line and summary. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "diag.h"
+#include "load.h"
+
+#define CONNS_MAX 10000
+#define RATE_MAX 10000000.0
+#define DURATION_MIN 0.1
+#define DURATION_MAX 86400.0
+/* Descriptors besides the connections: stdio, libevent's own, a probe. */
+#define SPARE_FDS 16
+
+/* Prints the usage text. */
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mcscope load [-h HOST] [-p PORT] [--conns N] [--rate R]\n"
+		"                    [--scenario NAME] [--duration S] [--seed X] [-U UDPPORT]\n"
+		"Drives mcscoped (or memcached) with a workload over the text protocol and\n"
+		"checks every reply exactly. One thread, non-blocking sockets.\n"
+		"\n"
+		"  -h, --host HOST      the server (default 127.0.0.1); nothing else is contacted\n"
+		"  -p, --port PORT      its TCP port, 1-65535 (default 11211)\n"
+		"  -U, --udp-port PORT  its UDP port, 1-65535 (needed by --scenario udp)\n"
+		"  -c, --conns N        connections (UDP sockets for udp), 1-%d (default 8)\n"
+		"  -r, --rate R         requests per second in total, paced evenly, 0-%.0f;\n"
+		"                       0 = as fast as the server answers (default 0)\n"
+		"  -s, --scenario NAME  the workload (default mixed):\n"
+		"      mixed     set/get/delete/incr on a seeded, skewed key space\n"
+		"      burst     open all N connections at once, one request each, close; repeat\n"
+		"      slow      every command sent a few bytes at a time, with pauses\n"
+		"      pipeline  50 gets in one write per connection (the -R budget)\n"
+		"      bigvalue  set and read back 100-500 KB values\n"
+		"      churn     connect, one request, close, in a loop\n"
+		"      idle      hold N connections, a version on each every 2-4 s\n"
+		"      udp       set/get in framed datagrams to -U PORT\n"
+		"  -d, --duration S     seconds to run, %.1f-%.0f (default 10)\n"
+		"      --seed X         seed of the random choices, 0-18446744073709551615\n"
+		"                       (default: from the clock; the summary prints it)\n"
+		"      --help           print this help and exit\n"
+		"\n"
+		"While it runs, a progress line on stderr is redrawn 4 times a second when\n"
+		"stderr is a terminal (nothing otherwise). At the end, or on Ctrl-C/SIGTERM,\n"
+		"a summary goes to stdout: answered requests, failures and latency\n"
+		"percentiles (microseconds, from the last byte sent to the last byte of the\n"
+		"reply) per command. Requests still unanswered %llu s after the end count as\n"
+		"timeouts, as does any reply that takes over %llu s.\n"
+		"\n"
+		"Exit status: 0 when no request failed, 1 when one did (a wrong reply, a\n"
+		"closed connection, a timeout, a failed reconnect), 64 for a bad command\n"
+		"line, 69 when the server cannot be reached at all.\n",
+		CONNS_MAX, RATE_MAX, DURATION_MIN, DURATION_MAX, LOAD_DRAIN_US / 1000000,
+		LOAD_REPLY_TIMEOUT_US / 1000000);
+}
+
+/* Parses a whole decimal number in [lo, hi]; false with a message naming the flag and range. */
+static bool parse_double(const char *flag, const char *arg, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= lo && v <= hi)) {
+		diag_error("%s: '%s' is not a number from %.10g to %.10g", flag, arg, lo, hi);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Parses an integer in [lo, hi]; false with a message naming the flag and range. */
+static bool parse_uint(const char *flag, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v < lo || v > hi) {
+		diag_error("%s: '%s' is not a whole number from %" PRIu64 " to %" PRIu64, flag, arg, lo, hi);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Makes room for the connections in the open-file limit; false with a message. */
+static bool fd_limit_ok(unsigned conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conns + SPARE_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return true;
+	if (rl.rlim_max >= want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			return true;
+	}
+	diag_error("--conns: %u connections need %llu open files; the limit is %llu", conns,
+		   (unsigned long long)want, (unsigned long long)rl.rlim_max);
+	return false;
+}
+
+/* Parses the command line into o; 0, or CLI_EXIT_USAGE with a message, or -2 after --help. */
+static int parse(int argc, char **argv, struct load_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'h' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "udp-port", required_argument, NULL, 'U' },
+		{ "conns", required_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool seed_set = false;
+	uint64_t v;
+	int opt, s;
+
+	while ((opt = getopt_long(argc, argv, "h:p:U:c:r:s:d:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			if (optarg[0] == '\0') {
+				diag_error("-h/--host: empty host name");
+				return cli_usage_error();
+			}
+			o->host = optarg;
+			break;
+		case 'p':
+		case 'U':
+			if (!parse_uint(opt == 'p' ? "-p/--port" : "-U/--udp-port", optarg, 1, 65535, &v))
+				return cli_usage_error();
+			*(opt == 'p' ? &o->port : &o->udp_port) = (int)v;
+			break;
+		case 'c':
+			if (!parse_uint("-c/--conns", optarg, 1, CONNS_MAX, &v))
+				return cli_usage_error();
+			o->conns = (unsigned)v;
+			break;
+		case 'r':
+			if (!parse_double("-r/--rate", optarg, 0, RATE_MAX, &o->rate))
+				return cli_usage_error();
+			break;
+		case 'd':
+			if (!parse_double("-d/--duration", optarg, DURATION_MIN, DURATION_MAX, &o->duration))
+				return cli_usage_error();
+			break;
+		case 's':
+			s = load_scenario_from_name(optarg);
+			if (s < 0) {
+				diag_error("-s/--scenario: '%s' is not one of mixed, burst, slow, pipeline, "
+					   "bigvalue, churn, idle, udp", optarg);
+				return cli_usage_error();
+			}
+			o->scenario = (enum load_scenario)s;
+			break;
+		case 'S':
+			if (!parse_uint("--seed", optarg, 0, UINT64_MAX, &o->seed))
+				return cli_usage_error();
+			seed_set = true;
+			break;
+		case 'H':
+			usage(stdout);
+			return -2;
+		default:
+			return cli_usage_error();
+		}
+	}
+	if (optind < argc) {
+		diag_error("unexpected argument '%s'", argv[optind]);
+		return cli_usage_error();
+	}
+	if (o->scenario == LOAD_UDP && o->udp_port == 0) {
+		diag_error("-s/--scenario udp needs -U/--udp-port PORT (1-65535)");
+		return cli_usage_error();
+	}
+	if (!fd_limit_ok(o->conns))
+		return CLI_EXIT_USAGE;
+	if (!seed_set) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		o->seed = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		o->seed ^= (uint64_t)getpid() << 32;
+	}
+	return 0;
+}
+
+/* Prints the summary on stdout. */
+static void summary(const struct load_run *run)
+{
+	const struct load_opts *o = &run->opts;
+	double secs = (double)(run->end_us - run->start_us) / 1e6;
+
+	printf("scenario=%s host=%s port=%d conns=%u rate=%g duration=%g seed=%" PRIu64,
+	       load_scenario_name(o->scenario), o->host, o->scenario == LOAD_UDP ? o->udp_port : o->port,
+	       o->conns, o->rate, o->duration, o->seed);
+	if (run->stop_signal != 0)
+		printf(" stopped_by=%s", strsignal(run->stop_signal));
+	printf(" elapsed=%.2f\n", secs);
+	load_stats_print(stdout, &run->stats, secs);
+	fflush(stdout);
+}
+
+/* mcscope load. */
+int cmd_load(int argc, char **argv)
+{
+	struct load_opts o = {
+		.host = "127.0.0.1",
+		.port = 11211,
+		.conns = 8,
+		.duration = 10,
+		.scenario = LOAD_MIXED,
+	};
+	struct load_run *run;
+	int rc;
+
+	rc = parse(argc, argv, &o);
+	if (rc == -2)
+		return 0;
+	if (rc != 0)
+		return rc;
+	o.progress = isatty(STDERR_FILENO);
+	/* The histograms make the run too big for the stack. */
+	run = malloc(sizeof(*run));
+	if (run == NULL) {
+		diag_error("out of memory");
+		return 1;
+	}
+	rc = load_run_prepare(run, &o);
+	if (rc != 0)
+		goto cleanup;
+	if (load_run_execute(run) != 0) {
+		rc = 1;
+		goto cleanup;
+	}
+	summary(run);
+	rc = load_stats_errors(&run->stats) > 0 ? 1 : 0;
+cleanup:
+	load_run_free(run);
+	free(run);
+	return rc;
+}
