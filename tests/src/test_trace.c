@@ -360,8 +360,9 @@ Test(trace, a_client_that_never_reads_loses_events_not_requests)
 		char *r = harness_cmd(fds[i], "set k 0 0 1\r\nx\r\n", "\r\n");
 		free(r);
 	}
-	/* 20000 gets, each a handful of events: far more than the client's buffer holds. */
-	for (int round = 0; round < 50; round++) {
+	/* 60000 gets, each at least four lines (cmd and three states, over 300 bytes):
+	 * several times what the client's buffer and socket hold together. */
+	for (int round = 0; round < 150; round++) {
 		for (int i = 0; i < 4; i++)
 			cr_assert(harness_send(fds[i], batch, strlen(batch)));
 		for (int i = 0; i < 4; i++) {
