@@ -492,10 +492,18 @@ Test(trace, pause_then_step_lets_exactly_one_event_through)
 	char *lines[64];
 
 	start(&t, "1", NULL);
+	attach(&t, lr, lines, 64);
 	int fd = harness_connect(t.p.tcp_port);
 	char *r = harness_cmd(fd, "version\r\n", "\r\n");
 	free(r);
-	attach(&t, lr, lines, 64);
+	/* The reply is sent before the worker is back in conn_read: wait for the stream to say so
+	 * (a new conn also passes waiting -> read before its first command, hence the cmd first). */
+	read_until_ev(lr, "cmd");
+	for (bool idle = false; !idle;) {
+		char *line = read_until_ev(lr, "state");
+		idle = strcmp(val(line, "from"), "conn_waiting") == 0 &&
+		       strcmp(val(line, "to"), "conn_read") == 0 && strstr(line, " thr=w0 ") != NULL;
+	}
 	cr_assert(harness_send(lr->fd, "pause\n", 6));
 	read_until_ev(lr, "paused");
 	cr_expect_str_eq(keep(harness_read_line(lr)), "ok paused");
