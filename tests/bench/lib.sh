@@ -28,3 +28,35 @@ median() {
 	tr ' ' '\n' <<<"$1" | grep . | sort -n |
 		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# bench_options DEFAULT_DURATION "$@": parses what both benchmarks take
+# (-t THREADS -T CLIENT_THREADS -c CONNS -d DURATION -r ROUNDS -h) into
+# threads, cthreads, conns, duration and rounds; -h and bad values use the
+# script's own usage function and exit (0 and 64).
+bench_options() {
+	threads=2 cthreads=2 conns=32 duration=$1 rounds=3
+	shift
+	local opt v OPTIND=1
+	while getopts 't:T:c:d:r:h' opt; do
+		case $opt in
+		t) threads=$OPTARG ;;
+		T) cthreads=$OPTARG ;;
+		c) conns=$OPTARG ;;
+		d) duration=$OPTARG ;;
+		r) rounds=$OPTARG ;;
+		h) usage; exit 0 ;;
+		*) usage >&2; exit 64 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	if (($# > 0)); then
+		echo "$MC_PROG: unexpected argument: $1" >&2
+		usage >&2
+		exit 64
+	fi
+	for v in "$threads" "$cthreads" "$conns" "$rounds"; do
+		[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "$MC_PROG: not a positive number: $v" >&2; exit 64; }
+	done
+	[[ $duration =~ ^[1-9][0-9]*[smhd]$ ]] || { echo "$MC_PROG: bad duration '$duration' (e.g. 10s, 2m)" >&2; exit 64; }
+	((conns % cthreads == 0)) || { echo "$MC_PROG: -c ($conns) must be a multiple of -T ($cthreads) for memcaslap" >&2; exit 64; }
+}

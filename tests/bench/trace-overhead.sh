@@ -28,27 +28,11 @@ usage: $(basename "$0") [-t THREADS] [-T CLIENT_THREADS] [-c CONNS] [-d DURATION
 EOF2
 }
 
-threads=2 cthreads=2 conns=32 duration=5s rounds=3
-while getopts 't:T:c:d:r:h' opt; do
-	case $opt in
-	t) threads=$OPTARG ;;
-	T) cthreads=$OPTARG ;;
-	c) conns=$OPTARG ;;
-	d) duration=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	h) usage; exit 0 ;;
-	*) usage >&2; exit 64 ;;
-	esac
-done
-for v in "$threads" "$cthreads" "$conns" "$rounds"; do
-	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "$(basename "$0"): not a positive number: $v" >&2; exit 64; }
-done
-[[ $duration =~ ^([1-9][0-9]*)s$ ]] || { echo "$(basename "$0"): bad duration '$duration' (seconds, e.g. 5s)" >&2; exit 64; }
-seconds=${BASH_REMATCH[1]}
-((conns % cthreads == 0)) || { echo "$(basename "$0"): -c must be a multiple of -T" >&2; exit 64; }
-
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+bench_options 5s "$@"
+[[ $duration =~ ^([1-9][0-9]*)s$ ]] || { echo "$MC_PROG: bad duration '$duration' (seconds, e.g. 5s)" >&2; exit 64; }
+seconds=${BASH_REMATCH[1]}
 command -v memcaslap >/dev/null || fail "memcaslap not found (Debian package libmemcached-tools)"
 
 if [[ -z ${MCSCOPED_NOTRACE:-} ]]; then

@@ -23,32 +23,9 @@ usage: $(basename "$0") [-t THREADS] [-T CLIENT_THREADS] [-c CONNS] [-d DURATION
 EOF
 }
 
-threads=2 cthreads=2 conns=32 duration=10s rounds=3
-while getopts 't:T:c:d:r:h' opt; do
-	case $opt in
-	t) threads=$OPTARG ;;
-	T) cthreads=$OPTARG ;;
-	c) conns=$OPTARG ;;
-	d) duration=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	h) usage; exit 0 ;;
-	*) usage >&2; exit 64 ;;
-	esac
-done
-shift $((OPTIND - 1))
-if (($# > 0)); then
-	echo "$(basename "$0"): unexpected argument: $1" >&2
-	usage >&2
-	exit 64
-fi
-for v in "$threads" "$cthreads" "$conns" "$rounds"; do
-	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "$(basename "$0"): not a positive number: $v" >&2; exit 64; }
-done
-[[ $duration =~ ^[1-9][0-9]*[smhd]$ ]] || { echo "$(basename "$0"): bad duration '$duration' (e.g. 10s, 2m)" >&2; exit 64; }
-((conns % cthreads == 0)) || { echo "$(basename "$0"): -c ($conns) must be a multiple of -T ($cthreads) for memcaslap" >&2; exit 64; }
-
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+bench_options 10s "$@"
 MEMCACHED=${MEMCACHED:-$(command -v memcached || true)}
 [[ -n $MEMCACHED ]] || fail "memcached not found (Debian package memcached)"
 command -v memcaslap >/dev/null || fail "memcaslap not found (Debian package libmemcached-tools)"
