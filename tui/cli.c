@@ -54,16 +54,34 @@ int cli_usage_error(void)
 int cli_connect(struct cli_target *t, struct client *c)
 {
 	char path[sizeof(c->path)];
+	int rc = cli_target_path(t, path, sizeof(path));
 
+	if (rc != 0)
+		return rc;
+	if (client_connect(c, path) != 0)
+		return CLI_EXIT_UNAVAILABLE;
+	return 0;
+}
+
+/* Works out the socket path of the target. */
+int cli_target_path(const struct cli_target *t, char *path, size_t n)
+{
 	if (t->socket != NULL && t->port_set) {
 		diag_error("--socket and -p name the server twice; give one");
 		return cli_usage_error();
 	}
-	if (client_socket_path(path, sizeof(path), t->socket, t->port) != 0)
+	if (client_socket_path(path, n, t->socket, t->port) != 0)
 		return CLI_EXIT_USAGE;
-	if (client_connect(c, path) != 0)
-		return CLI_EXIT_UNAVAILABLE;
 	return 0;
+}
+
+/* Refuses arguments left after the options. */
+int cli_no_arguments(int argc, char **argv, int optind_now)
+{
+	if (optind_now >= argc)
+		return 0;
+	diag_error("unexpected argument '%s'", argv[optind_now]);
+	return cli_usage_error();
 }
 
 /* Records which stop signal came; the wait it interrupts does the rest. */

@@ -49,6 +49,12 @@ bool cli_target_option(struct cli_target *t, int opt, const char *arg);
  */
 int cli_connect(struct cli_target *t, struct client *c);
 
+/* Checks the target and writes its socket path; returns 0 or CLI_EXIT_USAGE (with a message). */
+int cli_target_path(const struct cli_target *t, char *path, size_t n);
+
+/* Returns 0 when nothing follows the options (argv[optind_now] on), else CLI_EXIT_USAGE with a message. */
+int cli_no_arguments(int argc, char **argv, int optind_now);
+
 /* Prints "Try '<prog> --help'." on stderr and returns CLI_EXIT_USAGE. */
 int cli_usage_error(void);
 

@@ -94,16 +94,10 @@ int cmd_dashboard(int argc, char **argv)
 			return cli_usage_error();
 		}
 	}
-	if (optind < argc) {
-		diag_error("unexpected argument '%s'", argv[optind]);
-		return cli_usage_error();
-	}
-	if (target.socket != NULL && target.port_set) {
-		diag_error("--socket and -p name the server twice: give one");
-		return cli_usage_error();
-	}
-	if (client_socket_path(path, sizeof(path), target.socket, target.port) != 0)
-		return cli_usage_error();
+	if (cli_no_arguments(argc, argv, optind) != 0)
+		return CLI_EXIT_USAGE;
+	if (cli_target_path(&target, path, sizeof(path)) != 0)
+		return CLI_EXIT_USAGE;
 	opts.socket_path = path;
 	if (!opts.once && opts.frames == 0 && (!isatty(0) || !isatty(1))) {
 		diag_error("the live dashboard needs a terminal; --once or --frames N print text");

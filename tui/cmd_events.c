@@ -166,10 +166,8 @@ int cmd_events(int argc, char **argv)
 			return cli_usage_error();
 		}
 	}
-	if (optind < argc) {
-		diag_error("unexpected argument '%s'", argv[optind]);
-		return cli_usage_error();
-	}
+	if (cli_no_arguments(argc, argv, optind) != 0)
+		return CLI_EXIT_USAGE;
 	if (filter != NULL && !filter_command(filter, cmd, sizeof(cmd)))
 		return cli_usage_error();
 

@@ -182,10 +182,8 @@ static int parse(int argc, char **argv, struct load_opts *o)
 			return cli_usage_error();
 		}
 	}
-	if (optind < argc) {
-		diag_error("unexpected argument '%s'", argv[optind]);
-		return cli_usage_error();
-	}
+	if (cli_no_arguments(argc, argv, optind) != 0)
+		return CLI_EXIT_USAGE;
 	if (o->scenario == LOAD_UDP && o->udp_port == 0) {
 		diag_error("-s/--scenario udp needs -U/--udp-port PORT (1-65535)");
 		return cli_usage_error();

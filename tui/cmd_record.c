@@ -163,10 +163,8 @@ int cmd_record(int argc, char **argv)
 			return cli_usage_error();
 		}
 	}
-	if (optind < argc) {
-		diag_error("unexpected argument '%s'", argv[optind]);
-		return cli_usage_error();
-	}
+	if (cli_no_arguments(argc, argv, optind) != 0)
+		return CLI_EXIT_USAGE;
 
 	cli_stop_signals(&wait_mask);
 	client_init(&c);
