@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -133,4 +134,36 @@ void cli_alarm(double seconds)
 			it.it_value.tv_usec = 1;
 	}
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Parses a decimal number. */
+bool cli_parse_double(const char *flag, const char *arg, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v >= lo && v <= hi)) {
+		diag_error("%s: '%s' is not a number from %.10g to %.10g", flag, arg, lo, hi);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Parses a whole number. */
+bool cli_parse_uint(const char *flag, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v < lo || v > hi) {
+		diag_error("%s: '%s' is not a whole number from %" PRIu64 " to %" PRIu64, flag, arg, lo, hi);
+		return false;
+	}
+	*out = v;
+	return true;
 }

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "client.h"
@@ -54,6 +55,12 @@ int cli_target_path(const struct cli_target *t, char *path, size_t n);
 
 /* Returns 0 when nothing follows the options (argv[optind_now] on), else CLI_EXIT_USAGE with a message. */
 int cli_no_arguments(int argc, char **argv, int optind_now);
+
+/* Parses a decimal number in [lo, hi] for flag; false with a message naming the flag and range. */
+bool cli_parse_double(const char *flag, const char *arg, double lo, double hi, double *out);
+
+/* Parses a whole number in [lo, hi] for flag; false with a message naming the flag and range. */
+bool cli_parse_uint(const char *flag, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* Prints "Try '<prog> --help'." on stderr and returns CLI_EXIT_USAGE. */
 int cli_usage_error(void);

@@ -1,5 +1,4 @@
 /* mcscope load: the workload generator's command line and summary. */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #define RATE_MAX 10000000.0
 #define DURATION_MIN 0.1
 #define DURATION_MAX 86400.0
+#define RECONNECT_MAX 1000000u
 /* Descriptors besides the connections: stdio, libevent's own, a probe. */
 #define SPARE_FDS 16
 
@@ -27,6 +27,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: mcscope load [-h HOST] [-p PORT] [--conns N] [--rate R]\n"
 		"                    [--scenario NAME] [--duration S] [--seed X] [-U UDPPORT]\n"
+		"                    [--reconnect-interval N]\n"
 		"Drives mcscoped (or memcached) with a workload over the text protocol and\n"
 		"checks every reply exactly. One thread, non-blocking sockets.\n"
 		"\n"
@@ -46,6 +47,10 @@ static void usage(FILE *out)
 		"      idle      hold N connections, a version on each every 2-4 s\n"
 		"      udp       set/get in framed datagrams to -U PORT\n"
 		"  -d, --duration S     seconds to run, %.1f-%.0f (default 10)\n"
+		"      --reconnect-interval N\n"
+		"                       close and reopen each connection after N requests,\n"
+		"                       1-%u, so that new connections keep being dispatched\n"
+		"                       (default: never; churn reconnects after each anyway)\n"
 		"      --seed X         seed of the random choices, 0-18446744073709551615\n"
 		"                       (default: from the clock; the summary prints it)\n"
 		"      --help           print this help and exit\n"
@@ -60,40 +65,8 @@ static void usage(FILE *out)
 		"Exit status: 0 when no request failed, 1 when one did (a wrong reply, a\n"
 		"closed connection, a timeout, a failed reconnect), 64 for a bad command\n"
 		"line, 69 when the server cannot be reached at all.\n",
-		CONNS_MAX, RATE_MAX, DURATION_MIN, DURATION_MAX, LOAD_DRAIN_US / 1000000,
+		CONNS_MAX, RATE_MAX, DURATION_MIN, DURATION_MAX, RECONNECT_MAX, LOAD_DRAIN_US / 1000000,
 		LOAD_REPLY_TIMEOUT_US / 1000000);
-}
-
-/* Parses a whole decimal number in [lo, hi]; false with a message naming the flag and range. */
-static bool parse_double(const char *flag, const char *arg, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno != 0 || end == arg || *end != '\0' || !(v >= lo && v <= hi)) {
-		diag_error("%s: '%s' is not a number from %.10g to %.10g", flag, arg, lo, hi);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* Parses an integer in [lo, hi]; false with a message naming the flag and range. */
-static bool parse_uint(const char *flag, const char *arg, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v < lo || v > hi) {
-		diag_error("%s: '%s' is not a whole number from %" PRIu64 " to %" PRIu64, flag, arg, lo, hi);
-		return false;
-	}
-	*out = v;
-	return true;
 }
 
 /* Makes room for the connections in the open-file limit; false with a message. */
@@ -126,6 +99,7 @@ static int parse(int argc, char **argv, struct load_opts *o)
 		{ "scenario", required_argument, NULL, 's' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "reconnect-interval", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,21 +118,21 @@ static int parse(int argc, char **argv, struct load_opts *o)
 			break;
 		case 'p':
 		case 'U':
-			if (!parse_uint(opt == 'p' ? "-p/--port" : "-U/--udp-port", optarg, 1, 65535, &v))
+			if (!cli_parse_uint(opt == 'p' ? "-p/--port" : "-U/--udp-port", optarg, 1, 65535, &v))
 				return cli_usage_error();
 			*(opt == 'p' ? &o->port : &o->udp_port) = (int)v;
 			break;
 		case 'c':
-			if (!parse_uint("-c/--conns", optarg, 1, CONNS_MAX, &v))
+			if (!cli_parse_uint("-c/--conns", optarg, 1, CONNS_MAX, &v))
 				return cli_usage_error();
 			o->conns = (unsigned)v;
 			break;
 		case 'r':
-			if (!parse_double("-r/--rate", optarg, 0, RATE_MAX, &o->rate))
+			if (!cli_parse_double("-r/--rate", optarg, 0, RATE_MAX, &o->rate))
 				return cli_usage_error();
 			break;
 		case 'd':
-			if (!parse_double("-d/--duration", optarg, DURATION_MIN, DURATION_MAX, &o->duration))
+			if (!cli_parse_double("-d/--duration", optarg, DURATION_MIN, DURATION_MAX, &o->duration))
 				return cli_usage_error();
 			break;
 		case 's':
@@ -171,9 +145,14 @@ static int parse(int argc, char **argv, struct load_opts *o)
 			o->scenario = (enum load_scenario)s;
 			break;
 		case 'S':
-			if (!parse_uint("--seed", optarg, 0, UINT64_MAX, &o->seed))
+			if (!cli_parse_uint("--seed", optarg, 0, UINT64_MAX, &o->seed))
 				return cli_usage_error();
 			seed_set = true;
+			break;
+		case 'R':
+			if (!cli_parse_uint("--reconnect-interval", optarg, 1, RECONNECT_MAX, &v))
+				return cli_usage_error();
+			o->reconnect = (unsigned)v;
 			break;
 		case 'H':
 			usage(stdout);
@@ -216,6 +195,34 @@ static void summary(const struct load_run *run)
 	fflush(stdout);
 }
 
+/* Runs one workload. */
+int load_main(const struct load_opts *o, bool print_summary)
+{
+	struct load_run *run;
+	int rc;
+
+	/* The histograms make the run too big for the stack. */
+	run = malloc(sizeof(*run));
+	if (run == NULL) {
+		diag_error("out of memory");
+		return 1;
+	}
+	rc = load_run_prepare(run, o);
+	if (rc != 0)
+		goto cleanup;
+	if (load_run_execute(run) != 0) {
+		rc = 1;
+		goto cleanup;
+	}
+	if (print_summary)
+		summary(run);
+	rc = load_stats_errors(&run->stats) > 0 ? 1 : 0;
+cleanup:
+	load_run_free(run);
+	free(run);
+	return rc;
+}
+
 /* mcscope load. */
 int cmd_load(int argc, char **argv)
 {
@@ -225,8 +232,8 @@ int cmd_load(int argc, char **argv)
 		.conns = 8,
 		.duration = 10,
 		.scenario = LOAD_MIXED,
+		.reply_timeout_us = LOAD_REPLY_TIMEOUT_US,
 	};
-	struct load_run *run;
 	int rc;
 
 	rc = parse(argc, argv, &o);
@@ -235,23 +242,5 @@ int cmd_load(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	o.progress = isatty(STDERR_FILENO);
-	/* The histograms make the run too big for the stack. */
-	run = malloc(sizeof(*run));
-	if (run == NULL) {
-		diag_error("out of memory");
-		return 1;
-	}
-	rc = load_run_prepare(run, &o);
-	if (rc != 0)
-		goto cleanup;
-	if (load_run_execute(run) != 0) {
-		rc = 1;
-		goto cleanup;
-	}
-	summary(run);
-	rc = load_stats_errors(&run->stats) > 0 ? 1 : 0;
-cleanup:
-	load_run_free(run);
-	free(run);
-	return rc;
+	return load_main(&o, true);
 }

@@ -164,6 +164,7 @@ struct load_conn {
 	unsigned n;
 	bool paced;              /* a pacing slot is already claimed for the next send */
 	bool round_member;       /* burst: takes part in the current round */
+	unsigned on_conn;        /* requests sent since this connection opened */
 };
 
 /* Sets up slot id of run (no socket yet); -1 with a message on failure. */
@@ -224,6 +225,7 @@ void load_scenario_down(struct load_conn *c, bool was_connected);
 /* mcscope load: runs a workload against the server and prints the summary (cmd.h's convention). */
 int cmd_load(int argc, char **argv);
 
+
 /* ---- load_run: the loop ---- */
 
 struct load_opts {
@@ -236,6 +238,8 @@ struct load_opts {
 	uint64_t seed;
 	enum load_scenario scenario;
 	bool progress;    /* draw the progress line on stderr */
+	unsigned reconnect;        /* close and reopen a connection after this many requests; 0 never */
+	uint64_t reply_timeout_us; /* a reply later than this fails the request */
 };
 
 struct load_run {
@@ -282,5 +286,8 @@ int load_run_execute(struct load_run *run);
 
 /* Frees what prepare and execute made. */
 void load_run_free(struct load_run *run);
+
+/* Runs the workload o describes, printing the summary when asked; returns mcscope load's exit status. */
+int load_main(const struct load_opts *o, bool summary);
 
 #endif

@@ -46,7 +46,7 @@ static void arm_timeout(struct load_conn *c)
 		evtimer_del(c->timeout);
 		return;
 	}
-	due = c->q[c->qhead].sent_us + LOAD_REPLY_TIMEOUT_US;
+	due = c->q[c->qhead].sent_us + c->run->opts.reply_timeout_us;
 	tv = tv_of(due > now ? due - now : 0);
 	evtimer_add(c->timeout, &tv);
 }
@@ -85,7 +85,8 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg)
 	struct load_conn *c = arg;
 
 	load_run_complain(c->run, "conn %u: no reply to %s within %llu s", c->id,
-			  load_op_name(c->q[c->qhead].op), LOAD_REPLY_TIMEOUT_US / 1000000);
+			  load_op_name(c->q[c->qhead].op),
+			  (unsigned long long)(c->run->opts.reply_timeout_us / 1000000));
 	load_conn_fail(c, LOAD_ERR_TIMEOUT);
 }
 
@@ -253,6 +254,7 @@ void load_conn_open(struct load_conn *c)
 	}
 	c->connected = false;
 	c->need = 0;
+	c->on_conn = 0;
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&run->addr, (int)run->addrlen) < 0) {
@@ -296,6 +298,7 @@ bool load_conn_send(struct load_conn *c, const struct load_expect *e, uint64_t d
 		return false;
 	}
 	c->qlen++;
+	c->on_conn++;
 	slot = newest(c);
 	*slot = *e;
 	slot->sent_us = load_now_us();

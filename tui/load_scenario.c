@@ -348,6 +348,13 @@ void load_scenario_next(struct load_conn *c)
 		load_conn_open(c);
 		return;
 	}
+	/* --reconnect-interval: a fresh connection, so the main thread dispatches again. */
+	if (c->run->opts.reconnect > 0 && c->on_conn >= c->run->opts.reconnect && c->qlen == 0 &&
+	    s != LOAD_CHURN) {
+		load_conn_close(c);
+		load_conn_open(c);
+		return;
+	}
 	switch (s) {
 	case LOAD_MIXED:
 		next_mixed(c);

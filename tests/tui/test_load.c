@@ -111,6 +111,47 @@ Test(load, rate_paces)
 	harness_stop(&srv);
 }
 
+/* Connections the server has accepted so far. */
+static long long accepted(const struct server_proc *srv)
+{
+	int fd = harness_connect(srv->tcp_port);
+	long long n = harness_stat(fd, NULL, "total_connections");
+
+	close(fd);
+	return n;
+}
+
+/* --reconnect-interval 5: a new connection every 5 requests; without it, one per slot. */
+Test(load, reconnect_interval)
+{
+	struct server_proc srv;
+	char tcp[16], udp[16];
+	struct load_result r;
+
+	start_server(&srv, udp, sizeof(udp));
+	snprintf(tcp, sizeof(tcp), "%d", srv.tcp_port);
+	long long before = accepted(&srv);
+	const char *plain[] = { "load", "-p", tcp, "--conns", "2", "--rate", "200", "--duration", "0.5",
+				NULL };
+	r = run_load(plain);
+	cr_expect_eq(r.status, 0, "exit %d\n%s\n%s", r.status, r.out, r.err);
+	long long after_plain = accepted(&srv);
+	/* Two slots, the probe, and the stats connection above. */
+	cr_expect_leq(after_plain - before, 4, "without the flag: %lld connections", after_plain - before);
+	result_free(&r);
+
+	const char *again[] = { "load", "-p", tcp, "--conns", "2", "--rate", "200", "--duration", "0.5",
+				"--reconnect-interval", "5", NULL };
+	r = run_load(again);
+	cr_expect_eq(r.status, 0, "exit %d\n%s\n%s", r.status, r.out, r.err);
+	long long made = accepted(&srv) - after_plain;
+	cr_expect_geq((unsigned long long)made, r.requests / 5,
+		      "%llu requests every 5 on a new connection, yet only %lld connections", r.requests,
+		      made);
+	result_free(&r);
+	harness_stop(&srv);
+}
+
 /* Each bad flag: exit 64, and the message names the flag and the allowed values. */
 Test(load, bad_flags)
 {
@@ -126,6 +167,7 @@ Test(load, bad_flags)
 		{ "-p", "0", "1 to 65535" },
 		{ "-U", "65536", "--udp-port" },
 		{ "--seed", "-1", "--seed" },
+		{ "--reconnect-interval", "0", "1 to 1000000" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
