@@ -417,19 +417,18 @@ static void set_next_step(struct model *m, const struct event *e)
 {
 	const struct event_value *at = event_get(e, KEY_at);
 	uint64_t conn = event_num(e, KEY_conn, 0);
-	char who[16];
-	int len = at != NULL ? (int)at->len : 0;
-	const char *s = at != NULL ? at->s : "";
+	char who[16], fb[32];
+	const char *fn = at != NULL ? model_sentence_function(at->s, at->len, fb, sizeof(fb)) : "";
 
 	if (e->thr == EVENT_THR_MAIN)
 		strcpy(who, "main");
 	else
 		snprintf(who, sizeof(who), "w%d", e->thr);
 	if (conn == 0)
-		snprintf(m->next_step, sizeof(m->next_step), "next: %s will %.*s", who, len, s);
+		snprintf(m->next_step, sizeof(m->next_step), "next: %s will %s", who, fn);
 	else
-		snprintf(m->next_step, sizeof(m->next_step), "next: %s will %.*s conn %" PRIu64, who,
-			 len, s, conn);
+		snprintf(m->next_step, sizeof(m->next_step), "next: %s will %s conn %" PRIu64, who, fn,
+			 conn);
 }
 
 /* Appends the event's sentence to the log ring. */
@@ -533,6 +532,24 @@ static void apply_event(struct model *m, const struct event *e)
 		self->frozen = false;
 }
 
+/* True for what a server thread did, as opposed to the stream's own lines (hello, snapshot, gate, dropped, paused/resumed). */
+static bool is_thread_event(int ev)
+{
+	switch (ev) {
+	case EVT_hello:
+	case EVT_snapshot_worker:
+	case EVT_snapshot_conn:
+	case EVT_snapshot_end:
+	case EVT_dropped:
+	case EVT_paused:
+	case EVT_resumed:
+	case EVT_gate:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Applies one parsed line. */
 void model_apply(struct model *m, const struct event *e)
 {
@@ -544,6 +561,8 @@ void model_apply(struct model *m, const struct event *e)
 	apply_event(m, e);
 	if (m->events++ == 0)
 		m->first_ts = e->ts;
+	if (is_thread_event(e->ev))
+		m->thread_events++;
 	if (e->ts > m->last_ts)
 		m->last_ts = e->ts;
 	log_push(m, e);

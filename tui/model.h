@@ -82,6 +82,7 @@ struct model {
 	char next_step[MODEL_LOG_TEXT]; /* "next: w2 will cq_pop conn 7", "" when not stepping */
 	uint64_t first_ts, last_ts;  /* ts of the first and newest event */
 	uint64_t events;             /* event lines applied */
+	uint64_t thread_events;      /* of those, what the server's threads did: each one a step */
 	uint64_t dropped;            /* sum of dropped count= */
 	uint64_t malformed;          /* lines that did not parse */
 	double events_per_sec;       /* over the last model_tick interval */

@@ -42,18 +42,48 @@ static void cmd_sentence(const struct event *e, const char *who, char *buf, size
 			 event_num(e, KEY_conn, 0), VAL(e, KEY_verb), keys, keys == 1 ? "" : "s");
 }
 
+/* Names the function an event mirrors. */
+const char *model_sentence_function(const char *ev_name, size_t len, char *buf, size_t n)
+{
+	switch (wire_event_from_name(ev_name, len)) {
+	case EVT_accept:
+		return "accept";
+	case EVT_dispatch:
+		return "dispatch_conn_new";
+	case EVT_notify_write:
+		return "write the notify byte";
+	case EVT_notify_read:
+		return "thread_libevent_process";
+	case EVT_state:
+		return "conn_set_state";
+	case EVT_cmd:
+		return "process_command";
+	case EVT_conn_close:
+		return "conn_close";
+	default:
+		/* cq_push, cq_pop and conn_new are memcached's names already. */
+		snprintf(buf, n, "%.*s", (int)len, ev_name);
+		return buf;
+	}
+}
+
 /* Tells where a stepping thread stops next (gate, and paused at a breakpoint). */
 static void stop_sentence(const struct event *e, const char *who, const char *what, char *buf,
 			  size_t n)
 {
 	uint64_t conn = event_num(e, KEY_conn, 0);
+	char fb[32];
+	const char *fn;
 
-	if (!event_has(e, KEY_at))
+	if (!event_has(e, KEY_at)) {
 		snprintf(buf, n, "%s %s", who, what);
-	else if (conn == 0)
-		snprintf(buf, n, "%s %s before %.*s", who, what, VAL(e, KEY_at));
+		return;
+	}
+	fn = model_sentence_function(e->val[KEY_at].s, e->val[KEY_at].len, fb, sizeof(fb));
+	if (conn == 0)
+		snprintf(buf, n, "%s %s before %s", who, what, fn);
 	else
-		snprintf(buf, n, "%s %s before %.*s conn %" PRIu64, who, what, VAL(e, KEY_at), conn);
+		snprintf(buf, n, "%s %s before %s conn %" PRIu64, who, what, fn, conn);
 }
 
 /* Writes the sentence. */

@@ -18,4 +18,11 @@
 /* Writes the sentence for an event line into buf (n bytes, nul-terminated, cut to fit). */
 void model_sentence(const struct event *e, char *buf, size_t n);
 
+/*
+ * The memcached function an event of that name mirrors ("state" ->
+ * "conn_set_state"), for saying what a stopped thread does next; the name
+ * itself when it mirrors none in particular.
+ */
+const char *model_sentence_function(const char *ev_name, size_t len, char *buf, size_t n);
+
 #endif

@@ -1,3 +1,5 @@
+#include <inttypes.h>
+
 #include "panel.h"
 
 /* Draws the event log, newest first. */
@@ -8,8 +10,8 @@ void panel_log_draw(struct screen *s, const struct model *m, const struct panel_
 
 	if (r.rows < 2)
 		return;
-	screen_puts(s, r.row, r.col, r.cols, v->focus == PANEL_LOG ? ROLE_SELECTED : ROLE_TITLE,
-		    "Events (newest first)");
+	screen_printf(s, r.row, r.col, r.cols, v->focus == PANEL_LOG ? ROLE_SELECTED : ROLE_TITLE,
+		      "Events (newest first)  %" PRIu64 " seen", m->thread_events);
 	if (m->next_step[0] != '\0')
 		screen_puts(s, row++, r.col, r.cols, ROLE_ALERT, m->next_step);
 	for (unsigned i = (unsigned)v->log_scroll; row < r.row + r.rows; i++, row++) {

@@ -609,9 +609,9 @@ Test(model, gate_paused_resumed_next_step)
 	/* A breakpoint pauses from the thread that hit it. */
 	feed(&f, "thr=w0 ev=paused at=state conn=9");
 	cr_expect(f.m->paused);
-	cr_expect_str_eq(f.m->next_step, "next: w0 will state conn 9");
+	cr_expect_str_eq(f.m->next_step, "next: w0 will conn_set_state conn 9");
 	feed(&f, "thr=main ev=resumed");
-	cr_expect(log_has(f.m, 5, "w0 paused before state conn 9"));
+	cr_expect(log_has(f.m, 5, "w0 paused before conn_set_state conn 9"));
 }
 
 Test(model, frozen_marker)
@@ -620,7 +620,7 @@ Test(model, frozen_marker)
 	feed(&f, "thr=w1 ev=gate at=notify_read conn=0");
 	cr_expect(f.m->workers[1].frozen);
 	cr_expect_not(f.m->workers[0].frozen);
-	cr_expect_str_eq(f.m->next_step, "next: w1 will notify_read");
+	cr_expect_str_eq(f.m->next_step, "next: w1 will thread_libevent_process");
 	/* Main goes on dispatching; w1 stays frozen. */
 	dispatch(&f, 3, 1, -1, 1);
 	cr_expect(f.m->workers[1].frozen);
@@ -638,4 +638,21 @@ Test(model, policy_switch)
 	feed(&f, "thr=main ev=policy dispatch=random");
 	cr_expect_eq(f.m->policy, 2);
 	cr_expect(log_has(f.m, 1, "random"));
+}
+
+Test(model, thread_events_count_steps_only)
+{
+	hello(&f, 2);
+	feed(&f, "thr=w0 ev=snapshot_worker depth=0 open=0 dispatched=0 pending=0");
+	feed(&f, "thr=main ev=snapshot_end last=none next=w0");
+	cr_expect_eq(f.m->thread_events, 0, "hello and the snapshot are not steps");
+	dispatch(&f, 3, 0, -1, 1);
+	uint64_t after_dispatch = f.m->thread_events;
+	cr_expect_gt(after_dispatch, 0);
+	feed(&f, "thr=main ev=paused");
+	feed(&f, "thr=w0 ev=gate at=notify_read conn=0");
+	feed(&f, "thr=main ev=dropped count=4");
+	cr_expect_eq(f.m->thread_events, after_dispatch, "paused, gate and dropped are not steps");
+	feed(&f, "thr=w0 ev=notify_read byte=c");
+	cr_expect_eq(f.m->thread_events, after_dispatch + 1, "one step, one event");
 }
