@@ -36,6 +36,33 @@ struct dashboard {
 	char message[160];
 };
 
+/* getopt_long entries of the screen options every dashboard-like command takes. */
+enum { DASHBOARD_OPT_ONCE = 300, DASHBOARD_OPT_FRAMES, DASHBOARD_OPT_SIZE, DASHBOARD_OPT_NO_MOUSE };
+#define DASHBOARD_LONGOPTS \
+	{ "once", no_argument, NULL, DASHBOARD_OPT_ONCE }, \
+	{ "frames", required_argument, NULL, DASHBOARD_OPT_FRAMES }, \
+	{ "size", required_argument, NULL, DASHBOARD_OPT_SIZE }, \
+	{ "delay", required_argument, NULL, 'd' }, \
+	{ "no-mouse", no_argument, NULL, DASHBOARD_OPT_NO_MOUSE }
+
+/* Their help lines. */
+#define DASHBOARD_OPTS_HELP \
+	"      --once         print one plain-text frame and exit (for scripts and CI)\n" \
+	"      --frames N     print N plain-text frames, one every -d, and exit\n" \
+	"      --size CxR     the plain-text frame's size (default 80x24)\n" \
+	"  -d, --delay TENTHS time between frames, tenths of a second (default 1; 0.3 s is\n" \
+	"                     30 frames a second, the fastest)\n" \
+	"      --no-mouse     don't take the mouse (the wheel scrolls by default)\n"
+
+/* Sets the defaults: live, mouse on, 10 frames a second, 80x24 text frames. */
+void dashboard_opts_init(struct dashboard_opts *o);
+
+/* Handles one of DASHBOARD_LONGOPTS (opt and optarg); 1 when it was one, 0 when not, -1 with a message when its value is bad. */
+int dashboard_option(struct dashboard_opts *o, int opt, const char *arg);
+
+/* Checks that live mode has a terminal; false with a message. */
+bool dashboard_can_run(const struct dashboard_opts *o);
+
 /* Runs the dashboard until q, a signal or (batch mode) the last frame; returns the exit status. */
 int dashboard_run(const struct dashboard_opts *opts);
 

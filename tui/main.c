@@ -14,8 +14,9 @@ struct subcommand {
 	const char *summary;
 };
 
-/* Every subcommand, in the order --help lists them (replay and the dashboard are to come). */
+/* Every subcommand, in the order --help lists them. */
 static const struct subcommand subcommands[] = {
+	{ "demo", cmd_demo, "start a private server and a workload, and watch them" },
 	{ "events", cmd_events, "print the live event stream" },
 	{ "ctl", cmd_ctl, "send control commands (pause, step, dispatch, ...)" },
 	{ "record", cmd_record, "save the event stream to a file" },

@@ -141,6 +141,15 @@ Test(cli, bad_command_lines_exit_64_with_a_message)
 		{ "export", "--perfetto", NULL },
 		{ "export", "--perfetto", "a", "b", "c", NULL },
 		{ "export", "--chrome", "a", NULL },
+		{ "demo", NULL },
+		{ "demo", "-t", "0", "--once", NULL },
+		{ "demo", "-t", "257", "--once", NULL },
+		{ "demo", "-c", "2.5", "--once", NULL },
+		{ "demo", "-r", "0", "--once", NULL },
+		{ "demo", "--reconnect-interval", "x", "--once", NULL },
+		{ "demo", "--server", "", "--once", NULL },
+		{ "demo", "--frames", "0", NULL },
+		{ "demo", "--once", "stray", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -1,0 +1,110 @@
+/*
+ * mcscope demo as a script runs it (--once, no terminal): it starts the
+ * server and the workload, prints a frame, and leaves neither process nor
+ * its private directory behind; a server that cannot start is reported
+ * with its own words. The terminal side (keys, signals, the pane closing)
+ * is tests/clients/demo_tmux.sh.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_run.h"
+
+static char tmpdir[] = "/tmp/mcscope-test-demo-XXXXXX";
+static char tmpdir_env[64];
+
+/* A fresh directory for the demo's own. */
+static void setup(void)
+{
+	strcpy(tmpdir, "/tmp/mcscope-test-demo-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	snprintf(tmpdir_env, sizeof(tmpdir_env), "TMPDIR=%s", tmpdir);
+}
+
+/* Fails when the demo left anything in its directory. */
+static void expect_nothing_left(void)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL)
+		cr_expect(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0,
+			  "the demo left %s/%s behind", tmpdir, e->d_name);
+	closedir(d);
+}
+
+/* Removes the directory (empty when the test passed). */
+static void teardown(void)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(demo, .init = setup, .fini = teardown);
+
+Test(demo, once_prints_a_frame_and_stops_everything)
+{
+	const char *env[] = { tmpdir_env, "XDG_RUNTIME_DIR", NULL };
+	struct cli_opts opts = { .env = env, .stdout_fd = -1 };
+	const char *args[] = { "demo", "-t", "3", "--once", "--size", "100x30", NULL };
+	char *out, *err;
+	int rc = cli_run(args, &opts, &out, &err);
+	int pid = 0;
+
+	cr_assert_eq(rc, 0, "exit %d\nstdout:\n%s\nstderr:\n%s", rc, out, err);
+	cr_expect(strstr(out, " 3 threads ") != NULL, "no '3 threads' in the header:\n%s", out);
+	for (int w = 0; w < 3; w++) {
+		char row[8];
+		snprintf(row, sizeof(row), "\n w%d ", w);
+		cr_expect(strstr(out, row) != NULL, "no row for w%d:\n%s", w, out);
+	}
+	cr_expect(strstr(out, "\n w3 ") == NULL, "a fourth worker:\n%s", out);
+	cr_assert(sscanf(out, " mcscope pid %d", &pid) == 1 && pid > 0, "no server pid:\n%s", out);
+	cr_expect(kill(pid, 0) != 0 && errno == ESRCH, "the server (pid %d) is still there", pid);
+	expect_nothing_left();
+	free(out);
+	free(err);
+}
+
+Test(demo, a_server_that_cannot_start_is_reported)
+{
+	const char *env[] = { tmpdir_env, "XDG_RUNTIME_DIR", NULL };
+	struct cli_opts opts = { .env = env, .stdout_fd = -1 };
+	const char *args[] = { "demo", "--server", "/nonexistent/mcscoped", "--once", NULL };
+	char *out, *err;
+	int rc = cli_run(args, &opts, &out, &err);
+
+	cr_expect_eq(rc, 1, "exit %d\nstderr:\n%s", rc, err);
+	cr_expect(strstr(err, "mcscope demo: the server (/nonexistent/mcscoped) did not start") != NULL,
+		  "stderr:\n%s", err);
+	cr_expect(strstr(err, "cannot run /nonexistent/mcscoped: No such file or directory") != NULL,
+		  "the server's own words are missing:\n%s", err);
+	cr_expect_str_eq(out, "");
+	expect_nothing_left();
+	free(out);
+	free(err);
+}
+
+Test(demo, a_server_that_refuses_its_flags_is_reported)
+{
+	const char *env[] = { tmpdir_env, "XDG_RUNTIME_DIR", "MCSCOPED=/bin/false", NULL };
+	struct cli_opts opts = { .env = env, .stdout_fd = -1 };
+	const char *args[] = { "demo", "--once", NULL };
+	char *out, *err;
+	int rc = cli_run(args, &opts, &out, &err);
+
+	cr_expect_eq(rc, 1, "exit %d\nstderr:\n%s", rc, err);
+	cr_expect(strstr(err, "the server (/bin/false) did not start") != NULL, "stderr:\n%s", err);
+	expect_nothing_left();
+	free(out);
+	free(err);
+}

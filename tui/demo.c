@@ -1,0 +1,285 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "diag.h"
+
+/* How long the server may take to start accepting. */
+#define START_TIMEOUT_MS 10000
+/* How long each child has to exit after SIGTERM before it gets SIGKILL. */
+#define LOAD_STOP_MS 3000
+#define SERVER_STOP_MS 5000
+/* The most of a failed server's log that is shown. */
+#define LOG_SHOW_MAX 4096
+
+/* Sets d up empty. */
+void demo_init(struct demo *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+/* Writes fmt's text to out; false when it does not fit. */
+static bool path_printf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool path_printf(char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+	return len >= 0 && (size_t)len < n;
+}
+
+/* Finds the server binary. */
+int demo_find_server(const char *path, char *out, size_t n)
+{
+	const char *env = getenv("MCSCOPED");
+	char self[PATH_MAX];
+	ssize_t len;
+
+	if (path == NULL && env != NULL && env[0] != '\0')
+		path = env;
+	if (path == NULL) {
+		/* A build tree has tui/mcscope and src/mcscoped; an install puts both in one bin/. */
+		len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len > 0) {
+			self[len] = '\0';
+			*strrchr(self, '/') = '\0';
+			if (path_printf(out, n, "%s/../src/mcscoped", self) && access(out, X_OK) == 0)
+				return 0;
+			if (path_printf(out, n, "%s/mcscoped", self) && access(out, X_OK) == 0)
+				return 0;
+		}
+		path = "mcscoped";
+	}
+	if (!path_printf(out, n, "%s", path)) {
+		diag_error("server path too long: %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes the private directory and the paths in it; -1 with a message. */
+static int make_dir(struct demo *d)
+{
+	const char *base = getenv("XDG_RUNTIME_DIR");
+	struct sockaddr_un sun;
+
+	if (base == NULL || base[0] != '/')
+		base = getenv("TMPDIR");
+	if (base == NULL || base[0] != '/')
+		base = "/tmp";
+	if (!path_printf(d->dir, sizeof(d->dir), "%s/mcscope-demo-XXXXXX", base) ||
+	    mkdtemp(d->dir) == NULL) {
+		diag_error("cannot make a private directory in %s: %s", base, strerror(errno));
+		d->dir[0] = '\0';
+		return -1;
+	}
+	if (!path_printf(d->socket_path, sizeof(sun.sun_path), "%s/%s", d->dir, "trace.sock")) {
+		diag_error("the trace socket's path would be too long in %s (set TMPDIR to a shorter directory)",
+			   base);
+		return -1;
+	}
+	if (!path_printf(d->server_log, sizeof(d->server_log), "%s/%s", d->dir, "mcscoped.log") ||
+	    !path_printf(d->load_log, sizeof(d->load_log), "%s/%s", d->dir, "load.log")) {
+		diag_error("paths too long in %s", d->dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Forks a child in a process group of its own that dies with us, with
+ * stdin and stdout on /dev/null and stderr on log_path: the pid in the
+ * parent, 0 in the child, -1 with a message.
+ */
+static pid_t fork_child(const char *log_path, int death_signal)
+{
+	pid_t parent = getpid(), pid;
+	int log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (log < 0) {
+		diag_error("cannot create %s: %s", log_path, strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		diag_error("fork: %s", strerror(errno));
+		close(log);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Out of the terminal's foreground group: Ctrl-C is mcscope's to handle. */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, death_signal);
+		/* mcscope may have died before prctl took effect. */
+		if (getppid() != parent)
+			_exit(1);
+		int devnull = open("/dev/null", O_RDWR);
+		if (devnull >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			close(devnull);
+		}
+		dup2(log, 2);
+		return 0;
+	}
+	/* Both sides set the group, so it holds whichever runs first. */
+	setpgid(pid, pid);
+	close(log);
+	return pid;
+}
+
+/* Waits up to ms for pid to exit; true when it did (and is reaped). */
+static bool wait_exit(pid_t pid, int ms)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (pidfd < 0)
+		return waitpid(pid, NULL, WNOHANG) == pid;
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	while (poll(&p, 1, ms) < 0 && errno == EINTR)
+		;
+	close(pidfd);
+	return waitpid(pid, NULL, WNOHANG) == pid;
+}
+
+/* Stops a child: SIGTERM, then SIGKILL if it has not gone after ms. */
+static void stop_child(pid_t *pid, int ms)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	if (!wait_exit(*pid, ms)) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+	}
+	*pid = 0;
+}
+
+/* Prints the start of a log file on stderr. */
+static void show_log(const char *path)
+{
+	char buf[LOG_SHOW_MAX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n > 0)
+		fprintf(stderr, "%.*s%s", (int)n, buf, buf[n - 1] == '\n' ? "" : "\n");
+}
+
+/* Reads the server's "tcp=PORT udp=PORT" line; false when it died or took too long. */
+static bool read_ready(int fd, int *port)
+{
+	char line[128];
+	size_t got = 0;
+	int udp;
+
+	while (got < sizeof(line) - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int rc = poll(&p, 1, START_TIMEOUT_MS);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return false;
+		ssize_t n = read(fd, line + got, sizeof(line) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	line[got] = '\0';
+	return sscanf(line, "tcp=%d udp=%d", port, &udp) == 2;
+}
+
+/* Starts the server. */
+int demo_start_server(struct demo *d, const char *server, int threads)
+{
+	char t[16], sock_arg[PATH_MAX + 32];
+	int ready[2];
+
+	if (make_dir(d) != 0)
+		return -1;
+	snprintf(t, sizeof(t), "%d", threads);
+	snprintf(sock_arg, sizeof(sock_arg), "--trace-socket=%s", d->socket_path);
+	if (pipe2(ready, O_CLOEXEC) != 0) {
+		diag_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	d->server = fork_child(d->server_log, SIGTERM);
+	if (d->server == 0) {
+		char *argv[] = { (char *)server, "-t", t, "-p", "0", "-l", "127.0.0.1",
+				 sock_arg, "--ready-fd=3", NULL };
+		/* dup2 onto the same number would keep close-on-exec. */
+		if (ready[1] == 3)
+			fcntl(3, F_SETFD, 0);
+		else
+			dup2(ready[1], 3);
+		execvp(server, argv);
+		fprintf(stderr, "cannot run %s: %s\n", server, strerror(errno));
+		_exit(127);
+	}
+	close(ready[1]);
+	if (d->server < 0) {
+		d->server = 0;
+		close(ready[0]);
+		return -1;
+	}
+	bool ok = read_ready(ready[0], &d->tcp_port);
+	close(ready[0]);
+	if (!ok) {
+		stop_child(&d->server, SERVER_STOP_MS);
+		diag_error("the server (%s) did not start; it said:", server);
+		show_log(d->server_log);
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts the workload. */
+int demo_start_load(struct demo *d, struct load_opts *o)
+{
+	o->port = d->tcp_port;
+	d->load = fork_child(d->load_log, SIGKILL);
+	if (d->load == 0)
+		exit(load_main(o, false));
+	if (d->load < 0) {
+		d->load = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops everything and tidies up. */
+void demo_stop(struct demo *d)
+{
+	/* The workload first, so the server's last events are its own shutdown. */
+	stop_child(&d->load, LOAD_STOP_MS);
+	stop_child(&d->server, SERVER_STOP_MS);
+	if (d->dir[0] == '\0')
+		return;
+	unlink(d->socket_path);
+	unlink(d->server_log);
+	unlink(d->load_log);
+	if (rmdir(d->dir) != 0)
+		diag_error("cannot remove %s: %s", d->dir, strerror(errno));
+	d->dir[0] = '\0';
+}

@@ -1,0 +1,49 @@
+/*
+ * demo.h: mcscope demo's processes: a private mcscoped (a free port, its
+ * trace socket in a fresh private directory) and a paced workload against
+ * it, both in process groups of their own so that the terminal's signals
+ * reach only mcscope, which stops them in order. Each child also dies with
+ * mcscope (PR_SET_PDEATHSIG), so not even a SIGKILL leaves one behind.
+ */
+#ifndef MCSCOPE_TUI_DEMO_H
+#define MCSCOPE_TUI_DEMO_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "load.h"
+
+struct demo {
+	char dir[PATH_MAX];         /* private directory: trace socket and logs; "" when none */
+	char socket_path[PATH_MAX]; /* the server's trace socket */
+	char server_log[PATH_MAX];  /* the server's stderr */
+	char load_log[PATH_MAX];    /* the workload's stderr */
+	pid_t server, load;         /* 0 when not running */
+	int tcp_port;
+};
+
+/* Sets d up empty (nothing started). */
+void demo_init(struct demo *d);
+
+/*
+ * Finds the mcscoped to run: path when given, else $MCSCOPED, else the one
+ * built or installed next to this program, else "mcscoped" on $PATH.
+ * Writes it to out (n bytes); -1 with a message when it does not fit.
+ */
+int demo_find_server(const char *path, char *out, size_t n);
+
+/*
+ * Makes the private directory and starts server with -t threads, waiting
+ * until it accepts; -1 with a message (and the server's own words) on
+ * failure.
+ */
+int demo_start_server(struct demo *d, const char *server, int threads);
+
+/* Starts the workload o against the server (o's port is filled in); -1 with a message. */
+int demo_start_load(struct demo *d, struct load_opts *o);
+
+/* Stops the workload, then the server, and removes the private directory. */
+void demo_stop(struct demo *d);
+
+#endif
