@@ -616,7 +616,10 @@ void model_tick(struct model *m, uint64_t now_ns)
 			w->depth_history_len++;
 	}
 	conns_age_out(m);
-	if (m->tick_ns != 0 && now_ns > m->tick_ns && m->events >= m->tick_events)
+	/* Over a second at least: a few requests a second would read as 0, 70, 0 per frame. */
+	if (m->tick_ns != 0 && now_ns < m->tick_ns + MODEL_RATE_WINDOW_NS)
+		return;
+	if (m->tick_ns != 0 && m->events >= m->tick_events)
 		m->events_per_sec = (double)(m->events - m->tick_events) * 1e9 /
 				    (double)(now_ns - m->tick_ns);
 	m->tick_events = m->events;

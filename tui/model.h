@@ -17,6 +17,8 @@
 #include "wire.h"
 
 #define MODEL_MAX_WORKERS 256
+/* events_per_sec is measured over at least this long. */
+#define MODEL_RATE_WINDOW_NS 1000000000ULL
 #define MODEL_DEPTH_HISTORY 64           /* CQ depth samples per worker, one per model_tick */
 #define MODEL_RECENT_DISPATCHES 16
 #define MODEL_LOG_LINES 512              /* event log sentences kept */
@@ -125,7 +127,7 @@ enum event_status model_feed(struct model *m, const char *line, size_t len);
 /* Applies one parsed event line (answers are ignored). */
 void model_apply(struct model *m, const struct event *e);
 
-/* Once per frame: samples CQ depth histories, ages out closed connections, computes events/s. */
+/* Once per frame: samples CQ depth histories, ages out closed connections, computes events/s (once a second). */
 void model_tick(struct model *m, uint64_t now_ns);
 
 /* Returns the connection with that id, or NULL. */
