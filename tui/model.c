@@ -82,6 +82,43 @@ void model_reset(struct model *m)
 	model_index_clear(m->index);
 }
 
+/* Makes dst the same picture as src, into dst's own buffers; false when out of memory. */
+bool model_copy(struct model *dst, const struct model *src)
+{
+	struct model_conn *conns = dst->conns;
+	const struct model_conn **sel = dst->select_buf;
+	size_t cap = dst->conns_cap;
+	void *index = dst->index;
+	struct model_log_line *log = dst->log;
+
+	if (cap < src->nconns) {
+		conns = realloc(conns, src->conns_cap * sizeof(*conns));
+		if (conns == NULL)
+			return false;
+		dst->conns = conns;
+		sel = realloc(sel, src->conns_cap * sizeof(*sel));
+		if (sel == NULL)
+			return false;
+		dst->select_buf = sel;
+		cap = dst->conns_cap = src->conns_cap;
+	}
+	memcpy(dst, src, sizeof(*dst));
+	dst->conns = conns;
+	dst->conns_cap = cap;
+	dst->select_buf = sel;
+	dst->index = index;
+	dst->log = log;
+	if (src->nconns > 0)
+		memcpy(conns, src->conns, src->nconns * sizeof(*conns));
+	memcpy(log, src->log, MODEL_LOG_LINES * sizeof(*log));
+	/* The index holds positions only, so it is rebuilt rather than copied. */
+	model_index_clear(index);
+	for (size_t i = 0; i < dst->nconns; i++)
+		if (!model_index_put(index, conns[i].id, i))
+			return false;
+	return true;
+}
+
 /* Returns worker thr's slot, or NULL for main, none, or a worker beyond what the model keeps. */
 static struct model_worker *worker_at(struct model *m, int thr)
 {

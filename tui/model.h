@@ -121,6 +121,9 @@ void model_destroy(struct model *m);
 /* Forgets the server (before a reconnect): a new hello and snapshot rebuild everything. */
 void model_reset(struct model *m);
 
+/* Makes dst the same picture as src (a replay's checkpoints); false when out of memory. */
+bool model_copy(struct model *dst, const struct model *src);
+
 /* Parses one line and applies it; counts malformed lines. Returns event_parse's status. */
 enum event_status model_feed(struct model *m, const char *line, size_t len);
 
