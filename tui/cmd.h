@@ -20,6 +20,9 @@ int cmd_dashboard(int argc, char **argv);
 /* mcscope export: converts a recorded trace. */
 int cmd_export(int argc, char **argv);
 
+/* mcscope replay: the dashboard over a recorded trace. */
+int cmd_replay(int argc, char **argv);
+
 /* mcscope demo: a private server and workload on the dashboard. */
 int cmd_demo(int argc, char **argv);
 

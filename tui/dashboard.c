@@ -48,6 +48,24 @@ static bool dashboard_connect(struct dashboard *d)
 	return true;
 }
 
+/* Starts the event source: the recording, or the server's socket; false when nothing answers. */
+static bool source_start(struct dashboard *d)
+{
+	if (d->opts.replay == NULL)
+		return dashboard_connect(d);
+	dashboard_replay_start(d);
+	return true;
+}
+
+/* Once a frame: a replay plays on, a live model takes its samples by the clock. */
+static void source_tick(struct dashboard *d, uint64_t now)
+{
+	if (d->opts.replay != NULL)
+		dashboard_replay_tick(d, now);
+	else
+		model_tick(d->model, now * 1000000ULL);
+}
+
 /* Feeds every complete line the socket has; false when the server went away. */
 static bool dashboard_read(struct dashboard *d)
 {
@@ -131,7 +149,7 @@ static int run_batch(struct dashboard *d)
 {
 	int frames = d->opts.once ? 1 : d->opts.frames;
 
-	if (!dashboard_connect(d))
+	if (!source_start(d))
 		return 69;
 	/* The first frame shows at least the whole snapshot. */
 	while (!d->synced) {
@@ -144,7 +162,9 @@ static int run_batch(struct dashboard *d)
 	for (int f = 0; f < frames && !stop_signal; f++) {
 		if (f > 0) {
 			uint64_t until = now_ms() + (uint64_t)d->opts.interval_ms;
-			for (uint64_t t = now_ms(); t < until && !stop_signal; t = now_ms()) {
+			/* A replay has no need to wait: its frames are -d apart on a clock of its own. */
+			for (uint64_t t = now_ms(); d->opts.replay == NULL && t < until && !stop_signal;
+			     t = now_ms()) {
 				struct pollfd p = { .fd = d->client.fd, .events = POLLIN };
 				if (poll(&p, 1, (int)(until - t)) > 0 && !dashboard_read(d)) {
 					d->model->status = MODEL_RECONNECTING;
@@ -153,7 +173,8 @@ static int run_batch(struct dashboard *d)
 			}
 			fputs("\f\n", stdout);
 		}
-		model_tick(d->model, now_ms() * 1000000ULL);
+		source_tick(d, d->opts.replay != NULL ? (uint64_t)(f + 1) * (uint64_t)d->opts.interval_ms
+						      : now_ms());
 		render(d);
 		screen_write_text(d->screen, stdout);
 		fflush(stdout);
@@ -166,7 +187,7 @@ static int run_live(struct dashboard *d)
 {
 	uint64_t next_frame = 0, next_retry = 0;
 
-	if (!dashboard_connect(d))
+	if (!source_start(d))
 		return 69;
 	initscr();
 	cbreak();
@@ -210,7 +231,7 @@ static int run_live(struct dashboard *d)
 			}
 		}
 		now = now_ms();
-		if (!d->connected && now >= next_retry) {
+		if (!d->connected && d->opts.replay == NULL && now >= next_retry) {
 			next_retry = now + RECONNECT_MS;
 			if (dashboard_connect(d))
 				d->message[0] = '\0';
@@ -218,7 +239,7 @@ static int run_live(struct dashboard *d)
 		if (now >= next_frame) {
 			next_frame = now + (uint64_t)d->opts.interval_ms;
 			/* Events only update the model; drawing costs the same at any event rate. */
-			model_tick(d->model, now * 1000000ULL);
+			source_tick(d, now);
 			if (!d->view.display_frozen)
 				render(d);
 			paint(d->screen);
@@ -243,7 +264,7 @@ int dashboard_run(const struct dashboard_opts *opts)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d.model = model_create();
+	d.model = opts->replay != NULL ? opts->replay->model : model_create();
 	d.screen = screen_create(opts->rows, opts->cols, strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	if (d.model == NULL || d.screen == NULL) {
 		diag_error("out of memory");
@@ -262,6 +283,7 @@ out:
 	if (d.recording != NULL)
 		fclose(d.recording);
 	screen_destroy(d.screen);
-	model_destroy(d.model);
+	if (opts->replay == NULL)
+		model_destroy(d.model);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "client.h"
 #include "model.h"
 #include "panel.h"
+#include "replay.h"
 #include "screen.h"
 
 struct dashboard_opts {
@@ -20,6 +21,7 @@ struct dashboard_opts {
 	bool mouse;
 	int interval_ms;   /* between frames */
 	int rows, cols;    /* batch mode screen size */
+	struct replay *replay; /* the events come from this recording, not socket_path */
 };
 
 struct dashboard {
@@ -34,6 +36,7 @@ struct dashboard {
 	bool frozen[MODEL_MAX_WORKERS]; /* workers this dashboard froze */
 	FILE *recording;
 	char message[160];
+	struct panel_replay replay_view; /* the header's copy of where the replay stands */
 };
 
 /* getopt_long entries of the screen options every dashboard-like command takes. */
@@ -71,5 +74,14 @@ void dashboard_key(struct dashboard *d, int key);
 
 /* Sends one control command to the server, noting a failure in the status line. */
 void dashboard_control(struct dashboard *d, const char *cmd);
+
+/* Replay: shows the recording from its start, with the replay's header and keys. */
+void dashboard_replay_start(struct dashboard *d);
+
+/* Replay: plays on to monotonic time now_ms (batch mode passes a clock of its own). */
+void dashboard_replay_tick(struct dashboard *d, uint64_t now_ms);
+
+/* Replay: handles a key that steers playback; false when the key is not one of those. */
+bool dashboard_replay_key(struct dashboard *d, int key);
 
 #endif

@@ -102,6 +102,8 @@ void dashboard_key(struct dashboard *d, int key)
 		v->show_help = false;
 		return;
 	}
+	if (d->opts.replay != NULL && dashboard_replay_key(d, key))
+		return;
 	switch (key) {
 	case 'q':
 		d->quit = true;

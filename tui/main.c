@@ -20,6 +20,7 @@ static const struct subcommand subcommands[] = {
 	{ "events", cmd_events, "print the live event stream" },
 	{ "ctl", cmd_ctl, "send control commands (pause, step, dispatch, ...)" },
 	{ "record", cmd_record, "save the event stream to a file" },
+	{ "replay", cmd_replay, "the dashboard over a saved trace: play, step, seek" },
 	{ "export", cmd_export, "convert a saved trace (--perfetto: Chrome/Perfetto JSON)" },
 	{ "load", cmd_load, "drive the server with a workload and check every reply" },
 };
@@ -31,6 +32,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: mcscope [--socket PATH | -p PORT] [--once]   the live dashboard\n"
+		"       mcscope replay FILE                          the same over a saved trace\n"
 		"       mcscope COMMAND [OPTIONS] [ARGS...]\n"
 		"Watches and steers mcscoped, the memcached-style server, through its trace\n"
 		"socket (src/PROTOCOL.md).\n"

@@ -6,6 +6,7 @@
 #define MCSCOPE_TUI_PANEL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "model.h"
 #include "screen.h"
@@ -15,6 +16,14 @@ struct rect {
 };
 
 enum panel_id { PANEL_WORKERS, PANEL_CONNS, PANEL_LOG, PANEL_COUNT };
+
+/* Where a replay stands, for the header. */
+struct panel_replay {
+	uint64_t event, events;     /* events applied, and in the file */
+	uint64_t at_ns, length_ns;  /* recorded time at the position, and in all */
+	double speed;
+	bool playing;
+};
 
 /* What the person at the keyboard chose: focus, selection, scrolling, sorting, filters. */
 struct panel_view {
@@ -31,6 +40,7 @@ struct panel_view {
 	bool show_details;          /* Enter on a connection */
 	bool recording;
 	const char *message;        /* one line for the status bar, or NULL */
+	const struct panel_replay *replay; /* NULL: live */
 };
 
 /* Sets the view's defaults. */
@@ -59,8 +69,18 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 void panel_log_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		    struct rect r);
 
-/* The ? overlay: every key. */
-void panel_help_draw(struct screen *s, struct rect r);
+/* The ? overlay: every key (the replay's while replaying). */
+void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r);
+
+/* A replay's top line up to the alerts: position, time, speed, then the server; returns the next column. */
+int panel_replay_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+			     struct rect r);
+
+/* The bottom line's key summary while replaying. */
+extern const char panel_replay_keys[];
+
+/* The ? overlay's lines while replaying (n of them). */
+const char *const *panel_replay_help(int *n);
 
 /* Returns a state's short name ("waiting" for conn_waiting). */
 const char *panel_state_short(int state);

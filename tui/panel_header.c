@@ -14,15 +14,19 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 
 	for (int c = r.col; c < end; c++)
 		screen_putwc(s, r.row, c, ROLE_HEADER, L' ');
-	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
-			     " mcscope  pid %d  :%d  %d threads  %s  up %02llu:%02llu:%02llu  %.0f ev/s",
-			     m->pid, m->tcp_port, m->nworkers,
-			     m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
-			     up / 3600, up / 60 % 60, up % 60, m->events_per_sec);
-	col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
-			     "  dropped %llu", (unsigned long long)m->dropped);
-	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, "  %s",
-			     status_names[m->status]);
+	if (v->replay != NULL) {
+		col = panel_replay_header_draw(s, m, v, r);
+	} else {
+		col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
+				     " mcscope  pid %d  :%d  %d threads  %s  up %02llu:%02llu:%02llu  %.0f ev/s",
+				     m->pid, m->tcp_port, m->nworkers,
+				     m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
+				     up / 3600, up / 60 % 60, up % 60, m->events_per_sec);
+		col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
+				     "  dropped %llu", (unsigned long long)m->dropped);
+		col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, "  %s",
+				     status_names[m->status]);
+	}
 	/* Alerts go last, right-aligned over whatever they cover: they must never be cut off. */
 	char alerts[256] = "";
 	int n = 0;

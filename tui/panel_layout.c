@@ -12,9 +12,9 @@ void panel_view_init(struct panel_view *v)
 }
 
 /* Draws the ? overlay. */
-void panel_help_draw(struct screen *s, struct rect r)
+void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r)
 {
-	static const char *const lines[] = {
+	static const char *const live_lines[] = {
 		"mcscope keys",
 		"",
 		"q          quit                  ?  this help (Esc closes)",
@@ -30,7 +30,8 @@ void panel_help_draw(struct screen *s, struct rect r)
 		"r          start / stop recording to a file",
 		"mouse      click selects, the wheel scrolls (--no-mouse: off)",
 	};
-	int n = (int)(sizeof(lines) / sizeof(lines[0]));
+	int n = (int)(sizeof(live_lines) / sizeof(live_lines[0]));
+	const char *const *lines = v->replay != NULL ? panel_replay_help(&n) : live_lines;
 	int w = 62, top = r.row + (r.rows - n - 2) / 2, left = r.col + (r.cols - w) / 2;
 
 	if (left < r.col)
@@ -75,8 +76,8 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	if (v->message != NULL)
 		screen_puts(s, rows - 1, 0, cols, ROLE_DIM, v->message);
 	else
-		screen_puts(s, rows - 1, 0, cols, ROLE_DIM,
+		screen_puts(s, rows - 1, 0, cols, ROLE_DIM, v->replay != NULL ? panel_replay_keys :
 			    "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
 	if (v->show_help)
-		panel_help_draw(s, (struct rect){ 0, 0, rows, cols });
+		panel_help_draw(s, v, (struct rect){ 0, 0, rows, cols });
 }

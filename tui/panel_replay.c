@@ -1,0 +1,72 @@
+#include <stdio.h>
+
+#include "panel.h"
+
+static const char *const policy_names[] = { "rr", "least", "random" };
+
+/* The key summary on the bottom line (fits 80 columns). */
+const char panel_replay_keys[] =
+	"? help  q quit  space play/pause  n/b step  [ ] speed  { } 10s  g/G start/end";
+
+/* Writes a recorded time as m:ss.d, or h:mm:ss from an hour on. */
+static void format_time(char *buf, size_t n, uint64_t ns)
+{
+	unsigned long long tenths = ns / 100000000ULL, s = tenths / 10;
+
+	if (s >= 3600)
+		snprintf(buf, n, "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, n, "%llu:%02llu.%llu", s / 60, s % 60, tenths % 10);
+}
+
+/* Draws the replay's part of the top line. */
+int panel_replay_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+			     struct rect r)
+{
+	const struct panel_replay *p = v->replay;
+	int col = r.col, end = r.col + r.cols;
+	char at[32], length[32];
+
+	format_time(at, sizeof(at), p->at_ns);
+	format_time(length, sizeof(length), p->length_ns);
+	col += screen_puts(s, r.row, col, end - col, ROLE_HEADER, " replay ");
+	if (col < end)
+		screen_putwc(s, r.row, col++, ROLE_HEADER,
+			     p->playing ? screen_glyph(s, L'▶', '>') : screen_glyph(s, L'‖', '|'));
+	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, " %.4gx", p->speed);
+	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
+			     "  event %llu/%llu  %s/%s  %d threads  %s  %.0f ev/s",
+			     (unsigned long long)p->event, (unsigned long long)p->events, at, length,
+			     m->nworkers, m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
+			     m->events_per_sec);
+	col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
+			     "  dropped %llu", (unsigned long long)m->dropped);
+	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, "  pid %d :%d", m->pid,
+			     m->tcp_port);
+	return col;
+}
+
+/* The ? overlay while replaying. */
+const char *const *panel_replay_help(int *n)
+{
+	static const char *const lines[] = {
+		"mcscope replay keys",
+		"",
+		"q          quit                  ?  this help (Esc closes)",
+		"space      play / pause the recording",
+		"n, Right   one event forward     b, Left: one event back",
+		"] / [      faster / slower (also > / <)",
+		"} / {      10 s forward / back (Shift-Right/Left too)",
+		"0 .. 9     jump to 0%, 10%, ... 90% of the recording",
+		"g, Home    the start             G, End: the end",
+		"p          freeze the display only",
+		"+ / -      faster / slower refresh",
+		"Tab        next panel           arrows, PgUp/PgDn: move",
+		"/          filter connections (worker, then state)",
+		"s          sort connections     Enter: details",
+		"mouse      click selects, the wheel scrolls (--no-mouse: off)",
+	};
+
+	*n = (int)(sizeof(lines) / sizeof(lines[0]));
+	return lines;
+}
