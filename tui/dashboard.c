@@ -12,6 +12,7 @@
 
 #include "dashboard.h"
 #include "diag.h"
+#include "term_paint.h"
 #include "theme.h"
 
 #define RECONNECT_MS 500
@@ -106,24 +107,6 @@ static void render(struct dashboard *d)
 	describe_selection(d);
 	d->view.message = d->message[0] != '\0' ? d->message : NULL;
 	panel_layout_draw(d->screen, d->model, &d->view);
-}
-
-/* Paints the grid on the terminal in one update. */
-static void paint(const struct screen *s)
-{
-	for (int r = 0; r < s->rows; r++) {
-		for (int c = 0; c < s->cols; c++) {
-			const struct cell *cell = &s->cells[r * s->cols + c];
-			wchar_t wch[2] = { cell->ch, L'\0' };
-			int attr = theme_attr(cell->role);
-			cchar_t cc;
-
-			setcchar(&cc, wch, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
-			mvadd_wch(r, c, &cc);
-		}
-	}
-	wnoutrefresh(stdscr);
-	doupdate();
 }
 
 /* Batch mode: frames of plain text on stdout, for scripts and CI. */
@@ -221,7 +204,7 @@ static int run_live(struct dashboard *d)
 			model_tick(d->model, now * 1000000ULL);
 			if (!d->view.display_frozen)
 				render(d);
-			paint(d->screen);
+			term_paint(d->screen);
 		}
 	}
 	endwin();

@@ -6,50 +6,9 @@
 #include <string.h>
 
 #include "model.h"
+#include "panel_fixture.h"
 #include "panel.h"
 #include "screen.h"
-
-/* A server with 4 workers: 6 connections dispatched round robin, one mid-set, w1 frozen. */
-static const char *const session[] = {
-	"ts=1000 seq=1 thr=main ev=hello v=1 pid=4242 threads=4 dispatch=rr tcp=11211 udp=0 maxconns=1024 reqs_per_event=20 states=conn_listening,conn_new_cmd,conn_waiting,conn_read,conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,conn_mwrite,conn_closed",
-	"ts=1001 seq=1 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1002 seq=1 thr=w1 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1003 seq=1 thr=w2 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1004 seq=1 thr=w3 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1005 seq=1 thr=main ev=snapshot_conn conn=1 fd=9 transport=tcp state=conn_listening",
-	"ts=1006 seq=1 thr=main ev=snapshot_end last=none next=w0",
-};
-
-/* Feeds the session plus n connections dispatched round robin. */
-static struct model *feed(int n)
-{
-	struct model *m = model_create();
-	char line[256];
-	unsigned long long seq = 2, ts = 2000;
-
-	cr_assert_not_null(m);
-	for (size_t i = 0; i < sizeof(session) / sizeof(session[0]); i++)
-		model_feed(m, session[i], strlen(session[i]));
-	for (int c = 0; c < n; c++) {
-		int w = c % 4, id = 10 + c;
-		const char *last = c == 0 ? "none" : (char[]){ 'w', (char)('0' + (c - 1) % 4), 0 };
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=main ev=dispatch conn=%d fd=%d to=w%d last=%s dispatch=rr transport=tcp init=conn_new_cmd",
-			 ts++, seq++, id, 20 + c, w, last);
-		model_feed(m, line, strlen(line));
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=main ev=cq_push to=w%d conn=%d depth=1", ts++, seq++, w, id);
-		model_feed(m, line, strlen(line));
-		if (w == 1)
-			continue; /* w1 is frozen: its conns wait in its queue */
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=w%d ev=cq_pop conn=%d depth=0", ts++, seq++, w, id);
-		model_feed(m, line, strlen(line));
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=w%d ev=conn_new conn=%d fd=%d transport=tcp", ts++, seq++, w, id, 20 + c);
-		model_feed(m, line, strlen(line));
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=w%d ev=state conn=%d fd=%d from=conn_new_cmd to=conn_waiting", ts++, seq++, w, id, 20 + c);
-		model_feed(m, line, strlen(line));
-	}
-	model_tick(m, 1000000000ULL);
-	return m;
-}
 
 /* Draws the model at cols x rows and returns the text (malloc'd). */
 static char *render(struct model *m, int cols, int rows, bool utf8, struct panel_view *v)
@@ -77,7 +36,7 @@ static int lines_of(const char *text)
 
 Test(panels, eighty_by_twenty_four_shows_every_part)
 {
-	struct model *m = feed(6);
+	struct model *m = panel_fixture_feed(6);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -112,7 +71,7 @@ Test(panels, eighty_by_twenty_four_shows_every_part)
 
 Test(panels, a_frozen_workers_queue_shows_in_its_row)
 {
-	struct model *m = feed(8);
+	struct model *m = panel_fixture_feed(8);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -128,7 +87,7 @@ Test(panels, a_frozen_workers_queue_shows_in_its_row)
 
 Test(panels, two_hundred_by_sixty_uses_the_room)
 {
-	struct model *m = feed(40);
+	struct model *m = panel_fixture_feed(40);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -148,7 +107,7 @@ Test(panels, two_hundred_by_sixty_uses_the_room)
 
 Test(panels, ascii_only_when_the_terminal_is_not_utf8)
 {
-	struct model *m = feed(6);
+	struct model *m = panel_fixture_feed(6);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C");
@@ -162,7 +121,7 @@ Test(panels, ascii_only_when_the_terminal_is_not_utf8)
 
 Test(panels, paused_and_help_are_loud)
 {
-	struct model *m = feed(2);
+	struct model *m = panel_fixture_feed(2);
 	struct panel_view v;
 	const char *paused = "ts=9000 seq=90 thr=main ev=paused";
 
