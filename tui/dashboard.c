@@ -160,8 +160,8 @@ static int run_live(struct dashboard *d)
 	curs_set(0);
 	set_escdelay(25);
 	theme_init(getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0');
-	if (d->opts.mouse)
-		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	if (d->opts.mouse && mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0)
+		mouseinterval(0); /* a press selects at once: no wait to tell clicks from drags */
 	screen_resize(d->screen, LINES, COLS);
 	while (!d->quit && !stop_signal) {
 		uint64_t now = now_ms();
@@ -186,7 +186,11 @@ static int run_live(struct dashboard *d)
 				clear();
 			} else if (key == KEY_MOUSE) {
 				MEVENT ev;
-				if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+				if (getmouse(&ev) != OK)
+					continue;
+				if (ev.bstate & BUTTON1_PRESSED)
+					dashboard_click(d, ev.y, ev.x);
+				else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
 					dashboard_key(d, ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN);
 			} else {
 				dashboard_key(d, key);

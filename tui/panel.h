@@ -33,11 +33,31 @@ struct panel_view {
 	const char *message;        /* one line for the status bar, or NULL */
 };
 
+/* Where each part of the screen goes, for a screen size. */
+struct panel_rects {
+	struct rect header, workers, states, conns, log, status;
+};
+
+/* What a point on the screen shows: a panel (PANEL_COUNT: none that takes focus) and, in it,
+ * the worker (its index) or the connection (its index in the sorted, filtered list); -1: none. */
+struct panel_hit {
+	enum panel_id panel;
+	int item;
+};
+
 /* Sets the view's defaults. */
 void panel_view_init(struct panel_view *v);
 
 /* Lays out and draws every panel for the screen's size. */
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v);
+
+/* Computes where each panel goes on a rows x cols screen. */
+void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out);
+
+/* Says what the cell at (row, col) of a rows x cols screen shows, as panel_layout_draw lays
+ * it out: for mouse clicks. */
+struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
+				  const struct panel_view *v, int row, int col);
 
 /* The top line: server, policy, uptime, rate, drops, connection status, PAUSED/FROZEN. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,

@@ -28,7 +28,8 @@ void panel_help_draw(struct screen *s, struct rect r)
 		"/          filter connections (worker, then state)",
 		"s          sort connections     Enter: details",
 		"r          start / stop recording to a file",
-		"mouse      click selects, the wheel scrolls (--no-mouse: off)",
+		"click      a worker, a connection or a panel selects it",
+		"wheel      scrolls the panel in focus (--no-mouse: no mouse)",
 	};
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));
 	int w = 62, top = r.row + (r.rows - n - 2) / 2, left = r.col + (r.cols - w) / 2;
@@ -45,38 +46,50 @@ void panel_help_draw(struct screen *s, struct rect r)
 			    lines[i]);
 }
 
-/* Lays out and draws every panel. */
-void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
+/* Computes where each panel goes on a rows x cols screen. */
+void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out)
 {
-	int rows = s->rows, cols = s->cols;
 	int workers = 2 + (m->nworkers > 0 ? m->nworkers : 1);
 	int states = cols >= 120 ? 2 : 3;
 
-	screen_clear(s);
-	panel_header_draw(s, m, v, (struct rect){ 0, 0, 1, cols });
+	out->header = (struct rect){ 0, 0, 1, cols };
 	/* Keep at least a few rows for connections and events on small screens. */
 	if (workers > rows / 3)
 		workers = rows / 3 > 3 ? rows / 3 : 3;
-	panel_workers_draw(s, m, v, (struct rect){ 1, 0, workers, cols });
+	out->workers = (struct rect){ 1, 0, workers, cols };
 	int row = 1 + workers;
-	panel_states_draw(s, m, v, (struct rect){ row, 0, states, cols });
+	out->states = (struct rect){ row, 0, states, cols };
 	row += states;
 	int rest = rows - row - 1;
 	if (cols >= 160) {
 		/* Wide screens: connections and events side by side. */
-		panel_conns_draw(s, m, v, (struct rect){ row, 0, rest + 1, cols / 2 - 1 });
-		panel_log_draw(s, m, v, (struct rect){ row, cols / 2 + 1, rest + 1, cols - cols / 2 - 1 });
+		out->conns = (struct rect){ row, 0, rest + 1, cols / 2 - 1 };
+		out->log = (struct rect){ row, cols / 2 + 1, rest + 1, cols - cols / 2 - 1 };
 	} else {
 		int conns = rest * 3 / 5;
-		panel_conns_draw(s, m, v, (struct rect){ row, 0, conns, cols });
-		panel_log_draw(s, m, v, (struct rect){ row + conns, 0, rest - conns, cols });
-		row = rows - 1;
+		out->conns = (struct rect){ row, 0, conns, cols };
+		out->log = (struct rect){ row + conns, 0, rest - conns, cols };
 	}
+	out->status = (struct rect){ rows - 1, 0, 1, cols };
+}
+
+/* Lays out and draws every panel. */
+void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
+{
+	struct panel_rects r;
+
+	screen_clear(s);
+	panel_layout_compute(s->rows, s->cols, m, &r);
+	panel_header_draw(s, m, v, r.header);
+	panel_workers_draw(s, m, v, r.workers);
+	panel_states_draw(s, m, v, r.states);
+	panel_conns_draw(s, m, v, r.conns);
+	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
-		screen_puts(s, rows - 1, 0, cols, ROLE_DIM, v->message);
+		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->message);
 	else
-		screen_puts(s, rows - 1, 0, cols, ROLE_DIM,
+		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM,
 			    "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
 	if (v->show_help)
-		panel_help_draw(s, (struct rect){ 0, 0, rows, cols });
+		panel_help_draw(s, (struct rect){ 0, 0, s->rows, s->cols });
 }

@@ -136,3 +136,79 @@ Test(panels, paused_and_help_are_loud)
 	free(text);
 	model_destroy(m);
 }
+
+/* Returns the row of the rendered text where needle first appears, or -1. */
+static int row_of(const char *text, const char *needle)
+{
+	const char *at = strstr(text, needle);
+	int row = 0;
+
+	if (at == NULL)
+		return -1;
+	for (const char *p = text; p < at; p++)
+		row += *p == '\n';
+	return row;
+}
+
+/* Clicks land on what the screen shows there, at 80x24 (panels stacked) and 200x60 (side by side). */
+static void check_hits(int cols, int rows)
+{
+	struct model *m = panel_fixture_feed(6);
+	struct panel_view v;
+	struct panel_hit hit;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.sort = MODEL_SORT_WORKER;
+	char *text = render(m, cols, rows, true, &v);
+	for (int w = 0; w < 4; w++) {
+		char name[8];
+		snprintf(name, sizeof(name), "\n w%d ", w);
+		hit = panel_layout_hit(rows, cols, m, &v, row_of(text, name) + 1, 10);
+		cr_expect_eq(hit.panel, PANEL_WORKERS, "%dx%d", cols, rows);
+		cr_expect_eq(hit.item, w, "a click on w%d's row at %dx%d", w, cols, rows);
+	}
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "Dispatch main"), 3);
+	cr_expect_eq(hit.panel, PANEL_WORKERS);
+	cr_expect_eq(hit.item, -1, "the dispatch line is no worker");
+	/* Sorted by worker, conn 11 (on w1) is the fourth row: the listening conn, 10 and 14 on w0, 11. */
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), 30);
+	cr_expect_eq(hit.panel, PANEL_CONNS);
+	cr_expect_eq(hit.item, 3, "%dx%d:\n%s", cols, rows, text);
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "    conn    fd"), 5);
+	cr_expect_eq(hit.panel, PANEL_CONNS);
+	cr_expect_eq(hit.item, -1, "the column heads are no connection");
+	int events = row_of(text, "Events (newest first)");
+	int col = cols >= 160 ? cols - 10 : 5;
+	hit = panel_layout_hit(rows, cols, m, &v, events + 1, col);
+	cr_expect_eq(hit.panel, PANEL_LOG, "%dx%d", cols, rows);
+	hit = panel_layout_hit(rows, cols, m, &v, 0, 5);
+	cr_expect_eq(hit.panel, PANEL_COUNT, "the header takes no focus");
+	hit = panel_layout_hit(rows, cols, m, &v, rows - 1, 5);
+	cr_expect_eq(hit.panel, PANEL_COUNT, "the status line takes no focus");
+	hit = panel_layout_hit(rows, cols, m, &v, rows + 3, cols + 3);
+	cr_expect_eq(hit.panel, PANEL_COUNT, "off the screen");
+	/* Scrolled by one, the same row shows the next connection. */
+	v.conn_scroll = 1;
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), 30);
+	cr_expect_eq(hit.item, 4);
+	/* Tall screens have blank rows below the last connection: they select none. */
+	v.conn_scroll = 0;
+	if (rows > 24) {
+		hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      13    23 w3") + 1, 30);
+		cr_expect_eq(hit.panel, PANEL_CONNS);
+		cr_expect_eq(hit.item, -1, "a blank row below the list is no connection");
+	}
+	free(text);
+	model_destroy(m);
+}
+
+Test(panels, clicks_hit_what_is_drawn_at_80x24)
+{
+	check_hits(80, 24);
+}
+
+Test(panels, clicks_hit_what_is_drawn_at_200x60)
+{
+	check_hits(200, 60);
+}
