@@ -195,6 +195,7 @@ void dashboard_key(struct dashboard *d, int key)
 		v->sort = (enum model_sort)((v->sort + 1) % (MODEL_SORT_AGE + 1));
 		break;
 	case '\n':
+	case '\r': /* Enter, as the terminal sends it once nonl() is on */
 	case KEY_ENTER:
 		v->show_details = !v->show_details;
 		break;

@@ -71,6 +71,22 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 void panel_states_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
 
+/* The diagram's size (the panel adds its title row): panel_layout gives it room on large screens. */
+#define PANEL_STATES_DIAGRAM_ROWS 26
+#define PANEL_STATES_DIAGRAM_COLS 113
+
+/* drive_machine's states as boxes with live counts and arrows following memcached's transitions,
+ * the latest lit; with a connection's details on, its path (panel_states_draw calls it when the
+ * rectangle has room). */
+void panel_states_diagram_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+			       struct rect r);
+
+/* Counts the open connections in each state. */
+void panel_state_counts(const struct model *m, unsigned counts[conn_max_state]);
+
+/* True when the transition from -> to (from -1: from any state) is among the latest (lit up). */
+bool panel_transition_lit(const struct model *m, int from, int to);
+
 /* A row per connection, sorted and filtered. */
 void panel_conns_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		      struct rect r);

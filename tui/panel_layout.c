@@ -46,6 +46,10 @@ void panel_help_draw(struct screen *s, struct rect r)
 			    lines[i]);
 }
 
+/* The diagram needs its own width plus room for the connections beside it, and a few events. */
+#define DIAGRAM_MIN_COLS (PANEL_STATES_DIAGRAM_COLS + 2 + 60)
+#define DIAGRAM_MIN_LOG 6
+
 /* Computes where each panel goes on a rows x cols screen. */
 void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out)
 {
@@ -58,9 +62,20 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 		workers = rows / 3 > 3 ? rows / 3 : 3;
 	out->workers = (struct rect){ 1, 0, workers, cols };
 	int row = 1 + workers;
+	int rest = rows - row - 1;
+	if (cols >= DIAGRAM_MIN_COLS && rest >= PANEL_STATES_DIAGRAM_ROWS + 1 + DIAGRAM_MIN_LOG) {
+		/* Large screens: the state diagram, the events under it, the connections beside both. */
+		int left = PANEL_STATES_DIAGRAM_COLS + 2;
+		out->states = (struct rect){ row, 0, PANEL_STATES_DIAGRAM_ROWS + 1, left - 1 };
+		out->log = (struct rect){ row + PANEL_STATES_DIAGRAM_ROWS + 2, 0,
+					  rest - PANEL_STATES_DIAGRAM_ROWS - 2, left - 1 };
+		out->conns = (struct rect){ row, left, rest, cols - left };
+		out->status = (struct rect){ rows - 1, 0, 1, cols };
+		return;
+	}
 	out->states = (struct rect){ row, 0, states, cols };
 	row += states;
-	int rest = rows - row - 1;
+	rest = rows - row - 1;
 	if (cols >= 160) {
 		/* Wide screens: connections and events side by side. */
 		out->conns = (struct rect){ row, 0, rest + 1, cols / 2 - 1 };

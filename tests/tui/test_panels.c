@@ -10,17 +10,27 @@
 #include "panel.h"
 #include "screen.h"
 
-/* Draws the model at cols x rows and returns the text (malloc'd). */
-static char *render(struct model *m, int cols, int rows, bool utf8, struct panel_view *v)
+/* Returns the screen's text (malloc'd). */
+static char *text_of(const struct screen *s)
 {
-	struct screen *s = screen_create(rows, cols, utf8);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 
-	panel_layout_draw(s, m, v);
+	cr_assert_not_null(out);
 	screen_write_text(s, out);
 	fclose(out);
+	return text;
+}
+
+/* Draws the model at cols x rows and returns the text (malloc'd). */
+static char *render(struct model *m, int cols, int rows, bool utf8, struct panel_view *v)
+{
+	struct screen *s = screen_create(rows, cols, utf8);
+
+	cr_assert_not_null(s);
+	panel_layout_draw(s, m, v);
+	char *text = text_of(s);
 	screen_destroy(s);
 	return text;
 }
@@ -53,7 +63,12 @@ Test(panels, eighty_by_twenty_four_shows_every_part)
 		cr_expect_not_null(strstr(text, name), "no row for w%d:\n%s", w, text);
 	}
 	cr_expect_not_null(strstr(text, "drive_machine"), "%s", text);
-	cr_expect_not_null(strstr(text, "waiting 4"), "4 conns in conn_waiting:\n%s", text);
+	/* The states as two rows of names and counts, as ever at this size: no diagram. */
+	cr_expect_not_null(strstr(text, "\ndrive_machine   conns in each state; the latest transitions lit\n"
+				     "listening 1 \u203anew_cmd 2 \u203awaiting 4 \u203aread 0 \u203aparse_cmd 0 "
+				     "\u203anread 0 \u203aswallow 0\n"
+				     "write 0 \u203amwrite 0 \u203aclosing 0 \u203aclosed 0\n"), "%s", text);
+	cr_expect_null(strstr(text, "\u250c"), "no boxes at 80x24:\n%s", text);
 	cr_expect_not_null(strstr(text, "Connections"), "%s", text);
 	cr_expect_not_null(strstr(text, "Events"), "%s", text);
 	/* No line is wider than the screen. */
@@ -107,15 +122,21 @@ Test(panels, two_hundred_by_sixty_uses_the_room)
 
 Test(panels, ascii_only_when_the_terminal_is_not_utf8)
 {
+	static const int sizes[][2] = { { 80, 24 }, { 200, 60 } };
 	struct model *m = panel_fixture_feed(6);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C");
 	panel_view_init(&v);
-	char *text = render(m, 80, 24, false, &v);
-	for (const char *p = text; *p != '\0'; p++)
-		cr_expect((unsigned char)*p < 0x80, "a non-ASCII byte on an ASCII screen:\n%s", text);
-	free(text);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char *text = render(m, sizes[i][0], sizes[i][1], false, &v);
+		for (const char *p = text; *p != '\0'; p++)
+			cr_expect((unsigned char)*p < 0x80, "a non-ASCII byte on an ASCII screen:\n%s", text);
+		if (sizes[i][0] == 200)
+			cr_expect_not_null(strstr(text, "|  listening 1  +------>|   new_cmd 2   +------>|"),
+					   "the diagram in ASCII:\n%s", text);
+		free(text);
+	}
 	model_destroy(m);
 }
 
@@ -137,17 +158,41 @@ Test(panels, paused_and_help_are_loud)
 	model_destroy(m);
 }
 
+/* Finds where needle first appears in the rendered text: its row and column; false when absent. */
+static bool find_in(const char *text, const char *needle, int *row, int *col)
+{
+	const char *at = strstr(text, needle), *line = text;
+
+	if (at == NULL)
+		return false;
+	*row = 0;
+	for (const char *p = text; p < at; p++) {
+		if (*p == '\n') {
+			(*row)++;
+			line = p + 1;
+		}
+	}
+	/* Columns are characters: count the UTF-8 lead bytes. */
+	*col = 0;
+	for (const char *p = line; p < at; p++)
+		*col += ((unsigned char)*p & 0xc0) != 0x80;
+	return true;
+}
+
 /* Returns the row of the rendered text where needle first appears, or -1. */
 static int row_of(const char *text, const char *needle)
 {
-	const char *at = strstr(text, needle);
-	int row = 0;
+	int row, col;
 
-	if (at == NULL)
-		return -1;
-	for (const char *p = text; p < at; p++)
-		row += *p == '\n';
-	return row;
+	return find_in(text, needle, &row, &col) ? row : -1;
+}
+
+/* Returns the column where needle first appears, or -1. */
+static int col_of(const char *text, const char *needle)
+{
+	int row, col;
+
+	return find_in(text, needle, &row, &col) ? col : -1;
 }
 
 /* Clicks land on what the screen shows there, at 80x24 (panels stacked) and 200x60 (side by side). */
@@ -172,15 +217,15 @@ static void check_hits(int cols, int rows)
 	cr_expect_eq(hit.panel, PANEL_WORKERS);
 	cr_expect_eq(hit.item, -1, "the dispatch line is no worker");
 	/* Sorted by worker, conn 11 (on w1) is the fourth row: the listening conn, 10 and 14 on w0, 11. */
-	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), 30);
+	int conn_col = col_of(text, "      11    21 w1") + 5;
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), conn_col);
 	cr_expect_eq(hit.panel, PANEL_CONNS);
 	cr_expect_eq(hit.item, 3, "%dx%d:\n%s", cols, rows, text);
-	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "    conn    fd"), 5);
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "    conn    fd"), conn_col);
 	cr_expect_eq(hit.panel, PANEL_CONNS);
 	cr_expect_eq(hit.item, -1, "the column heads are no connection");
 	int events = row_of(text, "Events (newest first)");
-	int col = cols >= 160 ? cols - 10 : 5;
-	hit = panel_layout_hit(rows, cols, m, &v, events + 1, col);
+	hit = panel_layout_hit(rows, cols, m, &v, events + 1, col_of(text, "Events (newest") + 3);
 	cr_expect_eq(hit.panel, PANEL_LOG, "%dx%d", cols, rows);
 	hit = panel_layout_hit(rows, cols, m, &v, 0, 5);
 	cr_expect_eq(hit.panel, PANEL_COUNT, "the header takes no focus");
@@ -190,12 +235,12 @@ static void check_hits(int cols, int rows)
 	cr_expect_eq(hit.panel, PANEL_COUNT, "off the screen");
 	/* Scrolled by one, the same row shows the next connection. */
 	v.conn_scroll = 1;
-	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), 30);
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), conn_col);
 	cr_expect_eq(hit.item, 4);
 	/* Tall screens have blank rows below the last connection: they select none. */
 	v.conn_scroll = 0;
 	if (rows > 24) {
-		hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      13    23 w3") + 1, 30);
+		hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      13    23 w3") + 1, conn_col);
 		cr_expect_eq(hit.panel, PANEL_CONNS);
 		cr_expect_eq(hit.item, -1, "a blank row below the list is no connection");
 	}
@@ -211,4 +256,99 @@ Test(panels, clicks_hit_what_is_drawn_at_80x24)
 Test(panels, clicks_hit_what_is_drawn_at_200x60)
 {
 	check_hits(200, 60);
+}
+
+/* The role of the cell at row, col. */
+static int role_at(const struct screen *s, int row, int col)
+{
+	return s->cells[row * s->cols + col].role;
+}
+
+/* The role of the cell delta columns from where needle starts in the text (needle must be there). */
+static int role_near(const struct screen *s, const char *text, const char *needle, int delta)
+{
+	int row, col;
+
+	cr_assert(find_in(text, needle, &row, &col), "no '%s' in:\n%s", needle, text);
+	return role_at(s, row, col + delta);
+}
+
+Test(panels, two_hundred_by_sixty_draws_the_state_diagram)
+{
+	struct model *m = panel_fixture_feed(40);
+	struct screen *s = screen_create(60, 200, true);
+	struct panel_rects r;
+	struct panel_view v;
+	int arrows = 0;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	panel_layout_draw(s, m, &v);
+	char *text = text_of(s);
+	/* A request's cycle along the top, each box with its live count, arrows between. */
+	cr_expect_not_null(strstr(text, "\u2502  listening 1  \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502  new_cmd 10   \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502  waiting 30   \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502    read 0     \u251c"), "%s", text);
+	/* Back from write: swallow the value, then closing into closed. */
+	cr_expect_not_null(strstr(text, "\u2502   swallow 0   \u2502\u25c0\u2500\u2500\u2500\u2500\u2500\u2500\u2524"
+				     "    write 0    \u2502"), "%s", text);
+	cr_expect_not_null(strstr(text, "closing 0"), "%s", text);
+	cr_expect_not_null(strstr(text, "\u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6\u2502   closed 0"),
+			   "%s", text);
+	for (int st = 0; st < conn_max_state; st++)
+		cr_expect_not_null(strstr(text, panel_state_short(st)), "no box for %s", wire_state_name(st));
+	/* One arrowhead per transition of memcached's table (22 of them), all in the panel. */
+	panel_layout_compute(60, 200, m, &r);
+	for (int row = 0; row < 60; row++) {
+		for (int col = 0; col < 200; col++) {
+			wchar_t ch = s->cells[row * 200 + col].ch;
+			bool head = ch == L'\u25b6' || ch == L'\u25c0' || ch == L'\u25b2' || ch == L'\u25bc';
+			bool inside = row >= r.states.row && row < r.states.row + r.states.rows &&
+				      col >= r.states.col && col < r.states.col + r.states.cols;
+			arrows += head && inside;
+		}
+	}
+	cr_expect_eq(arrows, 22, "%s", text);
+	/* The latest transition (new_cmd to waiting) is lit; read to parse_cmd, never taken, is not. */
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 0), ROLE_NEWEST);
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502    read 0", 0), ROLE_DIM);
+	cr_expect_eq(role_near(s, text, "waiting 30", 0), ROLE_NEWEST, "the state just entered");
+	free(text);
+	screen_destroy(s);
+	model_destroy(m);
+}
+
+Test(panels, the_selected_connections_path_in_the_diagram)
+{
+	struct model *m = panel_fixture_feed(40);
+	struct screen *s = screen_create(60, 200, true);
+	struct panel_view v;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.show_details = true;
+	v.conn_selected = 1; /* by id: the listening conn, then conn 10 */
+	panel_layout_draw(s, m, &v);
+	char *text = text_of(s);
+	cr_expect_not_null(strstr(text, "conn 10: its steps numbered"), "%s", text);
+	/* conn 10 went new_cmd (step 1), then waiting (step 2): the numbers sit on the boxes. */
+	int one_row, one_col, two_row, two_col, box_row, box_col;
+	cr_assert(find_in(text, "\u2500 1 \u2500", &one_row, &one_col), "%s", text);
+	cr_assert(find_in(text, "\u2500 2 \u2500", &two_row, &two_col), "%s", text);
+	cr_assert(find_in(text, "new_cmd 10", &box_row, &box_col));
+	cr_expect_eq(one_row, box_row - 1, "step 1 on new_cmd's box");
+	cr_expect(one_col > box_col - 10 && one_col < box_col, "step 1 on new_cmd's box");
+	cr_assert(find_in(text, "waiting 30", &box_row, &box_col));
+	cr_expect_eq(two_row, box_row - 1, "step 2 on waiting's box");
+	cr_expect(two_col > box_col - 10 && two_col < box_col, "step 2 on waiting's box");
+	cr_expect_eq(role_at(s, one_row, one_col + 1), ROLE_SELECTED);
+	/* The edge it took is marked, its present state's box too; the others are not. */
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 0), ROLE_SELECTED);
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 1), ROLE_SELECTED);
+	cr_expect_eq(role_near(s, text, "\u2502    read 0", 0), ROLE_DIM);
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  new_cmd 10", 0), ROLE_DIM);
+	free(text);
+	screen_destroy(s);
+	model_destroy(m);
 }
