@@ -12,6 +12,7 @@
 
 #include "dashboard.h"
 #include "diag.h"
+#include "term_paint.h"
 #include "theme.h"
 
 #define RECONNECT_MS 500
@@ -126,24 +127,6 @@ static void render(struct dashboard *d)
 	panel_layout_draw(d->screen, d->model, &d->view);
 }
 
-/* Paints the grid on the terminal in one update. */
-static void paint(const struct screen *s)
-{
-	for (int r = 0; r < s->rows; r++) {
-		for (int c = 0; c < s->cols; c++) {
-			const struct cell *cell = &s->cells[r * s->cols + c];
-			wchar_t wch[2] = { cell->ch, L'\0' };
-			int attr = theme_attr(cell->role);
-			cchar_t cc;
-
-			setcchar(&cc, wch, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
-			mvadd_wch(r, c, &cc);
-		}
-	}
-	wnoutrefresh(stdscr);
-	doupdate();
-}
-
 /* Batch mode: frames of plain text on stdout, for scripts and CI. */
 static int run_batch(struct dashboard *d)
 {
@@ -198,8 +181,8 @@ static int run_live(struct dashboard *d)
 	curs_set(0);
 	set_escdelay(25);
 	theme_init(getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0');
-	if (d->opts.mouse)
-		mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	if (d->opts.mouse && mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0)
+		mouseinterval(0); /* a press selects at once: no wait to tell clicks from drags */
 	screen_resize(d->screen, LINES, COLS);
 	while (!d->quit && !stop_signal) {
 		uint64_t now = now_ms();
@@ -224,7 +207,11 @@ static int run_live(struct dashboard *d)
 				clear();
 			} else if (key == KEY_MOUSE) {
 				MEVENT ev;
-				if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+				if (getmouse(&ev) != OK)
+					continue;
+				if (ev.bstate & BUTTON1_PRESSED)
+					dashboard_click(d, ev.y, ev.x);
+				else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
 					dashboard_key(d, ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN);
 			} else {
 				dashboard_key(d, key);
@@ -242,7 +229,7 @@ static int run_live(struct dashboard *d)
 			source_tick(d, now);
 			if (!d->view.display_frozen)
 				render(d);
-			paint(d->screen);
+			term_paint(d->screen);
 		}
 	}
 	endwin();

@@ -55,7 +55,8 @@ enum { DASHBOARD_OPT_ONCE = 300, DASHBOARD_OPT_FRAMES, DASHBOARD_OPT_SIZE, DASHB
 	"      --size CxR     the plain-text frame's size (default 80x24)\n" \
 	"  -d, --delay TENTHS time between frames, tenths of a second (default 1; 0.3 s is\n" \
 	"                     30 frames a second, the fastest)\n" \
-	"      --no-mouse     don't take the mouse (the wheel scrolls by default)\n"
+	"      --no-mouse     don't take the mouse (by default clicks select and the wheel\n" \
+	"                     scrolls)\n"
 
 /* Sets the defaults: live, mouse on, 10 frames a second, 80x24 text frames. */
 void dashboard_opts_init(struct dashboard_opts *o);
@@ -71,6 +72,9 @@ int dashboard_run(const struct dashboard_opts *opts);
 
 /* Handles one key or mouse event (a curses key code). */
 void dashboard_key(struct dashboard *d, int key);
+
+/* Handles a left click at (row, col): focuses the panel there and selects its worker or connection. */
+void dashboard_click(struct dashboard *d, int row, int col);
 
 /* Sends one control command to the server, noting a failure in the status line. */
 void dashboard_control(struct dashboard *d, const char *cmd);

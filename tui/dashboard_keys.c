@@ -91,6 +91,27 @@ static void cycle_filter(struct panel_view *v, const struct model *m)
 	v->filter_state = conn_new_cmd;
 }
 
+/* Handles a left click. */
+void dashboard_click(struct dashboard *d, int row, int col)
+{
+	struct panel_view *v = &d->view;
+	struct panel_hit hit;
+
+	d->message[0] = '\0';
+	if (v->show_help) {
+		v->show_help = false;
+		return;
+	}
+	hit = panel_layout_hit(d->screen->rows, d->screen->cols, d->model, v, row, col);
+	if (hit.panel == PANEL_COUNT)
+		return;
+	v->focus = hit.panel;
+	if (hit.panel == PANEL_WORKERS && hit.item >= 0)
+		v->selected_worker = hit.item;
+	else if (hit.panel == PANEL_CONNS && hit.item >= 0)
+		v->conn_selected = hit.item;
+}
+
 /* Handles one key. */
 void dashboard_key(struct dashboard *d, int key)
 {
@@ -176,6 +197,7 @@ void dashboard_key(struct dashboard *d, int key)
 		v->sort = (enum model_sort)((v->sort + 1) % (MODEL_SORT_AGE + 1));
 		break;
 	case '\n':
+	case '\r': /* Enter, as the terminal sends it once nonl() is on */
 	case KEY_ENTER:
 		v->show_details = !v->show_details;
 		break;

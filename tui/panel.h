@@ -43,11 +43,31 @@ struct panel_view {
 	const struct panel_replay *replay; /* NULL: live */
 };
 
+/* Where each part of the screen goes, for a screen size. */
+struct panel_rects {
+	struct rect header, workers, states, conns, log, status;
+};
+
+/* What a point on the screen shows: a panel (PANEL_COUNT: none that takes focus) and, in it,
+ * the worker (its index) or the connection (its index in the sorted, filtered list); -1: none. */
+struct panel_hit {
+	enum panel_id panel;
+	int item;
+};
+
 /* Sets the view's defaults. */
 void panel_view_init(struct panel_view *v);
 
 /* Lays out and draws every panel for the screen's size. */
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v);
+
+/* Computes where each panel goes on a rows x cols screen. */
+void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out);
+
+/* Says what the cell at (row, col) of a rows x cols screen shows, as panel_layout_draw lays
+ * it out: for mouse clicks. */
+struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
+				  const struct panel_view *v, int row, int col);
 
 /* The top line: server, policy, uptime, rate, drops, connection status, PAUSED/FROZEN. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
@@ -60,6 +80,22 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 /* memcached's drive_machine states with live counts and the latest transitions lit. */
 void panel_states_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
+
+/* The diagram's size (the panel adds its title row): panel_layout gives it room on large screens. */
+#define PANEL_STATES_DIAGRAM_ROWS 26
+#define PANEL_STATES_DIAGRAM_COLS 113
+
+/* drive_machine's states as boxes with live counts and arrows following memcached's transitions,
+ * the latest lit; with a connection's details on, its path (panel_states_draw calls it when the
+ * rectangle has room). */
+void panel_states_diagram_draw(struct screen *s, const struct model *m, const struct panel_view *v,
+			       struct rect r);
+
+/* Counts the open connections in each state. */
+void panel_state_counts(const struct model *m, unsigned counts[conn_max_state]);
+
+/* True when the transition from -> to (from -1: from any state) is among the latest (lit up). */
+bool panel_transition_lit(const struct model *m, int from, int to);
 
 /* A row per connection, sorted and filtered. */
 void panel_conns_draw(struct screen *s, const struct model *m, const struct panel_view *v,

@@ -28,7 +28,8 @@ void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r
 		"/          filter connections (worker, then state)",
 		"s          sort connections     Enter: details",
 		"r          start / stop recording to a file",
-		"mouse      click selects, the wheel scrolls (--no-mouse: off)",
+		"click      a worker, a connection or a panel selects it",
+		"wheel      scrolls the panel in focus (--no-mouse: no mouse)",
 	};
 	int n = (int)(sizeof(live_lines) / sizeof(live_lines[0]));
 	const char *const *lines = v->replay != NULL ? panel_replay_help(&n) : live_lines;
@@ -46,38 +47,65 @@ void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r
 			    lines[i]);
 }
 
-/* Lays out and draws every panel. */
-void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
+/* The diagram needs its own width plus room for the connections beside it, and a few events. */
+#define DIAGRAM_MIN_COLS (PANEL_STATES_DIAGRAM_COLS + 2 + 60)
+#define DIAGRAM_MIN_LOG 6
+
+/* Computes where each panel goes on a rows x cols screen. */
+void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out)
 {
-	int rows = s->rows, cols = s->cols;
 	int workers = 2 + (m->nworkers > 0 ? m->nworkers : 1);
 	int states = cols >= 120 ? 2 : 3;
 
-	screen_clear(s);
-	panel_header_draw(s, m, v, (struct rect){ 0, 0, 1, cols });
+	out->header = (struct rect){ 0, 0, 1, cols };
 	/* Keep at least a few rows for connections and events on small screens. */
 	if (workers > rows / 3)
 		workers = rows / 3 > 3 ? rows / 3 : 3;
-	panel_workers_draw(s, m, v, (struct rect){ 1, 0, workers, cols });
+	out->workers = (struct rect){ 1, 0, workers, cols };
 	int row = 1 + workers;
-	panel_states_draw(s, m, v, (struct rect){ row, 0, states, cols });
-	row += states;
 	int rest = rows - row - 1;
+	if (cols >= DIAGRAM_MIN_COLS && rest >= PANEL_STATES_DIAGRAM_ROWS + 1 + DIAGRAM_MIN_LOG) {
+		/* Large screens: the state diagram, the events under it, the connections beside both. */
+		int left = PANEL_STATES_DIAGRAM_COLS + 2;
+		out->states = (struct rect){ row, 0, PANEL_STATES_DIAGRAM_ROWS + 1, left - 1 };
+		out->log = (struct rect){ row + PANEL_STATES_DIAGRAM_ROWS + 2, 0,
+					  rest - PANEL_STATES_DIAGRAM_ROWS - 2, left - 1 };
+		out->conns = (struct rect){ row, left, rest, cols - left };
+		out->status = (struct rect){ rows - 1, 0, 1, cols };
+		return;
+	}
+	out->states = (struct rect){ row, 0, states, cols };
+	row += states;
+	rest = rows - row - 1;
 	if (cols >= 160) {
 		/* Wide screens: connections and events side by side. */
-		panel_conns_draw(s, m, v, (struct rect){ row, 0, rest + 1, cols / 2 - 1 });
-		panel_log_draw(s, m, v, (struct rect){ row, cols / 2 + 1, rest + 1, cols - cols / 2 - 1 });
+		out->conns = (struct rect){ row, 0, rest + 1, cols / 2 - 1 };
+		out->log = (struct rect){ row, cols / 2 + 1, rest + 1, cols - cols / 2 - 1 };
 	} else {
 		int conns = rest * 3 / 5;
-		panel_conns_draw(s, m, v, (struct rect){ row, 0, conns, cols });
-		panel_log_draw(s, m, v, (struct rect){ row + conns, 0, rest - conns, cols });
-		row = rows - 1;
+		out->conns = (struct rect){ row, 0, conns, cols };
+		out->log = (struct rect){ row + conns, 0, rest - conns, cols };
 	}
+	out->status = (struct rect){ rows - 1, 0, 1, cols };
+}
+
+/* Lays out and draws every panel. */
+void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
+{
+	struct panel_rects r;
+
+	screen_clear(s);
+	panel_layout_compute(s->rows, s->cols, m, &r);
+	panel_header_draw(s, m, v, r.header);
+	panel_workers_draw(s, m, v, r.workers);
+	panel_states_draw(s, m, v, r.states);
+	panel_conns_draw(s, m, v, r.conns);
+	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
-		screen_puts(s, rows - 1, 0, cols, ROLE_DIM, v->message);
+		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->message);
 	else
-		screen_puts(s, rows - 1, 0, cols, ROLE_DIM, v->replay != NULL ? panel_replay_keys :
+		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->replay != NULL ? panel_replay_keys :
 			    "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
 	if (v->show_help)
-		panel_help_draw(s, v, (struct rect){ 0, 0, rows, cols });
+		panel_help_draw(s, v, (struct rect){ 0, 0, s->rows, s->cols });
 }

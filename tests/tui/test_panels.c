@@ -6,62 +6,31 @@
 #include <string.h>
 
 #include "model.h"
+#include "panel_fixture.h"
 #include "panel.h"
 #include "screen.h"
 
-/* A server with 4 workers: 6 connections dispatched round robin, one mid-set, w1 frozen. */
-static const char *const session[] = {
-	"ts=1000 seq=1 thr=main ev=hello v=1 pid=4242 threads=4 dispatch=rr tcp=11211 udp=0 maxconns=1024 reqs_per_event=20 states=conn_listening,conn_new_cmd,conn_waiting,conn_read,conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,conn_mwrite,conn_closed",
-	"ts=1001 seq=1 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1002 seq=1 thr=w1 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1003 seq=1 thr=w2 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1004 seq=1 thr=w3 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
-	"ts=1005 seq=1 thr=main ev=snapshot_conn conn=1 fd=9 transport=tcp state=conn_listening",
-	"ts=1006 seq=1 thr=main ev=snapshot_end last=none next=w0",
-};
-
-/* Feeds the session plus n connections dispatched round robin. */
-static struct model *feed(int n)
+/* Returns the screen's text (malloc'd). */
+static char *text_of(const struct screen *s)
 {
-	struct model *m = model_create();
-	char line[256];
-	unsigned long long seq = 2, ts = 2000;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
 
-	cr_assert_not_null(m);
-	for (size_t i = 0; i < sizeof(session) / sizeof(session[0]); i++)
-		model_feed(m, session[i], strlen(session[i]));
-	for (int c = 0; c < n; c++) {
-		int w = c % 4, id = 10 + c;
-		const char *last = c == 0 ? "none" : (char[]){ 'w', (char)('0' + (c - 1) % 4), 0 };
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=main ev=dispatch conn=%d fd=%d to=w%d last=%s dispatch=rr transport=tcp init=conn_new_cmd",
-			 ts++, seq++, id, 20 + c, w, last);
-		model_feed(m, line, strlen(line));
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=main ev=cq_push to=w%d conn=%d depth=1", ts++, seq++, w, id);
-		model_feed(m, line, strlen(line));
-		if (w == 1)
-			continue; /* w1 is frozen: its conns wait in its queue */
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=w%d ev=cq_pop conn=%d depth=0", ts++, seq++, w, id);
-		model_feed(m, line, strlen(line));
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=w%d ev=conn_new conn=%d fd=%d transport=tcp", ts++, seq++, w, id, 20 + c);
-		model_feed(m, line, strlen(line));
-		snprintf(line, sizeof(line), "ts=%llu seq=%llu thr=w%d ev=state conn=%d fd=%d from=conn_new_cmd to=conn_waiting", ts++, seq++, w, id, 20 + c);
-		model_feed(m, line, strlen(line));
-	}
-	model_tick(m, 1000000000ULL);
-	return m;
+	cr_assert_not_null(out);
+	screen_write_text(s, out);
+	fclose(out);
+	return text;
 }
 
 /* Draws the model at cols x rows and returns the text (malloc'd). */
 static char *render(struct model *m, int cols, int rows, bool utf8, struct panel_view *v)
 {
 	struct screen *s = screen_create(rows, cols, utf8);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
 
+	cr_assert_not_null(s);
 	panel_layout_draw(s, m, v);
-	screen_write_text(s, out);
-	fclose(out);
+	char *text = text_of(s);
 	screen_destroy(s);
 	return text;
 }
@@ -77,7 +46,7 @@ static int lines_of(const char *text)
 
 Test(panels, eighty_by_twenty_four_shows_every_part)
 {
-	struct model *m = feed(6);
+	struct model *m = panel_fixture_feed(6);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -94,7 +63,12 @@ Test(panels, eighty_by_twenty_four_shows_every_part)
 		cr_expect_not_null(strstr(text, name), "no row for w%d:\n%s", w, text);
 	}
 	cr_expect_not_null(strstr(text, "drive_machine"), "%s", text);
-	cr_expect_not_null(strstr(text, "waiting 4"), "4 conns in conn_waiting:\n%s", text);
+	/* The states as two rows of names and counts, as ever at this size: no diagram. */
+	cr_expect_not_null(strstr(text, "\ndrive_machine   conns in each state; the latest transitions lit\n"
+				     "listening 1 \u203anew_cmd 2 \u203awaiting 4 \u203aread 0 \u203aparse_cmd 0 "
+				     "\u203anread 0 \u203aswallow 0\n"
+				     "write 0 \u203amwrite 0 \u203aclosing 0 \u203aclosed 0\n"), "%s", text);
+	cr_expect_null(strstr(text, "\u250c"), "no boxes at 80x24:\n%s", text);
 	cr_expect_not_null(strstr(text, "Connections"), "%s", text);
 	cr_expect_not_null(strstr(text, "Events"), "%s", text);
 	/* No line is wider than the screen. */
@@ -112,7 +86,7 @@ Test(panels, eighty_by_twenty_four_shows_every_part)
 
 Test(panels, a_frozen_workers_queue_shows_in_its_row)
 {
-	struct model *m = feed(8);
+	struct model *m = panel_fixture_feed(8);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -128,7 +102,7 @@ Test(panels, a_frozen_workers_queue_shows_in_its_row)
 
 Test(panels, two_hundred_by_sixty_uses_the_room)
 {
-	struct model *m = feed(40);
+	struct model *m = panel_fixture_feed(40);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C.UTF-8");
@@ -148,21 +122,27 @@ Test(panels, two_hundred_by_sixty_uses_the_room)
 
 Test(panels, ascii_only_when_the_terminal_is_not_utf8)
 {
-	struct model *m = feed(6);
+	static const int sizes[][2] = { { 80, 24 }, { 200, 60 } };
+	struct model *m = panel_fixture_feed(6);
 	struct panel_view v;
 
 	setlocale(LC_ALL, "C");
 	panel_view_init(&v);
-	char *text = render(m, 80, 24, false, &v);
-	for (const char *p = text; *p != '\0'; p++)
-		cr_expect((unsigned char)*p < 0x80, "a non-ASCII byte on an ASCII screen:\n%s", text);
-	free(text);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char *text = render(m, sizes[i][0], sizes[i][1], false, &v);
+		for (const char *p = text; *p != '\0'; p++)
+			cr_expect((unsigned char)*p < 0x80, "a non-ASCII byte on an ASCII screen:\n%s", text);
+		if (sizes[i][0] == 200)
+			cr_expect_not_null(strstr(text, "|  listening 1  +------>|   new_cmd 2   +------>|"),
+					   "the diagram in ASCII:\n%s", text);
+		free(text);
+	}
 	model_destroy(m);
 }
 
 Test(panels, paused_and_help_are_loud)
 {
-	struct model *m = feed(2);
+	struct model *m = panel_fixture_feed(2);
 	struct panel_view v;
 	const char *paused = "ts=9000 seq=90 thr=main ev=paused";
 
@@ -175,5 +155,200 @@ Test(panels, paused_and_help_are_loud)
 	cr_expect_not_null(strstr(text, "mcscope keys"), "%s", text);
 	cr_expect_not_null(strstr(text, "step one event"), "%s", text);
 	free(text);
+	model_destroy(m);
+}
+
+/* Finds where needle first appears in the rendered text: its row and column; false when absent. */
+static bool find_in(const char *text, const char *needle, int *row, int *col)
+{
+	const char *at = strstr(text, needle), *line = text;
+
+	if (at == NULL)
+		return false;
+	*row = 0;
+	for (const char *p = text; p < at; p++) {
+		if (*p == '\n') {
+			(*row)++;
+			line = p + 1;
+		}
+	}
+	/* Columns are characters: count the UTF-8 lead bytes. */
+	*col = 0;
+	for (const char *p = line; p < at; p++)
+		*col += ((unsigned char)*p & 0xc0) != 0x80;
+	return true;
+}
+
+/* Returns the row of the rendered text where needle first appears, or -1. */
+static int row_of(const char *text, const char *needle)
+{
+	int row, col;
+
+	return find_in(text, needle, &row, &col) ? row : -1;
+}
+
+/* Returns the column where needle first appears, or -1. */
+static int col_of(const char *text, const char *needle)
+{
+	int row, col;
+
+	return find_in(text, needle, &row, &col) ? col : -1;
+}
+
+/* Clicks land on what the screen shows there, at 80x24 (panels stacked) and 200x60 (side by side). */
+static void check_hits(int cols, int rows)
+{
+	struct model *m = panel_fixture_feed(6);
+	struct panel_view v;
+	struct panel_hit hit;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.sort = MODEL_SORT_WORKER;
+	char *text = render(m, cols, rows, true, &v);
+	for (int w = 0; w < 4; w++) {
+		char name[8];
+		snprintf(name, sizeof(name), "\n w%d ", w);
+		hit = panel_layout_hit(rows, cols, m, &v, row_of(text, name) + 1, 10);
+		cr_expect_eq(hit.panel, PANEL_WORKERS, "%dx%d", cols, rows);
+		cr_expect_eq(hit.item, w, "a click on w%d's row at %dx%d", w, cols, rows);
+	}
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "Dispatch main"), 3);
+	cr_expect_eq(hit.panel, PANEL_WORKERS);
+	cr_expect_eq(hit.item, -1, "the dispatch line is no worker");
+	/* Sorted by worker, conn 11 (on w1) is the fourth row: the listening conn, 10 and 14 on w0, 11. */
+	int conn_col = col_of(text, "      11    21 w1") + 5;
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), conn_col);
+	cr_expect_eq(hit.panel, PANEL_CONNS);
+	cr_expect_eq(hit.item, 3, "%dx%d:\n%s", cols, rows, text);
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "    conn    fd"), conn_col);
+	cr_expect_eq(hit.panel, PANEL_CONNS);
+	cr_expect_eq(hit.item, -1, "the column heads are no connection");
+	int events = row_of(text, "Events (newest first)");
+	hit = panel_layout_hit(rows, cols, m, &v, events + 1, col_of(text, "Events (newest") + 3);
+	cr_expect_eq(hit.panel, PANEL_LOG, "%dx%d", cols, rows);
+	hit = panel_layout_hit(rows, cols, m, &v, 0, 5);
+	cr_expect_eq(hit.panel, PANEL_COUNT, "the header takes no focus");
+	hit = panel_layout_hit(rows, cols, m, &v, rows - 1, 5);
+	cr_expect_eq(hit.panel, PANEL_COUNT, "the status line takes no focus");
+	hit = panel_layout_hit(rows, cols, m, &v, rows + 3, cols + 3);
+	cr_expect_eq(hit.panel, PANEL_COUNT, "off the screen");
+	/* Scrolled by one, the same row shows the next connection. */
+	v.conn_scroll = 1;
+	hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      11    21 w1"), conn_col);
+	cr_expect_eq(hit.item, 4);
+	/* Tall screens have blank rows below the last connection: they select none. */
+	v.conn_scroll = 0;
+	if (rows > 24) {
+		hit = panel_layout_hit(rows, cols, m, &v, row_of(text, "      13    23 w3") + 1, conn_col);
+		cr_expect_eq(hit.panel, PANEL_CONNS);
+		cr_expect_eq(hit.item, -1, "a blank row below the list is no connection");
+	}
+	free(text);
+	model_destroy(m);
+}
+
+Test(panels, clicks_hit_what_is_drawn_at_80x24)
+{
+	check_hits(80, 24);
+}
+
+Test(panels, clicks_hit_what_is_drawn_at_200x60)
+{
+	check_hits(200, 60);
+}
+
+/* The role of the cell at row, col. */
+static int role_at(const struct screen *s, int row, int col)
+{
+	return s->cells[row * s->cols + col].role;
+}
+
+/* The role of the cell delta columns from where needle starts in the text (needle must be there). */
+static int role_near(const struct screen *s, const char *text, const char *needle, int delta)
+{
+	int row, col;
+
+	cr_assert(find_in(text, needle, &row, &col), "no '%s' in:\n%s", needle, text);
+	return role_at(s, row, col + delta);
+}
+
+Test(panels, two_hundred_by_sixty_draws_the_state_diagram)
+{
+	struct model *m = panel_fixture_feed(40);
+	struct screen *s = screen_create(60, 200, true);
+	struct panel_rects r;
+	struct panel_view v;
+	int arrows = 0;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	panel_layout_draw(s, m, &v);
+	char *text = text_of(s);
+	/* A request's cycle along the top, each box with its live count, arrows between. */
+	cr_expect_not_null(strstr(text, "\u2502  listening 1  \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502  new_cmd 10   \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502  waiting 30   \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502    read 0     \u251c"), "%s", text);
+	/* Back from write: swallow the value, then closing into closed. */
+	cr_expect_not_null(strstr(text, "\u2502   swallow 0   \u2502\u25c0\u2500\u2500\u2500\u2500\u2500\u2500\u2524"
+				     "    write 0    \u2502"), "%s", text);
+	cr_expect_not_null(strstr(text, "closing 0"), "%s", text);
+	cr_expect_not_null(strstr(text, "\u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6\u2502   closed 0"),
+			   "%s", text);
+	for (int st = 0; st < conn_max_state; st++)
+		cr_expect_not_null(strstr(text, panel_state_short(st)), "no box for %s", wire_state_name(st));
+	/* One arrowhead per transition of memcached's table (22 of them), all in the panel. */
+	panel_layout_compute(60, 200, m, &r);
+	for (int row = 0; row < 60; row++) {
+		for (int col = 0; col < 200; col++) {
+			wchar_t ch = s->cells[row * 200 + col].ch;
+			bool head = ch == L'\u25b6' || ch == L'\u25c0' || ch == L'\u25b2' || ch == L'\u25bc';
+			bool inside = row >= r.states.row && row < r.states.row + r.states.rows &&
+				      col >= r.states.col && col < r.states.col + r.states.cols;
+			arrows += head && inside;
+		}
+	}
+	cr_expect_eq(arrows, 22, "%s", text);
+	/* The latest transition (new_cmd to waiting) is lit; read to parse_cmd, never taken, is not. */
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 0), ROLE_NEWEST);
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502    read 0", 0), ROLE_DIM);
+	cr_expect_eq(role_near(s, text, "waiting 30", 0), ROLE_NEWEST, "the state just entered");
+	free(text);
+	screen_destroy(s);
+	model_destroy(m);
+}
+
+Test(panels, the_selected_connections_path_in_the_diagram)
+{
+	struct model *m = panel_fixture_feed(40);
+	struct screen *s = screen_create(60, 200, true);
+	struct panel_view v;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.show_details = true;
+	v.conn_selected = 1; /* by id: the listening conn, then conn 10 */
+	panel_layout_draw(s, m, &v);
+	char *text = text_of(s);
+	cr_expect_not_null(strstr(text, "conn 10: its steps numbered"), "%s", text);
+	/* conn 10 went new_cmd (step 1), then waiting (step 2): the numbers sit on the boxes. */
+	int one_row, one_col, two_row, two_col, box_row, box_col;
+	cr_assert(find_in(text, "\u2500 1 \u2500", &one_row, &one_col), "%s", text);
+	cr_assert(find_in(text, "\u2500 2 \u2500", &two_row, &two_col), "%s", text);
+	cr_assert(find_in(text, "new_cmd 10", &box_row, &box_col));
+	cr_expect_eq(one_row, box_row - 1, "step 1 on new_cmd's box");
+	cr_expect(one_col > box_col - 10 && one_col < box_col, "step 1 on new_cmd's box");
+	cr_assert(find_in(text, "waiting 30", &box_row, &box_col));
+	cr_expect_eq(two_row, box_row - 1, "step 2 on waiting's box");
+	cr_expect(two_col > box_col - 10 && two_col < box_col, "step 2 on waiting's box");
+	cr_expect_eq(role_at(s, one_row, one_col + 1), ROLE_SELECTED);
+	/* The edge it took is marked, its present state's box too; the others are not. */
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 0), ROLE_SELECTED);
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 1), ROLE_SELECTED);
+	cr_expect_eq(role_near(s, text, "\u2502    read 0", 0), ROLE_DIM);
+	cr_expect_eq(role_near(s, text, "\u25b6\u2502  new_cmd 10", 0), ROLE_DIM);
+	free(text);
+	screen_destroy(s);
 	model_destroy(m);
 }
