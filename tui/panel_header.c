@@ -17,15 +17,23 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 	if (v->replay != NULL) {
 		col = panel_replay_header_draw(s, m, v, r);
 	} else {
+		char rate[32];
+		/* The status first and the rate short: at 80 columns nothing that matters is cut. */
+		if (m->events_per_sec >= 10000)
+			snprintf(rate, sizeof(rate), "%.0fk", m->events_per_sec / 1000);
+		else
+			snprintf(rate, sizeof(rate), "%.0f", m->events_per_sec);
+		col += screen_puts(s, r.row, col, end - col, ROLE_HEADER, " mcscope ");
+		col += screen_puts(s, r.row, col, end - col,
+				   m->status == MODEL_LIVE ? ROLE_HEADER : ROLE_ALERT,
+				   status_names[m->status]);
 		col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
-				     " mcscope  pid %d  :%d  %d threads  %s  up %02llu:%02llu:%02llu  %.0f ev/s",
+				     "  pid %d :%d  %d threads  %s  up %llu:%02llu:%02llu  %s ev/s",
 				     m->pid, m->tcp_port, m->nworkers,
 				     m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
-				     up / 3600, up / 60 % 60, up % 60, m->events_per_sec);
+				     up / 3600, up / 60 % 60, up % 60, rate);
 		col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
 				     "  dropped %llu", (unsigned long long)m->dropped);
-		col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, "  %s",
-				     status_names[m->status]);
 	}
 	/* Alerts go last, right-aligned over whatever they cover: they must never be cut off. */
 	char alerts[256] = "";

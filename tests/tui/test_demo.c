@@ -68,7 +68,7 @@ Test(demo, once_prints_a_frame_and_stops_everything)
 		cr_expect(strstr(out, row) != NULL, "no row for w%d:\n%s", w, out);
 	}
 	cr_expect(strstr(out, "\n w3 ") == NULL, "a fourth worker:\n%s", out);
-	cr_assert(sscanf(out, " mcscope pid %d", &pid) == 1 && pid > 0, "no server pid:\n%s", out);
+	cr_assert(sscanf(out, " mcscope live pid %d", &pid) == 1 && pid > 0, "no server pid:\n%s", out);
 	cr_expect(kill(pid, 0) != 0 && errno == ESRCH, "the server (pid %d) is still there", pid);
 	expect_nothing_left();
 	free(out);
