@@ -35,7 +35,8 @@ struct model *model_create(void)
 		return NULL;
 	m->log = calloc(MODEL_LOG_LINES, sizeof(*m->log));
 	m->index = model_index_create();
-	if (m->log == NULL || m->index == NULL) {
+	m->fd_index = model_index_create();
+	if (m->log == NULL || m->index == NULL || m->fd_index == NULL) {
 		model_destroy(m);
 		return NULL;
 	}
@@ -51,6 +52,7 @@ void model_destroy(struct model *m)
 	if (m == NULL)
 		return;
 	model_index_destroy(m->index);
+	model_index_destroy(m->fd_index);
 	free(m->conns);
 	free(m->select_buf);
 	free(m->log);
@@ -64,7 +66,7 @@ void model_reset(struct model *m)
 	struct model_conn *conns = m->conns;
 	size_t conns_cap = m->conns_cap;
 	const struct model_conn **select_buf = m->select_buf;
-	void *index = m->index;
+	void *index = m->index, *fd_index = m->fd_index;
 	struct model_log_line *log = m->log;
 	uint64_t tick_ns = m->tick_ns;
 
@@ -75,11 +77,29 @@ void model_reset(struct model *m)
 	m->conns_cap = conns_cap;
 	m->select_buf = select_buf;
 	m->index = index;
+	m->fd_index = fd_index;
 	m->log = log;
 	m->tick_ns = tick_ns;
 	m->last_worker = EVENT_THR_NONE;
 	m->next_worker = EVENT_THR_NONE;
 	model_index_clear(m->index);
+	model_index_clear(m->fd_index);
+}
+
+/* Rebuilds both indexes from the conn array (positions moved); false when out of memory. */
+static bool rebuild_indexes(struct model *m)
+{
+	model_index_clear(m->index);
+	model_index_clear(m->fd_index);
+	for (size_t i = 0; i < m->nconns; i++) {
+		const struct model_conn *c = &m->conns[i];
+		if (!model_index_put(m->index, c->id, i))
+			return false;
+		if (c->fd >= 0 && !c->udp && !c->closed &&
+		    !model_index_put(m->fd_index, (uint64_t)c->fd, i))
+			return false;
+	}
+	return true;
 }
 
 /* Makes dst the same picture as src, into dst's own buffers; false when out of memory. */
@@ -88,7 +108,7 @@ bool model_copy(struct model *dst, const struct model *src)
 	struct model_conn *conns = dst->conns;
 	const struct model_conn **sel = dst->select_buf;
 	size_t cap = dst->conns_cap;
-	void *index = dst->index;
+	void *index = dst->index, *fd_index = dst->fd_index;
 	struct model_log_line *log = dst->log;
 
 	if (cap < src->nconns) {
@@ -107,16 +127,13 @@ bool model_copy(struct model *dst, const struct model *src)
 	dst->conns_cap = cap;
 	dst->select_buf = sel;
 	dst->index = index;
+	dst->fd_index = fd_index;
 	dst->log = log;
 	if (src->nconns > 0)
 		memcpy(conns, src->conns, src->nconns * sizeof(*conns));
 	memcpy(log, src->log, MODEL_LOG_LINES * sizeof(*log));
-	/* The index holds positions only, so it is rebuilt rather than copied. */
-	model_index_clear(index);
-	for (size_t i = 0; i < dst->nconns; i++)
-		if (!model_index_put(index, conns[i].id, i))
-			return false;
-	return true;
+	/* The indexes hold positions only, so they are rebuilt rather than copied. */
+	return rebuild_indexes(dst);
 }
 
 /* Returns worker thr's slot, or NULL for main, none, or a worker beyond what the model keeps. */
@@ -255,6 +272,40 @@ static void conn_open(struct model *m, struct model_conn *c)
 		w->open++;
 }
 
+/* Marks a connection closed (once), taking it out of its worker's counts. */
+static void conn_mark_closed(struct model *m, struct model_conn *c, uint64_t ts)
+{
+	struct model_worker *w = worker_at(m, c->worker);
+
+	if (c->closed)
+		return;
+	conn_uncount(m, c);
+	c->closed = true;
+	c->closed_at = ts;
+	c->closed_no = ++m->closes;
+	m->nclosed++;
+	if (c->opened && w != NULL && w->open > 0)
+		w->open--;
+}
+
+/*
+ * Records that c holds its fd. The server closes an fd before the kernel
+ * hands it out again, so an open TCP conn listed with the same fd was
+ * closed even though its conn_close never came (dropped): close it here,
+ * or it would stay listed, and counted, for ever.
+ */
+static void conn_claim_fd(struct model *m, struct model_conn *c, uint64_t ts)
+{
+	size_t pos, self = (size_t)(c - m->conns);
+
+	if (c->fd < 0 || c->udp || c->closed)
+		return;
+	if (model_index_get(m->fd_index, (uint64_t)c->fd, &pos) && pos != self && pos < m->nconns &&
+	    m->conns[pos].fd == c->fd && !m->conns[pos].udp)
+		conn_mark_closed(m, &m->conns[pos], ts);
+	model_index_put(m->fd_index, (uint64_t)c->fd, self);
+}
+
 /* Reads transport=. */
 static void conn_transport(struct model_conn *c, const struct event *e)
 {
@@ -343,11 +394,13 @@ static void apply_snapshot_conn(struct model *m, const struct event *e)
 		/* Ids are never reused: a listed connection is open after all. */
 		c->closed = false;
 		c->closed_at = 0;
+		m->nclosed--;
 		conn_count(m, c);
 	}
 	conn_set(m, c, e->thr, state, e->ts);
 	conn_fd(c, e);
 	conn_transport(c, e);
+	conn_claim_fd(m, c, e->ts);
 	c->opened = true;
 }
 
@@ -375,6 +428,7 @@ static void apply_dispatch(struct model *m, const struct event *e)
 		return; /* a dispatch the snapshot already showed: counted once */
 	conn_fd(c, e);
 	conn_transport(c, e);
+	conn_claim_fd(m, c, e->ts);
 	w->dispatched++;
 	d = &m->recent[m->recent_pos];
 	d->conn = c->id;
@@ -434,19 +488,12 @@ static void apply_cmd(struct model *m, const struct event *e)
 static void apply_conn_close(struct model *m, const struct event *e)
 {
 	struct model_conn *c;
-	struct model_worker *w;
 
 	if (!event_has(e, KEY_conn))
 		return;
 	c = conn_find(m, event_num(e, KEY_conn, 0));
-	if (c == NULL || c->closed)
-		return;
-	conn_uncount(m, c);
-	c->closed = true;
-	c->closed_at = e->ts;
-	w = worker_at(m, c->worker);
-	if (c->opened && w != NULL && w->open > 0)
-		w->open--;
+	if (c != NULL)
+		conn_mark_closed(m, c, e->ts);
 }
 
 /* gate and paused-at-a-breakpoint: says what the stopped thread does next. */
@@ -527,6 +574,7 @@ static void apply_event(struct model *m, const struct event *e)
 		if (c != NULL) {
 			conn_fd(c, e);
 			conn_transport(c, e);
+			conn_claim_fd(m, c, e->ts);
 		}
 		break;
 	case EVT_state:
@@ -587,6 +635,36 @@ static bool is_thread_event(int ev)
 	}
 }
 
+/* True when a closed connection is no longer listed: too long ago, or too many closes ago. */
+static bool conn_expired(const struct model *m, const struct model_conn *c)
+{
+	return c->closed &&
+	       ((m->last_ts > c->closed_at && m->last_ts - c->closed_at > MODEL_CLOSED_KEEP_NS) ||
+		m->closes - c->closed_no >= MODEL_CLOSED_MAX);
+}
+
+/* Drops expired closed connections, keeping the array dense. */
+static void conns_age_out(struct model *m)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < m->nconns; i++) {
+		const struct model_conn *c = &m->conns[i];
+		if (conn_expired(m, c)) {
+			m->nclosed--;
+			continue;
+		}
+		if (keep != i)
+			m->conns[keep] = *c;
+		keep++;
+	}
+	if (keep == m->nconns)
+		return;
+	m->nconns = keep;
+	/* Positions moved: rebuild rather than patch; the tables keep their size, so no allocation. */
+	rebuild_indexes(m);
+}
+
 /* Applies one parsed line. */
 void model_apply(struct model *m, const struct event *e)
 {
@@ -603,6 +681,9 @@ void model_apply(struct model *m, const struct event *e)
 	if (e->ts > m->last_ts)
 		m->last_ts = e->ts;
 	log_push(m, e);
+	/* Bounded between frames too: at twice the closed connections kept, drop the older half. */
+	if (m->nclosed > 2 * MODEL_CLOSED_MAX)
+		conns_age_out(m);
 }
 
 /* Parses and applies one line. */
@@ -616,29 +697,6 @@ enum event_status model_feed(struct model *m, const char *line, size_t len)
 	else if (st == EVENT_LINE)
 		model_apply(m, &e);
 	return st;
-}
-
-/* Drops closed connections older than MODEL_CLOSED_KEEP_NS, keeping the array dense. */
-static void conns_age_out(struct model *m)
-{
-	size_t keep = 0;
-
-	for (size_t i = 0; i < m->nconns; i++) {
-		const struct model_conn *c = &m->conns[i];
-		if (c->closed && m->last_ts > c->closed_at &&
-		    m->last_ts - c->closed_at > MODEL_CLOSED_KEEP_NS)
-			continue;
-		if (keep != i)
-			m->conns[keep] = *c;
-		keep++;
-	}
-	if (keep == m->nconns)
-		return;
-	m->nconns = keep;
-	/* Positions moved: rebuild rather than patch; the table keeps its size, so no allocation. */
-	model_index_clear(m->index);
-	for (size_t i = 0; i < m->nconns; i++)
-		model_index_put(m->index, m->conns[i].id, i);
 }
 
 /* Once per frame. */

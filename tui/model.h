@@ -4,7 +4,8 @@
  * tests drive it with plain event lines.
  *
  * Memory is bounded whatever the event rate or run length: histories are
- * rings, and closed connections age out after MODEL_CLOSED_KEEP_NS.
+ * rings, and closed connections age out after MODEL_CLOSED_KEEP_NS, or
+ * sooner when more than MODEL_CLOSED_MAX of them have closed since.
  */
 #ifndef MCSCOPE_TUI_MODEL_H
 #define MCSCOPE_TUI_MODEL_H
@@ -25,6 +26,7 @@
 #define MODEL_LOG_TEXT 128
 #define MODEL_PATH_LEN 32                /* a connection's latest states */
 #define MODEL_CLOSED_KEEP_NS 5000000000ULL /* closed connections stay listed this long */
+#define MODEL_CLOSED_MAX 1024            /* and only the latest this many of them */
 
 enum model_status { MODEL_CONNECTING, MODEL_LIVE, MODEL_RECONNECTING, MODEL_REPLAY };
 
@@ -39,6 +41,7 @@ struct model_conn {
 	char last_verb[16];          /* "" before the first command */
 	bool closed;
 	uint64_t closed_at;          /* ts of conn_close */
+	uint64_t closed_no;          /* which close this was, counting from 1 (model's closes) */
 	bool opened;                 /* counted in its worker's open (conn_new, snapshot or a worker's event) */
 	uint8_t path[MODEL_PATH_LEN]; /* latest states, oldest first */
 	unsigned path_len;
@@ -95,7 +98,10 @@ struct model {
 	struct model_conn *conns;
 	size_t nconns;
 	size_t conns_cap;
+	size_t nclosed;              /* of those, closed ones */
+	uint64_t closes;             /* connections closed so far */
 	void *index;                 /* private: id -> position */
+	void *fd_index;              /* private: fd -> position of the open TCP conn with it */
 	const struct model_conn **select_buf; /* private: model_conns_select's scratch, conns_cap long */
 
 	struct model_dispatch recent[MODEL_RECENT_DISPATCHES]; /* ring, newest at recent_pos - 1 */

@@ -102,6 +102,12 @@ bool model_index_put(struct model_index *ix, uint64_t id, size_t pos)
 	return true;
 }
 
+/* Returns the table's size. */
+size_t model_index_slots(const struct model_index *ix)
+{
+	return ix->cap;
+}
+
 /* Looks id up. */
 bool model_index_get(const struct model_index *ix, uint64_t id, size_t *pos)
 {

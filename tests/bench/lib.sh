@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # lib.sh: what the benchmark scripts share: the server helpers of the
-# client tests, one memcaslap run, and the median of a list.
+# client tests, one memcaslap run, one stats value, and the median of a list.
 
 # shellcheck source=../clients/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../clients/lib.sh"
@@ -22,6 +22,20 @@ slap() {
 	}
 	tps=${BASH_REMATCH[1]}
 	srv_ping "$name"
+}
+
+# srv_stat NAME KEY: one value from server NAME's "stats" (0 when absent).
+srv_stat() {
+	local fd line value=""
+	exec {fd}<>"/dev/tcp/127.0.0.1/${SRV_PORT[$1]}"
+	printf 'stats\r\n' >&"$fd"
+	while IFS= read -r -t 10 line <&"$fd"; do
+		line=${line%$'\r'}
+		[[ $line == END ]] && break
+		[[ $line == "STAT $2 "* ]] && value=${line#"STAT $2 "}
+	done
+	exec {fd}>&-
+	echo "${value:-0}"
 }
 
 median() {

@@ -53,20 +53,6 @@ echo "command: $0 -t $threads -T $cthreads -c $conns -d $duration -r $rounds"
 echo "client:  memcaslap -T $cthreads -c $conns -t $duration against each"
 echo
 
-# stat NAME KEY: one value from the server's "stats".
-stat() {
-	local fd line value=""
-	exec {fd}<>"/dev/tcp/127.0.0.1/${SRV_PORT[$1]}"
-	printf 'stats\r\n' >&"$fd"
-	while IFS= read -r -t 10 line <&"$fd"; do
-		line=${line%$'\r'}
-		[[ $line == END ]] && break
-		[[ $line == "STAT $2 "* ]] && value=${line#"STAT $2 "}
-	done
-	exec {fd}>&-
-	echo "${value:-0}"
-}
-
 # reader_start: a client reading every event and throwing it away.
 reader_start() {
 	if [[ -x $MCSCOPE ]]; then
@@ -92,14 +78,14 @@ for ((r = 1; r <= rounds; r++)); do
 			stuck_pid=$!
 			;;
 		esac
-		events0=$(stat traced trace_events) dropped0=$(stat traced trace_dropped)
+		events0=$(srv_stat traced trace_events) dropped0=$(srv_stat traced trace_dropped)
 		slap "$server" "$cthreads" "$conns" "$duration"
 		results[$config]+="$tps "
 		printf '%-6s %-8s %12s\n' "$r" "$config" "$tps"
 		case $config in
 		reader)
-			events=$(($(stat traced trace_events) - events0))
-			dropped=$(($(stat traced trace_dropped) - dropped0))
+			events=$(($(srv_stat traced trace_events) - events0))
+			dropped=$(($(srv_stat traced trace_dropped) - dropped0))
 			kill "$reader_pid" 2>/dev/null || true
 			wait "$reader_pid" 2>/dev/null || true
 			delivered+="$((events / seconds)) "

@@ -20,7 +20,8 @@ tm() {
 }
 end_tmux() {
 	local rc=$?
-	tm kill-server 2>/dev/null || true
+	set +e # under errexit the (exit) below would end the trap before the cleanup
+	tm kill-server 2>/dev/null
 	(exit "$rc") # _srv_cleanup reports with the script's status
 	_srv_cleanup
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "model_index.h"
 
 /* A model and the clock its lines are stamped with. */
 struct feeder {
@@ -656,4 +657,94 @@ Test(model, thread_events_count_steps_only)
 	cr_expect_eq(f.m->thread_events, after_dispatch, "paused, gate and dropped are not steps");
 	feed(&f, "thr=w0 ev=notify_read byte=c");
 	cr_expect_eq(f.m->thread_events, after_dispatch + 1, "one step, one event");
+}
+
+/* One connection's whole life on worker w, as the server writes it; fds are reused as a
+ * server's are, above those of the connections kept open. */
+static void churn_one(struct feeder *fe, uint64_t id, int w)
+{
+	uint64_t fd = 1000 + id % 7;
+
+	feed(fe, "thr=main ev=dispatch conn=%" PRIu64 " fd=%" PRIu64 " to=w%d last=none dispatch=rr "
+		"transport=tcp init=conn_new_cmd", id, fd, w);
+	feed(fe, "thr=w%d ev=conn_new conn=%" PRIu64 " fd=%" PRIu64 " transport=tcp", w, id, fd);
+	feed(fe, "thr=w%d ev=state conn=%" PRIu64 " fd=%" PRIu64 " from=conn_new_cmd to=conn_waiting",
+	     w, id, fd);
+	feed(fe, "thr=w%d ev=cmd conn=%" PRIu64 " verb=get keys=1 bytes=0", w, id);
+	feed(fe, "thr=w%d ev=conn_close conn=%" PRIu64 " fd=%" PRIu64 " reason=eof", w, id, fd);
+}
+
+Test(model, memory_stays_bounded_under_churn)
+{
+	enum { KEPT_OPEN = 100, CHURNED = 200000 }; /* a million lines */
+	const size_t max_conns = KEPT_OPEN + 2 * MODEL_CLOSED_MAX + 1;
+	size_t peak_cap = 0, peak_slots = 0;
+
+	hello(&f, 4);
+	for (uint64_t id = 1; id <= KEPT_OPEN; id++) {
+		dispatch(&f, id, (int)(id % 4), -1, 1);
+		take(&f, id, (int)(id % 4), 0);
+	}
+	/* No model_tick: between two frames nothing may grow without bound either. */
+	for (uint64_t id = KEPT_OPEN + 1; id <= KEPT_OPEN + CHURNED; id++) {
+		churn_one(&f, id, (int)(id % 4));
+		cr_assert_leq(f.m->nconns, max_conns, "after conn %" PRIu64, id);
+		if (f.m->conns_cap > peak_cap)
+			peak_cap = f.m->conns_cap;
+		if (model_index_slots(f.m->index) > peak_slots)
+			peak_slots = model_index_slots(f.m->index);
+	}
+	cr_expect_leq(peak_cap, 2 * max_conns, "the array grew to %zu", peak_cap);
+	cr_expect_leq(peak_slots, 4 * max_conns, "the index grew to %zu slots", peak_slots);
+	cr_expect_leq(f.m->log_len, MODEL_LOG_LINES);
+	cr_expect_leq(f.m->nclosed, 2 * MODEL_CLOSED_MAX);
+	/* What stays is right: every connection kept open, and the latest closes. */
+	for (uint64_t id = 1; id <= KEPT_OPEN; id++) {
+		const struct model_conn *c = model_conn_find(f.m, id);
+		cr_assert_not_null(c, "conn %" PRIu64 " kept open", id);
+		cr_expect_not(c->closed, "conn %" PRIu64 " kept open", id);
+	}
+	cr_expect_not_null(model_conn_find(f.m, KEPT_OPEN + CHURNED));
+	cr_expect_null(model_conn_find(f.m, KEPT_OPEN + 1), "closed long ago");
+	for (int w = 0; w < 4; w++) {
+		cr_expect_eq(f.m->workers[w].open, KEPT_OPEN / 4, "w%d", w);
+		cr_expect_eq(per_state_sum(f.m, w), KEPT_OPEN / 4, "w%d", w);
+		cr_expect_eq(f.m->workers[w].dispatched, (KEPT_OPEN + CHURNED) / 4, "w%d", w);
+	}
+	/* A frame later the closed ones are down to what is kept. */
+	model_tick(f.m, 1000);
+	cr_expect_leq(f.m->nconns, KEPT_OPEN + MODEL_CLOSED_MAX);
+	cr_expect_eq(f.m->events, (uint64_t)KEPT_OPEN * 7 + 1 + (uint64_t)CHURNED * 5);
+}
+
+Test(model, a_reused_fd_closes_the_conn_whose_close_was_lost)
+{
+	hello(&f, 2);
+	dispatch(&f, 5, 0, -1, 1);
+	take(&f, 5, 0, 0);
+	state(&f, 5, 0, "conn_new_cmd", "conn_waiting");
+	/* conn 5's close was dropped; the kernel gives its fd (15) to conn 7. */
+	feed(&f, "thr=w1 ev=dropped count=4");
+	feed(&f, "thr=main ev=dispatch conn=7 fd=15 to=w1 last=w0 dispatch=rr transport=tcp "
+		 "init=conn_new_cmd");
+	cr_assert_not_null(model_conn_find(f.m, 5));
+	cr_expect(model_conn_find(f.m, 5)->closed);
+	cr_expect_eq(f.m->workers[0].open, 0u);
+	cr_expect_eq(per_state_sum(f.m, 0), 0u);
+	cr_expect_not(model_conn_find(f.m, 7)->closed);
+	cr_expect_eq(per_state_sum(f.m, 1), 1u);
+	/* The close that comes late changes nothing more. */
+	feed(&f, "thr=w0 ev=conn_close conn=5 fd=15 reason=eof");
+	cr_expect_eq(f.m->nclosed, 1u);
+	/* UDP conns share nothing: a dup'd fd number seen again is not a reuse. */
+	feed(&f, "thr=w0 ev=snapshot_conn conn=20 fd=30 transport=udp state=conn_read");
+	feed(&f, "thr=w1 ev=snapshot_conn conn=21 fd=30 transport=udp state=conn_read");
+	cr_expect_not(model_conn_find(f.m, 20)->closed);
+	/* Without a single conn_close, connections churning over a few fds stay few. */
+	for (uint64_t id = 100; id < 100000; id++) {
+		feed(&f, "thr=main ev=dispatch conn=%" PRIu64 " fd=%" PRIu64 " to=w0 last=none "
+			 "dispatch=rr transport=tcp init=conn_new_cmd", id, 40 + id % 5);
+		cr_assert_leq(f.m->nconns, 4u + 5u + 2 * MODEL_CLOSED_MAX + 1, "after conn %" PRIu64, id);
+	}
+	cr_expect_eq(per_state_sum(f.m, 0), 5u + 1u);
 }
