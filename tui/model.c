@@ -699,6 +699,22 @@ enum event_status model_feed(struct model *m, const char *line, size_t len)
 	return st;
 }
 
+/*
+ * Counts each worker's open connections from the list. A snapshot is read
+ * while the threads run, so a worker's open= can already include a conn
+ * whose conn_new follows it; counting the list keeps the two in step.
+ */
+static void recount_open(struct model *m)
+{
+	for (int i = 0; i < m->nworkers; i++)
+		m->workers[i].open = 0;
+	for (size_t i = 0; i < m->nconns; i++) {
+		const struct model_conn *c = &m->conns[i];
+		if (c->opened && !c->closed && c->worker >= 0 && c->worker < m->nworkers)
+			m->workers[c->worker].open++;
+	}
+}
+
 /* Once per frame. */
 void model_tick(struct model *m, uint64_t now_ns)
 {
@@ -711,6 +727,7 @@ void model_tick(struct model *m, uint64_t now_ns)
 			w->depth_history_len++;
 	}
 	conns_age_out(m);
+	recount_open(m);
 	/* Over a second at least: a few requests a second would read as 0, 70, 0 per frame. */
 	if (m->tick_ns != 0 && now_ns < m->tick_ns + MODEL_RATE_WINDOW_NS)
 		return;

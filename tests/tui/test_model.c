@@ -748,3 +748,19 @@ Test(model, a_reused_fd_closes_the_conn_whose_close_was_lost)
 	}
 	cr_expect_eq(per_state_sum(f.m, 0), 5u + 1u);
 }
+
+/* A snapshot read while the threads ran: open= counts a conn whose conn_new comes after it. */
+Test(model, open_follows_the_connection_list)
+{
+	hello(&f, 1);
+	feed(&f, "thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=1 dispatched=1 pending=0");
+	feed(&f, "thr=main ev=snapshot_end last=w0 next=w0");
+	feed(&f, "thr=w0 ev=cq_pop conn=2 depth=0");
+	feed(&f, "thr=w0 ev=conn_new conn=2 fd=12 transport=tcp");
+	cr_expect_eq(f.m->workers[0].open, 2u, "counted twice until the next frame");
+	model_tick(f.m, 1000000000);
+	cr_expect_eq(f.m->workers[0].open, 1u, "one conn listed, one open");
+	feed(&f, "thr=w0 ev=conn_close conn=2 fd=12 reason=normal");
+	model_tick(f.m, 2000000000);
+	cr_expect_eq(f.m->workers[0].open, 0u);
+}
