@@ -188,7 +188,7 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			s->inter = strdup(optarg);
 			break;
 		case 't':
-			if (!parse_range(optarg, 1, 256, &v))
+			if (!parse_range(optarg, 1, SETTINGS_MAX_THREADS, &v))
 				return bad_value("-t/--threads", optarg, "1-256");
 			s->num_threads = (int)v;
 			break;

@@ -12,6 +12,9 @@ enum dispatch_policy {
 	DISPATCH_RANDOM, /* seeded pseudo-random */
 };
 
+/* The most worker threads -t allows. */
+#define SETTINGS_MAX_THREADS 256
+
 struct settings {
 	int port;              /* -p, TCP; 0 picks a free port */
 	int udpport;           /* -U, 0 = off */

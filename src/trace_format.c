@@ -120,6 +120,10 @@ size_t trace_format(const struct trace_rec *r, char *buf)
 				     ? wire_event_name((enum wire_event)r->a) : "unknown",
 			     conn);
 		break;
+	case EVT_delay:
+		m = snprintf(buf + n, len - n, " to=%s ms=%lld", trace_thr_name((int)r->a, to, sizeof(to)),
+			     (long long)r->b);
+		break;
 	case EVT_paused:
 		/* A breakpoint says where it stopped; a pause command doesn't. */
 		if (r->a > 0 && wire_event_name((enum wire_event)r->a) != NULL)

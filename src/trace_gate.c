@@ -2,11 +2,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "settings.h"
 #include "trace.h"
 #include "trace_gate.h"
 
 /* Main and every worker (-t allows 256). */
-#define GATE_THREADS 257
+#define GATE_THREADS (SETTINGS_MAX_THREADS + 1)
 
 /* One thread waiting at a gate, on its own stack; waiters form a FIFO of arrival. */
 struct gate_waiter {
@@ -189,6 +190,14 @@ void trace_gate_delay(int worker, unsigned ms)
 	__atomic_store_n(&delay_ms[worker + 1], ms, __ATOMIC_RELAXED);
 	gates_update();
 	pthread_mutex_unlock(&gate_lock);
+}
+
+/* Reads a worker's delay. */
+unsigned trace_gate_delay_of(int worker)
+{
+	if (worker < 0 || worker + 1 >= GATE_THREADS)
+		return 0;
+	return __atomic_load_n(&delay_ms[worker + 1], __ATOMIC_RELAXED);
 }
 
 /* Sets the breakpoints. */

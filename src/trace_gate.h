@@ -30,6 +30,9 @@ void trace_gate_freeze(int worker, bool frozen);
 /* Sets a worker's delay before each trace point (0 clears). */
 void trace_gate_delay(int worker, unsigned ms);
 
+/* A worker's delay in ms (0: none). */
+unsigned trace_gate_delay_of(int worker);
+
 /* Pauses when one of the events in ev_mask, or a state event to break_state (-1: none), is next. */
 void trace_gate_break(uint64_t ev_mask, int break_state);
 

@@ -13,6 +13,7 @@
 #include "ctl_parse.h"
 #include "dispatch.h"
 #include "log.h"
+#include "settings.h"
 #include "thread.h"
 #include "trace.h"
 #include "trace_format.h"
@@ -179,11 +180,11 @@ static void answer(struct trace_client *cl, const char *fmt, ...)
 }
 
 /* Sends every client a line the publisher makes itself (as the main thread's), after what is queued. */
-static void announce(enum wire_event ev, int64_t a)
+static void announce(enum wire_event ev, int64_t a, int64_t b)
 {
 	drain();
 	struct trace_rec r = { .ev = ev, .ts = trace_now(), .seq = trace_next_seq(),
-			       .thr = TRACE_THR_MAIN, .a = a };
+			       .thr = TRACE_THR_MAIN, .a = a, .b = b };
 	broadcast(&r);
 }
 
@@ -195,12 +196,12 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 	switch (cmd->cmd) {
 	case CTL_pause:
 		if (trace_gate_pause())
-			announce(EVT_paused, 0);
+			announce(EVT_paused, 0, 0);
 		answer(cl, "ok paused");
 		break;
 	case CTL_resume:
 		if (trace_gate_resume())
-			announce(EVT_resumed, 0);
+			announce(EVT_resumed, 0, 0);
 		answer(cl, "ok resumed");
 		break;
 	case CTL_step:
@@ -217,6 +218,7 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 		break;
 	case CTL_delay:
 		trace_gate_delay(cmd->worker, cmd->delay_ms);
+		announce(EVT_delay, cmd->worker, cmd->delay_ms);
 		answer(cl, "ok delay %s %u", trace_thr_name(cmd->worker, name, sizeof(name)),
 		       cmd->delay_ms);
 		break;
@@ -254,7 +256,7 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 		break;
 	case CTL_dispatch: {
 		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
-		announce(EVT_policy, cmd.policy);
+		announce(EVT_policy, cmd.policy, 0);
 		answer(cl, "ok dispatch=%s", settings_dispatch_name(cmd.policy));
 		break;
 	}
@@ -276,9 +278,15 @@ static void client_free(struct trace_client *cl)
 	if (cl->controller && --controllers == 0) {
 		/* A dashboard that dies never leaves the server stopped. */
 		bool was_paused = trace_gate_paused();
+		unsigned delays[SETTINGS_MAX_THREADS];
+		for (int i = 0; i < num_workers; i++)
+			delays[i] = trace_gate_delay_of(i);
 		trace_gate_reset();
 		if (was_paused)
-			announce(EVT_resumed, 0);
+			announce(EVT_resumed, 0, 0);
+		for (int i = 0; i < num_workers; i++)
+			if (delays[i] != 0)
+				announce(EVT_delay, i, 0);
 	}
 	bufferevent_free(cl->bev);
 	free(cl->pending_drops);

@@ -8,6 +8,7 @@
 #include "thread.h"
 #include "trace.h"
 #include "trace_format.h"
+#include "trace_gate.h"
 #include "trace_snapshot.h"
 
 struct snapshot_ctx {
@@ -67,11 +68,13 @@ void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 		n = trace_format_prefix(line, sizeof(line), trace_now(), ctx.seq, i,
 					EVT_snapshot_worker);
 		evbuffer_add(out, line, n);
-		evbuffer_add_printf(out, " depth=%u max_depth=%u open=%llu dispatched=%llu pending=%llu\n",
+		evbuffer_add_printf(out,
+				    " depth=%u max_depth=%u open=%llu dispatched=%llu pending=%llu delay=%u\n",
 				    depth, max_depth,
 				    (unsigned long long)__atomic_load_n(&w->open_conns, __ATOMIC_RELAXED),
 				    (unsigned long long)__atomic_load_n(&w->dispatched, __ATOMIC_RELAXED),
-				    (unsigned long long)(written > read ? written - read : 0));
+				    (unsigned long long)(written > read ? written - read : 0),
+				    trace_gate_delay_of(i));
 	}
 	conn_foreach(snapshot_conn, &ctx);
 

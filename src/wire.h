@@ -62,7 +62,8 @@ enum conn_states {
 	X(dropped)           \
 	X(paused)            \
 	X(resumed)           \
-	X(gate)
+	X(gate)              \
+	X(delay)
 
 enum wire_event {
 #define WIRE_EVENT_ENUM_(name) EVT_##name,
@@ -76,7 +77,7 @@ enum wire_event {
 	X(v) X(pid) X(threads) X(dispatch) X(tcp) X(udp) X(maxconns) X(reqs_per_event) \
 	X(states) X(transport) X(fd) X(port) X(conn) X(peer) X(to) X(last) X(init) \
 	X(depth) X(max_depth) X(byte) X(from) X(verb) X(keys) X(bytes) X(reason) \
-	X(count) X(open) X(dispatched) X(pending) X(state) X(worker) X(next) X(at)
+	X(count) X(open) X(dispatched) X(pending) X(state) X(worker) X(next) X(at) X(ms) X(delay)
 
 enum wire_key {
 #define WIRE_KEY_ENUM_(name) KEY_##name,

@@ -376,6 +376,7 @@ static void apply_snapshot_worker(struct model *m, const struct event *e)
 	w->open = (unsigned)event_num(e, KEY_open, w->open);
 	w->dispatched = event_num(e, KEY_dispatched, w->dispatched);
 	w->pending_notify = event_num(e, KEY_pending, w->pending_notify);
+	w->delay_ms = (unsigned)event_num(e, KEY_delay, w->delay_ms);
 }
 
 /* snapshot_conn: a connection as it stands; already in its worker's open= count. */
@@ -589,6 +590,12 @@ static void apply_event(struct model *m, const struct event *e)
 	case EVT_policy:
 		m->policy = policy_of(e) >= 0 ? policy_of(e) : m->policy;
 		break;
+	case EVT_delay: {
+		struct model_worker *w = worker_at(m, event_idx(e, KEY_to, EVENT_THR_NONE));
+		if (w != NULL)
+			w->delay_ms = (unsigned)event_num(e, KEY_ms, 0);
+		break;
+	}
 	case EVT_dropped:
 		m->dropped += event_num(e, KEY_count, 0);
 		break;
@@ -629,6 +636,7 @@ static bool is_thread_event(int ev)
 	case EVT_paused:
 	case EVT_resumed:
 	case EVT_gate:
+	case EVT_delay:
 		return false;
 	default:
 		return true;

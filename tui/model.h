@@ -52,6 +52,7 @@ struct model_worker {
 	unsigned cq_max_depth;
 	uint64_t dispatched;
 	unsigned open;               /* open connections */
+	unsigned delay_ms;           /* the worker sleeps this long before each event (delay wK MS) */
 	uint64_t pending_notify;     /* notify bytes written, not yet read */
 	unsigned per_state[conn_max_state];
 	uint16_t depth_history[MODEL_DEPTH_HISTORY]; /* ring, newest at depth_history_pos - 1 */

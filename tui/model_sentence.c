@@ -184,6 +184,13 @@ void model_sentence(const struct event *e, char *buf, size_t n)
 	case EVT_gate:
 		stop_sentence(e, who, "waits at a gate", buf, n);
 		break;
+	case EVT_delay:
+		if (event_num(e, KEY_ms, 0) == 0)
+			snprintf(buf, n, "%s delay: %s runs at full speed again", who, to);
+		else
+			snprintf(buf, n, "%s delay: %s sleeps %" PRIu64 " ms before each event", who, to,
+				 event_num(e, KEY_ms, 0));
+		break;
 	default:
 		snprintf(buf, n, "%s %.*s", who, (int)e->ev_len, e->ev_name != NULL ? e->ev_name : "");
 		break;

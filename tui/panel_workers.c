@@ -94,7 +94,14 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 			col += screen_printf(s, row, col, end - col, ROLE_STATE + st, " %s:%u",
 					     panel_state_short(st), w->per_state[st]);
 		}
+		/* Markers at the row's end, over the state counts they may cover. */
+		char marks[48] = "";
+		int n = 0;
+		if (w->delay_ms > 0)
+			n += snprintf(marks + n, sizeof(marks) - (size_t)n, " DELAY %ums ", w->delay_ms);
 		if (w->frozen)
-			screen_puts(s, row, end - 8, 8, ROLE_ALERT, " FROZEN ");
+			n += snprintf(marks + n, sizeof(marks) - (size_t)n, " FROZEN ");
+		if (n > 0 && n < end - r.col)
+			screen_puts(s, row, end - n, n, ROLE_ALERT, marks);
 	}
 }

@@ -554,6 +554,44 @@ Test(trace, a_controller_that_leaves_while_paused_releases_the_server)
 	stop(&t);
 }
 
+Test(trace, a_delay_is_announced_in_the_stream_and_the_snapshot_and_cleared_on_leaving)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	struct line_reader *watcher = keep(malloc(sizeof(*watcher)));
+	char *lines[64];
+	int n;
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	cr_assert(harness_send(lr->fd, "delay w1 40\n", 12));
+	char *d = read_until_ev(lr, "delay");
+	cr_expect_str_eq(val(d, "thr"), "main");
+	cr_expect_str_eq(val(d, "to"), "w1");
+	cr_expect_str_eq(val(d, "ms"), "40");
+	cr_expect_str_eq(keep(harness_read_line(lr)), "ok delay w1 40");
+
+	/* A client attaching now learns of it from the snapshot. */
+	n = attach(&t, watcher, lines, 64);
+	int found = 0;
+	for (int i = 0; i < n; i++) {
+		if (!is_ev(lines[i], "snapshot_worker"))
+			continue;
+		found++;
+		cr_expect_str_eq(val(lines[i], "delay"), strcmp(val(lines[i], "thr"), "w1") == 0 ? "40" : "0",
+				 "%s", lines[i]);
+	}
+	cr_expect_eq(found, 2);
+
+	/* The controller leaves: the delay goes, and watchers are told. */
+	close(lr->fd);
+	d = read_until_ev(watcher, "delay");
+	cr_expect_str_eq(val(d, "to"), "w1");
+	cr_expect_str_eq(val(d, "ms"), "0");
+	close(watcher->fd);
+	stop(&t);
+}
+
 Test(trace, a_frozen_worker_queues_its_connections_and_drains_on_thaw)
 {
 	struct trace_session t;

@@ -58,6 +58,8 @@ static const struct round_trip cases[] = {
 	{ { .ev = EVT_resumed, .thr = TRACE_THR_MAIN }, { { WIRE_KEY_COUNT, NULL } } },
 	{ { .ev = EVT_gate, .thr = 2, .a = EVT_cq_pop, .conn = 7 },
 	  { { KEY_at, "cq_pop" }, { KEY_conn, "7" }, { WIRE_KEY_COUNT, NULL } } },
+	{ { .ev = EVT_delay, .thr = TRACE_THR_MAIN, .a = 1, .b = 50 },
+	  { { KEY_to, "w1" }, { KEY_ms, "50" }, { WIRE_KEY_COUNT, NULL } } },
 };
 
 Test(trace_format, every_record_event_reads_back_the_same)

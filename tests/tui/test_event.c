@@ -22,7 +22,7 @@ static bool text_is(const struct event *e, enum wire_key key, const char *s)
 /* One line of each event type; the first twelve are PROTOCOL.md's example, verbatim. */
 static const char *const samples[] = {
 	"ts=913402211 seq=14 thr=main ev=hello v=1 pid=4242 threads=2 dispatch=rr tcp=11211 udp=0 maxconns=1024 reqs_per_event=20 states=conn_listening,conn_new_cmd,conn_waiting,conn_read,conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,conn_mwrite,conn_closed",
-	"ts=913402230 seq=14 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0",
+	"ts=913402230 seq=14 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0 delay=0",
 	"ts=913402240 seq=14 thr=main ev=snapshot_conn conn=1 fd=9 transport=tcp state=conn_listening",
 	"ts=913402251 seq=14 thr=main ev=snapshot_end last=w1 next=w0",
 	"ts=2100431877 seq=15 thr=main ev=accept conn=2 fd=12 peer=127.0.0.1:50312",
@@ -46,6 +46,7 @@ static const char *const samples[] = {
 	"ts=307 seq=37 thr=main ev=paused",
 	"ts=308 seq=38 thr=main ev=resumed",
 	"ts=309 seq=39 thr=w0 ev=gate at=cq_pop conn=0",
+	"ts=310 seq=40 thr=main ev=delay to=w1 ms=50",
 };
 
 #define N_SAMPLES (sizeof(samples) / sizeof(samples[0]))

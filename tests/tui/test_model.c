@@ -764,3 +764,21 @@ Test(model, open_follows_the_connection_list)
 	model_tick(f.m, 2000000000);
 	cr_expect_eq(f.m->workers[0].open, 0u);
 }
+
+/* delay wK MS: from the snapshot, then from the stream; it is no step. */
+Test(model, delay_marker)
+{
+	hello(&f, 2);
+	feed(&f, "thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0 delay=0");
+	feed(&f, "thr=w1 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0 delay=25");
+	feed(&f, "thr=main ev=snapshot_end last=none next=w0");
+	cr_expect_eq(f.m->workers[0].delay_ms, 0u);
+	cr_expect_eq(f.m->workers[1].delay_ms, 25u);
+	feed(&f, "thr=main ev=delay to=w0 ms=300");
+	cr_expect_eq(f.m->workers[0].delay_ms, 300u);
+	cr_expect(log_has(f.m, 1, "main delay: w0 sleeps 300 ms before each event"));
+	feed(&f, "thr=main ev=delay to=w1 ms=0");
+	cr_expect_eq(f.m->workers[1].delay_ms, 0u);
+	cr_expect(log_has(f.m, 1, "main delay: w1 runs at full speed again"));
+	cr_expect_eq(f.m->thread_events, 0u);
+}

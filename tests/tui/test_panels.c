@@ -100,6 +100,26 @@ Test(panels, a_frozen_workers_queue_shows_in_its_row)
 	model_destroy(m);
 }
 
+Test(panels, frozen_and_delayed_workers_are_marked)
+{
+	struct model *m = panel_fixture_feed(8);
+	struct panel_view v;
+	const char gate[] = "ts=9000000000 seq=900 thr=w1 ev=gate at=notify_read conn=0\n";
+	const char delay[] = "ts=9000000001 seq=901 thr=main ev=delay to=w2 ms=250\n";
+
+	panel_view_init(&v);
+	model_feed(m, gate, sizeof(gate) - 1);
+	model_feed(m, delay, sizeof(delay) - 1);
+	char *text = render(m, 80, 24, true, &v);
+	char *w1 = strstr(text, "\n w1 "), *w2 = strstr(text, "\n w2 ");
+	cr_assert(w1 != NULL && w2 != NULL, "%s", text);
+	cr_expect(memmem(w1, (size_t)(strchr(w1 + 1, '\n') - w1), "FROZEN", 6) != NULL, "%s", text);
+	cr_expect(memmem(w2, (size_t)(strchr(w2 + 1, '\n') - w2), "DELAY 250ms", 11) != NULL, "%s",
+		  text);
+	free(text);
+	model_destroy(m);
+}
+
 Test(panels, two_hundred_by_sixty_uses_the_room)
 {
 	struct model *m = panel_fixture_feed(40);
