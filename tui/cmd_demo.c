@@ -50,6 +50,19 @@ static void usage(FILE *out)
 		MODEL_MAX_WORKERS, DEMO_THREADS, DEMO_CONNS, DEMO_RATE, DEMO_RECONNECT);
 }
 
+struct demo_run {
+	struct demo *demo;
+	struct load_opts *load;
+};
+
+/* Starts the workload once the dashboard is attached, so that it sees every connection's dispatch. */
+static const char *start_load(void *arg)
+{
+	struct demo_run *run = arg;
+
+	return demo_start_load(run->demo, run->load) == 0 ? NULL : "the workload did not start";
+}
+
 /* mcscope demo. */
 int cmd_demo(int argc, char **argv)
 {
@@ -77,6 +90,7 @@ int cmd_demo(int argc, char **argv)
 	const char *server_arg = NULL;
 	char server[4096];
 	struct demo demo;
+	struct demo_run run = { &demo, &load };
 	int opt, threads = DEMO_THREADS, rc = 1;
 	uint64_t n;
 
@@ -127,9 +141,11 @@ int cmd_demo(int argc, char **argv)
 	load.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 
 	demo_init(&demo);
-	if (demo_start_server(&demo, server, threads) != 0 || demo_start_load(&demo, &load) != 0)
+	if (demo_start_server(&demo, server, threads) != 0)
 		goto out;
 	opts.socket_path = demo.socket_path;
+	opts.on_attached = start_load;
+	opts.on_attached_arg = &run;
 	rc = dashboard_run(&opts);
 out:
 	demo_stop(&demo);

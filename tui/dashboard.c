@@ -67,6 +67,20 @@ static void source_tick(struct dashboard *d, uint64_t now)
 		model_tick(d->model, now * 1000000ULL);
 }
 
+/* Runs the on_attached hook the first time a snapshot is in. */
+static void attached(struct dashboard *d)
+{
+	const char *(*hook)(void *) = d->opts.on_attached;
+	const char *err;
+
+	if (hook == NULL)
+		return;
+	d->opts.on_attached = NULL;
+	err = hook(d->opts.on_attached_arg);
+	if (err != NULL)
+		snprintf(d->message, sizeof(d->message), "%s", err);
+}
+
 /* Feeds every complete line the socket has; false when the server went away. */
 static bool dashboard_read(struct dashboard *d)
 {
@@ -85,8 +99,10 @@ static bool dashboard_read(struct dashboard *d)
 			const char *nl = memchr(data, '\n', len);
 			size_t n = nl != NULL ? (size_t)(nl - data) + 1 : len;
 			enum event_status st = model_feed(d->model, data, n);
-			if (!d->synced && memmem(data, n, " ev=snapshot_end", 16) != NULL)
+			if (!d->synced && memmem(data, n, " ev=snapshot_end", 16) != NULL) {
 				d->synced = true;
+				attached(d);
+			}
 			if (st == EVENT_ANSWER_ERROR)
 				snprintf(d->message, sizeof(d->message), "server: %.*s", (int)(n - 1), data);
 			data += n;

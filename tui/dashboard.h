@@ -22,6 +22,9 @@ struct dashboard_opts {
 	int interval_ms;   /* between frames */
 	int rows, cols;    /* batch mode screen size */
 	struct replay *replay; /* the events come from this recording, not socket_path */
+	/* Called once, when the first snapshot has been read; returns NULL or what went wrong. */
+	const char *(*on_attached)(void *arg);
+	void *on_attached_arg;
 };
 
 struct dashboard {

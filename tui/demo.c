@@ -128,6 +128,14 @@ static pid_t fork_child(const char *log_path, int death_signal)
 		/* mcscope may have died before prctl took effect. */
 		if (getppid() != parent)
 			_exit(1);
+		/* The dashboard's handlers and mask are not the child's: a stop signal must stop it. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		int devnull = open("/dev/null", O_RDWR);
 		if (devnull >= 0) {
 			dup2(devnull, 0);
