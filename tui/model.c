@@ -59,26 +59,44 @@ void model_destroy(struct model *m)
 	free(m);
 }
 
+/* What a model owns on the heap: kept across a reset or a copy, never shared. */
+struct model_buffers {
+	struct model_conn *conns;
+	size_t conns_cap;
+	const struct model_conn **select_buf;
+	void *index, *fd_index;
+	struct model_log_line *log;
+};
+
+/* Takes m's buffers out (before m is overwritten). */
+static struct model_buffers buffers_of(const struct model *m)
+{
+	return (struct model_buffers){ m->conns, m->conns_cap, m->select_buf, m->index, m->fd_index,
+				       m->log };
+}
+
+/* Gives m its buffers back. */
+static void buffers_restore(struct model *m, const struct model_buffers *b)
+{
+	m->conns = b->conns;
+	m->conns_cap = b->conns_cap;
+	m->select_buf = b->select_buf;
+	m->index = b->index;
+	m->fd_index = b->fd_index;
+	m->log = b->log;
+}
+
 /* Clears what came from the server; keeps buffers, the status and the tick clock. */
 void model_reset(struct model *m)
 {
 	enum model_status status = m->status;
-	struct model_conn *conns = m->conns;
-	size_t conns_cap = m->conns_cap;
-	const struct model_conn **select_buf = m->select_buf;
-	void *index = m->index, *fd_index = m->fd_index;
-	struct model_log_line *log = m->log;
+	struct model_buffers b = buffers_of(m);
 	uint64_t tick_ns = m->tick_ns;
 
 	memset(m, 0, sizeof(*m));
+	buffers_restore(m, &b);
 	/* Live no more until the next hello; a replay stays a replay. */
 	m->status = status == MODEL_LIVE ? MODEL_RECONNECTING : status;
-	m->conns = conns;
-	m->conns_cap = conns_cap;
-	m->select_buf = select_buf;
-	m->index = index;
-	m->fd_index = fd_index;
-	m->log = log;
 	m->tick_ns = tick_ns;
 	m->last_worker = EVENT_THR_NONE;
 	m->next_worker = EVENT_THR_NONE;
@@ -105,33 +123,24 @@ static bool rebuild_indexes(struct model *m)
 /* Makes dst the same picture as src, into dst's own buffers; false when out of memory. */
 bool model_copy(struct model *dst, const struct model *src)
 {
-	struct model_conn *conns = dst->conns;
-	const struct model_conn **sel = dst->select_buf;
-	size_t cap = dst->conns_cap;
-	void *index = dst->index, *fd_index = dst->fd_index;
-	struct model_log_line *log = dst->log;
+	struct model_buffers b = buffers_of(dst);
 
-	if (cap < src->nconns) {
-		conns = realloc(conns, src->conns_cap * sizeof(*conns));
+	if (b.conns_cap < src->nconns) {
+		struct model_conn *conns = realloc(b.conns, src->conns_cap * sizeof(*conns));
 		if (conns == NULL)
 			return false;
-		dst->conns = conns;
-		sel = realloc(sel, src->conns_cap * sizeof(*sel));
+		dst->conns = b.conns = conns;
+		const struct model_conn **sel = realloc(b.select_buf, src->conns_cap * sizeof(*sel));
 		if (sel == NULL)
 			return false;
-		dst->select_buf = sel;
-		cap = dst->conns_cap = src->conns_cap;
+		dst->select_buf = b.select_buf = sel;
+		dst->conns_cap = b.conns_cap = src->conns_cap;
 	}
 	memcpy(dst, src, sizeof(*dst));
-	dst->conns = conns;
-	dst->conns_cap = cap;
-	dst->select_buf = sel;
-	dst->index = index;
-	dst->fd_index = fd_index;
-	dst->log = log;
+	buffers_restore(dst, &b);
 	if (src->nconns > 0)
-		memcpy(conns, src->conns, src->nconns * sizeof(*conns));
-	memcpy(log, src->log, MODEL_LOG_LINES * sizeof(*log));
+		memcpy(dst->conns, src->conns, src->nconns * sizeof(*dst->conns));
+	memcpy(dst->log, src->log, MODEL_LOG_LINES * sizeof(*dst->log));
 	/* The indexes hold positions only, so they are rebuilt rather than copied. */
 	return rebuild_indexes(dst);
 }
