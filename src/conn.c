@@ -37,7 +37,7 @@ static void conn_describe(struct conn *c, bool peer)
 		port = ntohs(in6->sin6_port);
 	}
 	snprintf(c->peer, sizeof(c->peer), "%s:%s:%d",
-		 c->transport == TRANSPORT_UDP ? "udp" : "tcp", host, port);
+		 wire_transport_name(c->transport), host, port);
 }
 
 /* Creates a conn and arms its event. */
@@ -93,7 +93,7 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 	if (thread != NULL)
 		TRACE(EVT_conn_new, .conn = id, .fd = sfd, .a = transport);
 	log_verbose(2, "<%d new %s client connection\n", sfd,
-		    transport == TRANSPORT_UDP ? "udp" : "tcp");
+		    wire_transport_name(transport));
 	return c;
 fail:
 	resp_destroy(&c->resp);
@@ -145,6 +145,9 @@ void conn_close(struct conn *c, enum close_reason reason)
 	c->close_reason = reason;
 	event_del(&c->event);
 	log_verbose(2, "<%d connection closed.\n", c->sfd);
+	/* However it is closed (drive_machine, shutdown, an error), a conn passes through
+	 * conn_closing, so the trace shows only moves the transitions table has. */
+	conn_set_state(c, conn_closing);
 	conn_set_state(c, conn_closed);
 	if (w != NULL)
 		TRACE(EVT_conn_close, .conn = c->id, .fd = c->sfd, .a = reason);

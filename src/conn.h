@@ -26,9 +26,6 @@ struct worker;
 #define DATA_BUFFER_SIZE 2048       /* a TCP conn's first read buffer */
 #define UDP_READ_BUFFER_SIZE 65536  /* a UDP conn's read buffer: one whole datagram */
 
-/* Why a connection closed, as the trace reports it. */
-enum close_reason { CLOSE_NORMAL, CLOSE_EOF, CLOSE_ERROR, CLOSE_QUIT, CLOSE_SHUTDOWN };
-
 struct conn {
 	int sfd;
 	uint64_t id;                     /* unique for the life of the server */

@@ -13,7 +13,6 @@
 
 #include "wire.h"
 
-enum transport { TRANSPORT_TCP, TRANSPORT_UDP };
 
 /* How many CQ_ITEMs cqi_new() allocates when the freelist is empty. */
 #define CQ_ITEMS_PER_ALLOC 64

@@ -239,25 +239,24 @@ static int parse_break(struct parser *ps, struct ctl_cmd *c)
 	return 0;
 }
 
-/* dispatch rr|least|random. */
+/* dispatch POLICY. */
 static int parse_dispatch(struct parser *ps, struct ctl_cmd *c)
 {
 	struct token arg;
-	char name[16];
-	int policy = -1;
+	char list[64], alternatives[64], usage[80];
+	int policy;
 
+	wire_policy_list(list, sizeof(list), ", ");
 	if (ps->ntok < 2)
-		return fail(ps, "dispatch needs a policy (rr, least, random)");
+		return fail(ps, "dispatch needs a policy (%s)", list);
 	arg = ps->tok[1];
-	if (want_args(ps, 1, 1, "dispatch rr|least|random") < 0)
+	snprintf(usage, sizeof(usage), "dispatch %s",
+		 wire_policy_list(alternatives, sizeof(alternatives), "|"));
+	if (want_args(ps, 1, 1, usage) < 0)
 		return -1;
-	if (arg.n < sizeof(name)) {
-		memcpy(name, arg.p, arg.n);
-		name[arg.n] = '\0';
-		policy = settings_dispatch_parse(name);
-	}
+	policy = wire_policy_from_name(arg.p, arg.n);
 	if (policy < 0)
-		return fail(ps, "unknown dispatch policy '%.*s%s' (rr, least, random)", qlen(arg), arg.p, qmore(arg));
+		return fail(ps, "unknown dispatch policy '%.*s%s' (%s)", qlen(arg), arg.p, qmore(arg), list);
 	c->policy = (enum dispatch_policy)policy;
 	return 0;
 }

@@ -180,7 +180,7 @@ static int server_socket(const struct settings *s, int port, enum transport tran
 			if (err == EADDRNOTAVAIL || err == EAFNOSUPPORT)
 				continue;
 			log_error("cannot listen on %s port %d (%s): %s", s->inter, port,
-				  transport == TRANSPORT_UDP ? "udp" : "tcp", strerror(err));
+				  wire_transport_name(transport), strerror(err));
 			freeaddrinfo(ai);
 			return -1;
 		}

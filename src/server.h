@@ -11,9 +11,6 @@
 
 struct storage;
 
-/* Why accepting stopped. */
-enum accept_pause_reason { ACCEPT_PAUSE_MAXCONNS, ACCEPT_PAUSE_EMFILE };
-
 /* The main thread's event base. */
 extern struct event_base *main_base;
 

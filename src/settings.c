@@ -12,12 +12,6 @@
 
 struct settings settings;
 
-static const char *const dispatch_names[] = {
-	[DISPATCH_RR] = "rr",
-	[DISPATCH_LEAST] = "least",
-	[DISPATCH_RANDOM] = "random",
-};
-
 /* Fills in memcached's defaults. */
 void settings_init(struct settings *s)
 {
@@ -43,23 +37,6 @@ void settings_destroy(struct settings *s)
 	free(s->trace_socket);
 	s->inter = NULL;
 	s->trace_socket = NULL;
-}
-
-/* Returns a policy's name. */
-const char *settings_dispatch_name(enum dispatch_policy policy)
-{
-	if ((unsigned)policy > DISPATCH_RANDOM)
-		return "unknown";
-	return dispatch_names[policy];
-}
-
-/* Parses a policy name. */
-int settings_dispatch_parse(const char *name)
-{
-	for (unsigned i = 0; i < sizeof(dispatch_names) / sizeof(dispatch_names[0]); i++)
-		if (strcmp(name, dispatch_names[i]) == 0)
-			return (int)i;
-	return -1;
 }
 
 /* Parses a whole decimal number in [min, max]; false when it is not one. */
@@ -119,7 +96,11 @@ static void usage(FILE *out)
 		"  -m, --memory-limit=MB      item memory in megabytes, 1-1048576 (default 64)\n"
 		"  -I, --max-item-size=SIZE   largest value, 1k-1024m, k/m suffixes (default 1m)\n"
 		"  -v, --verbose              -v errors, -vv commands, -vvv state changes\n"
-		"      --dispatch=POLICY      rr (memcached's round robin), least or random (default rr)\n"
+		"      --dispatch=POLICY      how the main thread picks a worker (default rr):\n");
+	for (int i = 0; i < DISPATCH_MAX; i++)
+		fprintf(out, "                             %-7s %s\n", wire_policy_name((enum dispatch_policy)i),
+			wire_policy_text((enum dispatch_policy)i));
+	fprintf(out,
 		"      --seed=N               seed for --dispatch=random (default: from the clock)\n"
 		"      --ready-fd=FD          when accepting, write \"tcp=PORT udp=PORT\" to FD and close it\n"
 		"      --trace-socket=PATH    the trace and control socket (default\n"
@@ -163,6 +144,7 @@ int settings_parse(struct settings *s, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool seeded = false;
+	char list[64];
 	long long v;
 	unsigned long long size;
 	int opt;
@@ -221,9 +203,10 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			s->verbose++;
 			break;
 		case OPT_DISPATCH:
-			if (settings_dispatch_parse(optarg) < 0)
-				return bad_value("--dispatch", optarg, "rr, least, random");
-			s->dispatch = (enum dispatch_policy)settings_dispatch_parse(optarg);
+			if ((v = wire_policy_from_name(optarg, strlen(optarg))) < 0)
+				return bad_value("--dispatch", optarg,
+						 wire_policy_list(list, sizeof(list), ", "));
+			s->dispatch = (enum dispatch_policy)v;
 			break;
 		case OPT_SEED:
 			if (!parse_range(optarg, 0, LLONG_MAX, &v))

@@ -6,11 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum dispatch_policy {
-	DISPATCH_RR,     /* memcached's round robin */
-	DISPATCH_LEAST,  /* fewest open connections, ties to the lowest worker */
-	DISPATCH_RANDOM, /* seeded pseudo-random */
-};
+#include "wire.h"
 
 /* The most worker threads -t allows. */
 #define SETTINGS_MAX_THREADS 256
@@ -42,12 +38,6 @@ int settings_parse(struct settings *s, int argc, char **argv);
 
 /* Frees what settings_parse allocated. */
 void settings_destroy(struct settings *s);
-
-/* Returns "rr", "least" or "random". */
-const char *settings_dispatch_name(enum dispatch_policy policy);
-
-/* Parses "rr", "least" or "random"; returns -1 for anything else. */
-int settings_dispatch_parse(const char *name);
 
 /* The settings of the running server. */
 extern struct settings settings;

@@ -101,7 +101,7 @@ static void stats_settings(struct resp *out)
 		    settings.inter != NULL ? settings.inter : "NULL",
 		    __atomic_load_n(&log_verbosity, __ATOMIC_RELAXED), settings.num_threads,
 		    settings.reqs_per_event, settings.backlog, settings.item_size_max,
-		    settings_dispatch_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
+		    wire_policy_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
 		    (unsigned long long)settings.seed);
 }
 

@@ -4,20 +4,6 @@
 #include "settings.h"
 #include "trace_format.h"
 
-static const char *const transport_names[] = { "tcp", "udp" };
-static const char *const close_reasons[] = {
-#define REASON_NAME_(name) #name,
-	WIRE_CLOSE_REASONS(REASON_NAME_)
-#undef REASON_NAME_
-};
-static const char *const pause_reasons[] = { "maxconns", "emfile" };
-
-/* Returns a name from a small table, or "unknown". */
-static const char *name_of(const char *const *table, size_t n, int64_t i)
-{
-	return i >= 0 && (size_t)i < n ? table[i] : "unknown";
-}
-#define NAME_OF(table, i) name_of(table, sizeof(table) / sizeof(table[0]), i)
 
 /* Writes a thread's name. */
 const char *trace_thr_name(int thr, char *buf, size_t len)
@@ -55,7 +41,7 @@ size_t trace_format(const struct trace_rec *r, char *buf)
 	switch ((enum wire_event)r->ev) {
 	case EVT_listen:
 		m = snprintf(buf + n, len - n, " transport=%s fd=%d port=%lld",
-			     NAME_OF(transport_names, r->a), r->fd, (long long)r->b);
+			     wire_transport_name((enum transport)r->a), r->fd, (long long)r->b);
 		break;
 	case EVT_accept:
 		m = snprintf(buf + n, len - n, " conn=%llu fd=%d peer=%s", conn, r->fd, r->s);
@@ -65,8 +51,8 @@ size_t trace_format(const struct trace_rec *r, char *buf)
 			     " conn=%llu fd=%d to=%s last=%s dispatch=%s transport=%s init=%s", conn,
 			     r->fd, trace_thr_name((int)r->a, to, sizeof(to)),
 			     trace_thr_name((int)r->b, last, sizeof(last)),
-			     settings_dispatch_name((enum dispatch_policy)(r->c & 0xff)),
-			     NAME_OF(transport_names, (r->c >> 8) & 0xff),
+			     wire_policy_name((enum dispatch_policy)(r->c & 0xff)),
+			     wire_transport_name((enum transport)((r->c >> 8) & 0xff)),
 			     wire_state_name((enum conn_states)((r->c >> 16) & 0xff)));
 		break;
 	case EVT_cq_push:
@@ -85,7 +71,7 @@ size_t trace_format(const struct trace_rec *r, char *buf)
 		break;
 	case EVT_conn_new:
 		m = snprintf(buf + n, len - n, " conn=%llu fd=%d transport=%s", conn, r->fd,
-			     NAME_OF(transport_names, r->a));
+			     wire_transport_name((enum transport)r->a));
 		break;
 	case EVT_state:
 		m = snprintf(buf + n, len - n, " conn=%llu fd=%d from=%s to=%s", conn, r->fd,
@@ -101,15 +87,15 @@ size_t trace_format(const struct trace_rec *r, char *buf)
 		break;
 	case EVT_conn_close:
 		m = snprintf(buf + n, len - n, " conn=%llu fd=%d reason=%s", conn, r->fd,
-			     NAME_OF(close_reasons, r->a));
+			     wire_close_reason_name((enum close_reason)r->a));
 		break;
 	case EVT_accept_pause:
 	case EVT_accept_resume:
-		m = snprintf(buf + n, len - n, " reason=%s", NAME_OF(pause_reasons, r->a));
+		m = snprintf(buf + n, len - n, " reason=%s", wire_accept_pause_name((enum accept_pause_reason)r->a));
 		break;
 	case EVT_policy:
 		m = snprintf(buf + n, len - n, " dispatch=%s",
-			     settings_dispatch_name((enum dispatch_policy)r->a));
+			     wire_policy_name((enum dispatch_policy)r->a));
 		break;
 	case EVT_dropped:
 		m = snprintf(buf + n, len - n, " count=%lld", (long long)r->a);

@@ -257,7 +257,7 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 	case CTL_dispatch: {
 		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
 		announce(EVT_policy, cmd.policy, 0);
-		answer(cl, "ok dispatch=%s", settings_dispatch_name(cmd.policy));
+		answer(cl, "ok dispatch=%s", wire_policy_name(cmd.policy));
 		break;
 	}
 	default:

@@ -27,7 +27,7 @@ static void snapshot_conn(struct conn *c, int thr, void *arg)
 	evbuffer_add(ctx->out, line, n);
 	evbuffer_add_printf(ctx->out, " conn=%llu fd=%d transport=%s state=%s\n",
 			    (unsigned long long)c->id, c->sfd,
-			    c->transport == TRANSPORT_UDP ? "udp" : "tcp",
+			    wire_transport_name(c->transport),
 			    wire_state_name(__atomic_load_n(&c->state, __ATOMIC_RELAXED)));
 }
 
@@ -43,7 +43,7 @@ static void snapshot_hello(struct evbuffer *out, uint64_t seq, int tcp_port, int
 			    " v=%d pid=%d threads=%d dispatch=%s tcp=%d udp=%d maxconns=%d"
 			    " reqs_per_event=%d states=",
 			    WIRE_VERSION, (int)getpid(), num_workers,
-			    settings_dispatch_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
+			    wire_policy_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
 			    tcp_port, udp_port, settings.maxconns, settings.reqs_per_event);
 	for (int i = 0; i < conn_max_state; i++)
 		evbuffer_add_printf(out, "%s%s", i > 0 ? "," : "", wire_state_name((enum conn_states)i));

@@ -31,6 +31,97 @@ enum conn_states {
 	conn_max_state
 };
 
+/*
+ * Every move drive_machine makes from one state to another, with why, in a
+ * few words. The server's trace tests, the dashboard's diagram and the
+ * lab checkers read this table; a move missing here is a move the picture
+ * would not teach. The first row is the one move that is not one conn's
+ * conn_set_state: the listening conn accepts, and dispatch_conn_new starts
+ * the new conn on a worker in conn_new_cmd.
+ */
+#define WIRE_TRANSITIONS(X) \
+	X(conn_listening, conn_new_cmd,   "accept: dispatch_conn_new starts the new conn on a worker") \
+	X(conn_new_cmd,   conn_waiting,   "nothing buffered: wait for the next command") \
+	X(conn_new_cmd,   conn_parse_cmd, "a command is already buffered (pipelined)") \
+	X(conn_new_cmd,   conn_closing,   "the -R yield cannot re-arm its event, or the worker stops") \
+	X(conn_waiting,   conn_read,      "the read event is armed: stop until the socket is readable") \
+	X(conn_waiting,   conn_closing,   "the read event cannot be re-armed") \
+	X(conn_read,      conn_waiting,   "no data yet") \
+	X(conn_read,      conn_parse_cmd, "data arrived") \
+	X(conn_read,      conn_write,     "UDP: a request refused at once, with its error reply") \
+	X(conn_read,      conn_closing,   "EOF, a socket error, or no memory for the buffer") \
+	X(conn_parse_cmd, conn_waiting,   "no whole line yet") \
+	X(conn_parse_cmd, conn_new_cmd,   "a noreply command: nothing to write") \
+	X(conn_parse_cmd, conn_write,     "a one-line reply (out_string)") \
+	X(conn_parse_cmd, conn_mwrite,    "get/gets: the values to send") \
+	X(conn_parse_cmd, conn_nread,     "set, add, ...: read the value") \
+	X(conn_parse_cmd, conn_swallow,   "noreply and the value is too large: discard it") \
+	X(conn_parse_cmd, conn_closing,   "quit, or a line too long") \
+	X(conn_nread,     conn_new_cmd,   "the value is stored; noreply") \
+	X(conn_nread,     conn_write,     "the value is stored (or refused): the reply") \
+	X(conn_nread,     conn_closing,   "EOF while reading the value") \
+	X(conn_swallow,   conn_new_cmd,   "the value is discarded") \
+	X(conn_swallow,   conn_closing,   "EOF while discarding the value") \
+	X(conn_write,     conn_new_cmd,   "the reply is sent (write_and_go)") \
+	X(conn_write,     conn_swallow,   "the error for a too-large value is sent: discard the value") \
+	X(conn_write,     conn_closing,   "the client went away, or the write event cannot be re-armed") \
+	X(conn_mwrite,    conn_new_cmd,   "the values are sent") \
+	X(conn_mwrite,    conn_closing,   "the client went away, or the write event cannot be re-armed") \
+	X(conn_closing,   conn_closed,    "TCP: conn_close frees the conn; accepting may resume") \
+	X(conn_closing,   conn_read,      "UDP: the one shared socket reads on")
+
+struct wire_transition {
+	enum conn_states from, to;
+	const char *why;
+};
+
+/* The transitions table, and its length. */
+extern const struct wire_transition wire_transitions[];
+extern const int wire_ntransitions;
+
+/* Returns the index of from -> to in wire_transitions, or -1 when the table lacks it. */
+int wire_transition_find(int from, int to);
+
+/* The dispatch policies (dispatch_select): enum name, wire name, what it does. */
+#define WIRE_POLICIES(X) \
+	X(DISPATCH_RR,     rr,     "memcached's round robin") \
+	X(DISPATCH_LEAST,  least,  "fewest open connections, ties to the lowest worker") \
+	X(DISPATCH_RANDOM, random, "seeded pseudo-random")
+
+/* Each list makes an enum, and a count of its names kept out of the enum so that switches stay exhaustive. */
+#define WIRE_ENUM2_(e, ...) e,
+#define WIRE_COUNT2_(...) + 1
+
+enum dispatch_policy { WIRE_POLICIES(WIRE_ENUM2_) };
+enum { DISPATCH_MAX = 0 WIRE_POLICIES(WIRE_COUNT2_) };
+
+/* A connection's transport. */
+#define WIRE_TRANSPORTS(X) \
+	X(TRANSPORT_TCP, tcp) \
+	X(TRANSPORT_UDP, udp)
+
+enum transport { WIRE_TRANSPORTS(WIRE_ENUM2_) };
+enum { TRANSPORT_MAX = 0 WIRE_TRANSPORTS(WIRE_COUNT2_) };
+
+/* Why a connection closed (conn_close reason=). */
+#define WIRE_CLOSE_REASONS(X) \
+	X(CLOSE_NORMAL,   normal,   "closed by the server") \
+	X(CLOSE_EOF,      eof,      "the client closed it") \
+	X(CLOSE_ERROR,    error,    "a socket error, a line too long, or no memory") \
+	X(CLOSE_QUIT,     quit,     "the client sent quit") \
+	X(CLOSE_SHUTDOWN, shutdown, "the server is stopping")
+
+enum close_reason { WIRE_CLOSE_REASONS(WIRE_ENUM2_) };
+enum { CLOSE_MAX = 0 WIRE_CLOSE_REASONS(WIRE_COUNT2_) };
+
+/* Why the main thread stopped accepting (accept_pause and accept_resume reason=). */
+#define WIRE_ACCEPT_PAUSE_REASONS(X) \
+	X(ACCEPT_PAUSE_MAXCONNS, maxconns, "-c connections are open") \
+	X(ACCEPT_PAUSE_EMFILE,   emfile,   "out of file descriptors")
+
+enum accept_pause_reason { WIRE_ACCEPT_PAUSE_REASONS(WIRE_ENUM2_) };
+enum { ACCEPT_PAUSE_MAX = 0 WIRE_ACCEPT_PAUSE_REASONS(WIRE_COUNT2_) };
+
 /* The trace protocol's version: the v= of the hello line. See PROTOCOL.md. */
 #define WIRE_VERSION 1
 
@@ -97,9 +188,6 @@ enum wire_ctl {
 	CTL_MAX
 };
 
-/* Why a connection closed (conn_close reason=). */
-#define WIRE_CLOSE_REASONS(X) X(normal) X(eof) X(error) X(quit) X(shutdown)
-
 /* Returns an event's name, or NULL when out of range. */
 const char *wire_event_name(enum wire_event ev);
 
@@ -123,5 +211,26 @@ const char *wire_state_name(enum conn_states state);
 
 /* Looks a state up by name; returns -1 when there is no such state. */
 int wire_state_from_name(const char *name);
+
+/* Returns a policy's name ("rr"), or "unknown". */
+const char *wire_policy_name(enum dispatch_policy policy);
+
+/* Looks a policy up by name (n bytes); -1 when unknown. */
+int wire_policy_from_name(const char *name, size_t n);
+
+/* Returns what a policy does, in a few words, or "". */
+const char *wire_policy_text(enum dispatch_policy policy);
+
+/* Writes every policy's name, separated by sep ("rr, least, random"), into buf; returns buf. */
+const char *wire_policy_list(char *buf, size_t n, const char *sep);
+
+/* Returns a transport's name ("tcp"), or "unknown". */
+const char *wire_transport_name(enum transport transport);
+
+/* Returns a close reason's name ("eof"), or "unknown". */
+const char *wire_close_reason_name(enum close_reason reason);
+
+/* Returns an accept pause reason's name ("maxconns"), or "unknown". */
+const char *wire_accept_pause_name(enum accept_pause_reason reason);
 
 #endif

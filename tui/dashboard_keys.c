@@ -5,8 +5,6 @@
 
 #include "dashboard.h"
 
-static const char *const policies[] = { "rr", "least", "random" };
-
 /* Sends a control command. */
 void dashboard_control(struct dashboard *d, const char *cmd)
 {
@@ -156,7 +154,7 @@ void dashboard_key(struct dashboard *d, int key)
 		break;
 	case 'd':
 		snprintf(cmd, sizeof(cmd), "dispatch %s",
-			 policies[(d->model->policy + 1 + 3) % 3]);
+			 wire_policy_name((enum dispatch_policy)((d->model->policy + 1) % DISPATCH_MAX)));
 		dashboard_control(d, cmd);
 		break;
 	case 'p':

@@ -23,9 +23,6 @@
 
 #define CONNS_MIN_CAP 64
 
-/* The dispatch= names, in enum dispatch_policy's order. */
-static const char *const policy_names[] = { "rr", "least", "random" };
-
 /* Creates a model. */
 struct model *model_create(void)
 {
@@ -154,10 +151,9 @@ static struct model_worker *worker_at(struct model *m, int thr)
 /* Returns a policy's number, or -1 for a name this build does not know. */
 static int policy_of(const struct event *e)
 {
-	for (int i = 0; i < (int)(sizeof(policy_names) / sizeof(policy_names[0])); i++)
-		if (event_str_eq(e, KEY_dispatch, policy_names[i]))
-			return i;
-	return -1;
+	const struct event_value *v = event_get(e, KEY_dispatch);
+
+	return v != NULL ? wire_policy_from_name(v->s, v->len) : -1;
 }
 
 /* Finds a connection for changing. */

@@ -80,7 +80,7 @@ struct model {
 	/* From hello. */
 	int pid, tcp_port, udp_port, maxconns;
 	int nworkers;
-	int policy;                  /* enum dispatch_policy: 0 rr, 1 least, 2 random */
+	int policy;                  /* enum dispatch_policy (wire.h) */
 	/* Round robin: the worker picked last, and the one picked next (rr). */
 	int last_worker;             /* EVENT_THR_NONE before the first dispatch */
 	int next_worker;

@@ -2,7 +2,6 @@
 
 #include "panel.h"
 
-static const char *const policy_names[] = { "rr", "least", "random" };
 static const char *const status_names[] = { "connecting", "live", "reconnecting", "replay" };
 
 /* Draws the top line. */
@@ -30,7 +29,7 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 		col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
 				     "  pid %d :%d  %d threads  %s  up %llu:%02llu:%02llu  %s ev/s",
 				     m->pid, m->tcp_port, m->nworkers,
-				     m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
+				     m->policy >= 0 && m->policy < DISPATCH_MAX ? wire_policy_name((enum dispatch_policy)m->policy) : "?",
 				     up / 3600, up / 60 % 60, up % 60, rate);
 		col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
 				     "  dropped %llu", (unsigned long long)m->dropped);

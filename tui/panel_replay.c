@@ -2,7 +2,6 @@
 
 #include "panel.h"
 
-static const char *const policy_names[] = { "rr", "least", "random" };
 
 /* The key summary on the bottom line (fits 80 columns). */
 const char panel_replay_keys[] =
@@ -37,7 +36,7 @@ int panel_replay_header_draw(struct screen *s, const struct model *m, const stru
 	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER,
 			     "  event %llu/%llu  %s/%s  %d threads  %s  %.0f ev/s",
 			     (unsigned long long)p->event, (unsigned long long)p->events, at, length,
-			     m->nworkers, m->policy >= 0 && m->policy <= 2 ? policy_names[m->policy] : "?",
+			     m->nworkers, m->policy >= 0 && m->policy < DISPATCH_MAX ? wire_policy_name((enum dispatch_policy)m->policy) : "?",
 			     m->events_per_sec);
 	col += screen_printf(s, r.row, col, end - col, m->dropped ? ROLE_ALERT : ROLE_HEADER,
 			     "  dropped %llu", (unsigned long long)m->dropped);

@@ -109,29 +109,10 @@ static int by_seq(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The transitions drive_machine may make (the reference table, plus UDP's). */
+/* The transitions drive_machine may make: wire.h's table. */
 static bool transition_allowed(int from, int to)
 {
-	static const int allowed[][2] = {
-		{ conn_new_cmd, conn_waiting }, { conn_new_cmd, conn_parse_cmd },
-		{ conn_waiting, conn_read }, { conn_waiting, conn_closing },
-		{ conn_read, conn_waiting }, { conn_read, conn_parse_cmd },
-		{ conn_read, conn_closing }, { conn_read, conn_write },
-		{ conn_parse_cmd, conn_waiting }, { conn_parse_cmd, conn_write },
-		{ conn_parse_cmd, conn_mwrite }, { conn_parse_cmd, conn_nread },
-		{ conn_parse_cmd, conn_swallow }, { conn_parse_cmd, conn_closing },
-		{ conn_parse_cmd, conn_new_cmd }, { conn_nread, conn_write },
-		{ conn_nread, conn_new_cmd }, { conn_nread, conn_closing },
-		{ conn_swallow, conn_new_cmd }, { conn_swallow, conn_closing },
-		{ conn_write, conn_new_cmd }, { conn_write, conn_swallow },
-		{ conn_write, conn_closing }, { conn_mwrite, conn_new_cmd },
-		{ conn_mwrite, conn_closing }, { conn_closing, conn_closed },
-		{ conn_closing, conn_read },
-	};
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
-		if (allowed[i][0] == from && allowed[i][1] == to)
-			return true;
-	return false;
+	return wire_transition_find(from, to) >= 0;
 }
 
 /* Index of the first line after start (in seq order) matching thr, ev and key=value (value may be NULL). */
