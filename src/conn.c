@@ -91,7 +91,7 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 		pthread_mutex_unlock(&listen_conns_lock);
 	}
 	if (thread != NULL)
-		TRACE(EVT_conn_new, .conn = id, .fd = sfd, .a = transport);
+		TRACE(conn_new, (int64_t)id, sfd, transport);
 	log_verbose(2, "<%d new %s client connection\n", sfd,
 		    wire_transport_name(transport));
 	return c;
@@ -111,7 +111,7 @@ void conn_set_state(struct conn *c, enum conn_states state)
 		return;
 	log_verbose(3, "%d: going from %s to %s\n", c->sfd, wire_state_name(from),
 		    wire_state_name(state));
-	TRACE(EVT_state, .conn = c->id, .fd = c->sfd, .a = from, .b = state);
+	TRACE(state, (int64_t)c->id, c->sfd, from, state);
 	__atomic_store_n(&c->state, state, __ATOMIC_RELAXED);
 }
 
@@ -150,7 +150,7 @@ void conn_close(struct conn *c, enum close_reason reason)
 	conn_set_state(c, conn_closing);
 	conn_set_state(c, conn_closed);
 	if (w != NULL)
-		TRACE(EVT_conn_close, .conn = c->id, .fd = c->sfd, .a = reason);
+		TRACE(conn_close, (int64_t)c->id, c->sfd, reason);
 	close(c->sfd);
 	if (w != NULL) {
 		pthread_mutex_lock(&w->conns_lock);

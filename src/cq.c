@@ -52,7 +52,7 @@ unsigned cq_push(struct conn_queue *cq, CQ_ITEM *item)
 		cq->max_depth = depth;
 	/* Recorded under the lock, so the pop that follows always has a later seq;
 	 * its gate is before the lock (dispatch_conn_new). */
-	TRACE_LOCKED(EVT_cq_push, .a = cq->thr, .conn = item->conn_id, .b = depth);
+	TRACE_LOCKED(cq_push, cq->thr, (int64_t)item->conn_id, depth);
 	pthread_mutex_unlock(&cq->lock);
 	return depth;
 }
@@ -69,7 +69,7 @@ CQ_ITEM *cq_pop(struct conn_queue *cq, unsigned *depth)
 		if (cq->head == NULL)
 			cq->tail = NULL;
 		cq->depth--;
-		TRACE_LOCKED(EVT_cq_pop, .conn = item->conn_id, .b = cq->depth);
+		TRACE_LOCKED(cq_pop, (int64_t)item->conn_id, cq->depth);
 	}
 	*depth = cq->depth;
 	pthread_mutex_unlock(&cq->lock);

@@ -4,7 +4,6 @@
 #include "log.h"
 #include "thread.h"
 #include "trace.h"
-#include "trace_format.h"
 
 struct dispatcher dispatcher;
 
@@ -92,14 +91,13 @@ int dispatch_conn_new(int sfd, uint64_t conn_id, enum conn_states init_state, in
 	item->read_buffer_size = read_buffer_size;
 	item->transport = transport;
 
-	TRACE(EVT_dispatch, .conn = conn_id, .fd = sfd, .a = tid, .b = last < 0 ? -2 : last,
-	      .c = TRACE_DISPATCH_INFO(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED),
-				       transport, init_state));
+	TRACE(dispatch, (int64_t)conn_id, sfd, tid, last < 0 ? -2 : last,
+	      __atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED), transport, init_state);
 	/* Counted here, not when the worker picks it up, so "least" sees queued conns too. */
 	__atomic_fetch_add(&w->open_conns, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&w->dispatched, 1, __ATOMIC_RELAXED);
 	/* cq_push records under the CQ lock; a gate must wait outside it. */
-	TRACE_GATE(EVT_cq_push, conn_id);
+	TRACE_GATE(cq_push, conn_id);
 	cq_push(&w->new_conn_queue, item);
 	if (thread_notify(w, NOTIFY_NEW_CONN) != 0)
 		log_error("dispatch_conn_new: cannot wake worker %d", tid);

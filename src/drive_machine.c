@@ -138,14 +138,8 @@ static bool read_outcome(struct conn *c, ssize_t res)
 /* Records the cmd event of the command just processed. */
 static void trace_cmd(struct conn *c, enum proto_action action)
 {
-	struct trace_rec r = {
-		.ev = EVT_cmd,
-		.conn = c->id,
-		.fd = c->sfd,
-		.a = c->ctx.nkeys,
-		.b = action == PROTO_NREAD ? (int64_t)c->pending.vlen - 2 : 0,
-	};
-
+	struct trace_rec r = TRACE_REC(cmd, (int64_t)c->id, c->ctx.nkeys,
+				       action == PROTO_NREAD ? (int64_t)c->pending.vlen - 2 : 0);
 	const char *verb = c->ctx.verb != NULL ? c->ctx.verb : "unknown";
 	size_t n = strlen(verb);
 
@@ -270,7 +264,7 @@ static enum transmit_result transmit(struct conn *c)
 /* Records the accept event with the peer's address. */
 static void trace_accept(uint64_t id, int sfd, const struct sockaddr_storage *addr)
 {
-	struct trace_rec r = { .ev = EVT_accept, .conn = id, .fd = sfd };
+	struct trace_rec r = TRACE_REC(accept, (int64_t)id, sfd);
 	char host[INET6_ADDRSTRLEN] = "?";
 	int port = 0;
 
@@ -378,7 +372,7 @@ void drive_machine(struct conn *c)
 			} else {
 				if (c->ctx.stats != NULL)
 					STATS_INCR(c->ctx.stats, conn_yields);
-				TRACE(EVT_yield, .conn = c->id);
+				TRACE(yield, (int64_t)c->id);
 				if (c->rbytes > 0) {
 					/* Buffered commands: ask to be woken at once, through the write event. */
 					if (!conn_update_event(c, EV_WRITE | EV_PERSIST)) {

@@ -48,7 +48,7 @@ void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
 			if (c->transport == TRANSPORT_TCP)
 				event_del(&c->event);
 		__atomic_fetch_add(&server_stats.listen_disabled_num, 1, __ATOMIC_RELAXED);
-		TRACE(EVT_accept_pause, .a = reason);
+		TRACE(accept_pause, reason);
 		log_verbose(1, "stopped accepting: %s\n",
 			    reason == ACCEPT_PAUSE_EMFILE ? "out of file descriptors" : "maxconns");
 		if (reason == ACCEPT_PAUSE_EMFILE) {
@@ -63,7 +63,7 @@ void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
 		return;
 	}
 	__atomic_store_n(&accept_paused, 0, __ATOMIC_SEQ_CST);
-	TRACE(EVT_accept_resume, .a = pause_reason);
+	TRACE(accept_resume, pause_reason);
 	for (struct conn *c = listen_conns; c != NULL; c = c->next)
 		if (c->transport == TRANSPORT_TCP && event_add(&c->event, NULL) != 0)
 			log_error("cannot resume accepting on fd %d", c->sfd);
@@ -185,7 +185,7 @@ static int server_socket(const struct settings *s, int port, enum transport tran
 			return -1;
 		}
 		port = bound_port(sfd);
-		TRACE(EVT_listen, .fd = sfd, .a = transport, .b = port);
+		TRACE(listen, transport, sfd, port);
 		if (transport == TRANSPORT_TCP) {
 			if (listen(sfd, s->backlog) != 0) {
 				log_error("listen() failed: %s", strerror(errno));

@@ -57,7 +57,7 @@ static void thread_accept_queued(struct worker *w)
 
 	/* cq_pop records under the CQ lock; the gate waits before it, naming the conn it will take. */
 	if (TRACE_ON())
-		TRACE_GATE(EVT_cq_pop, cq_peek_conn(&w->new_conn_queue));
+		TRACE_GATE(cq_pop, cq_peek_conn(&w->new_conn_queue));
 	item = cq_pop(&w->new_conn_queue, &depth);
 
 	if (item == NULL)
@@ -89,13 +89,13 @@ static void thread_libevent_process(evutil_socket_t fd, short which, void *arg)
 		return;
 	}
 	__atomic_fetch_add(&w->notify_read, 1, __ATOMIC_RELAXED);
-	TRACE(EVT_notify_read, .b = byte);
+	TRACE(notify_read, byte);
 	switch (byte) {
 	case NOTIFY_NEW_CONN:
 		thread_accept_queued(w);
 		break;
 	case NOTIFY_PAUSE:
-		TRACE(EVT_thread_ready);
+		TRACE(thread_ready);
 		register_thread_initialized();
 		break;
 	case NOTIFY_STOP:
@@ -159,7 +159,7 @@ fail:
 int thread_notify(struct worker *w, char byte)
 {
 	/* Recorded before the write, so the worker's notify_read always comes later. */
-	TRACE(EVT_notify_write, .a = w->index, .b = byte);
+	TRACE(notify_write, w->index, byte);
 	__atomic_fetch_add(&w->notify_written, 1, __ATOMIC_RELAXED);
 	for (;;) {
 		ssize_t n = write(w->notify_send_fd, &byte, 1);

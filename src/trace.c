@@ -103,9 +103,14 @@ void trace_point(struct trace_rec *r, bool gate)
 {
 	if (my_ring == NULL)
 		return;
-	if (gate && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES))
-		trace_gate(my_thr, (enum wire_event)r->ev, r->conn,
-			   r->ev == EVT_state ? (int)r->b : -1);
+	if (gate && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES)) {
+		/* Step mode only: the gate says which conn waits, and a state breakpoint needs to=. */
+		int conn = wire_event_slot(r->ev, KEY_conn);
+		int to = r->ev == EVT_state ? wire_event_slot(EVT_state, KEY_to) : -1;
+
+		trace_gate(my_thr, (enum wire_event)r->ev, conn >= 0 ? (uint64_t)r->v[conn] : 0,
+			   to >= 0 ? (int)r->v[to] : -1);
+	}
 	trace_record(r);
 }
 

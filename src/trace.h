@@ -1,8 +1,8 @@
 /*
  * trace.h: the server's trace points.
  *
- * TRACE(EVT_x, .conn = id, ...) first waits at the thread's gate when step
- * mode says so (trace_gate.h), then records the event into the calling
+ * TRACE(x, values...) first waits at the thread's gate when step mode says
+ * so (trace_gate.h), then records the event into the calling
  * thread's own ring; a publisher thread turns records into protocol lines
  * for the trace-socket clients (PROTOCOL.md). While nobody listens and no
  * gate is set, a trace point costs one predictable branch on a flag; with
@@ -30,22 +30,38 @@
 /* TRACE_RECORD | TRACE_GATES: the one thing a trace point looks at. */
 extern int trace_on;
 
+/*
+ * TRACE_REC(dispatch, conn, fd, to, ...) is a record of an event with its
+ * values, in the order wire.h lists the event's keys; the compiler checks
+ * that their number is the one wire.h declares.
+ */
+#define TRACE_REC(EV, ...) \
+	((struct trace_rec){ .ev = EVT_##EV + TRACE_ARITY_(EV, ##__VA_ARGS__), .v = { __VA_ARGS__ } })
+#define TRACE_NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, N, ...) N
+#define TRACE_ARITY_(EV, ...)                                                                \
+	(0 * sizeof(struct {                                                                 \
+		_Static_assert(TRACE_NARGS_(_, ##__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0) ==   \
+				       WIRE_NVALUES_##EV,                                     \
+			       "TRACE(" #EV ", ...) must pass the values of the keys wire.h lists"); \
+		int unused_;                                                                 \
+	}))
+
 #if MCSCOPE_TRACE
 #define TRACE_ON() __builtin_expect(__atomic_load_n(&trace_on, __ATOMIC_RELAXED) != 0, 0)
 #define TRACE(EV, ...)                                                              \
 	do {                                                                        \
 		if (TRACE_ON())                                                     \
-			trace_point(&(struct trace_rec){ .ev = (EV), __VA_ARGS__ }, true); \
+			trace_point(&TRACE_REC(EV, ##__VA_ARGS__), true);           \
 	} while (0)
 #define TRACE_LOCKED(EV, ...)                                                       \
 	do {                                                                        \
 		if (TRACE_ON())                                                     \
-			trace_point(&(struct trace_rec){ .ev = (EV), __VA_ARGS__ }, false); \
+			trace_point(&TRACE_REC(EV, ##__VA_ARGS__), false);          \
 	} while (0)
 #define TRACE_GATE(EV, CONN)                                                        \
 	do {                                                                        \
 		if (TRACE_ON())                                                     \
-			trace_gate_here((EV), (CONN));                              \
+			trace_gate_here(EVT_##EV, (CONN));                          \
 	} while (0)
 #else
 #define TRACE_ON() 0

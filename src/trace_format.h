@@ -1,4 +1,4 @@
-/* trace_format.h: a trace record as a protocol line (PROTOCOL.md). */
+/* trace_format.h: a trace record as a protocol line (PROTOCOL.md), written as wire.h declares its event. */
 #ifndef MCSCOPE_TRACE_FORMAT_H
 #define MCSCOPE_TRACE_FORMAT_H
 
@@ -9,14 +9,6 @@
 
 /* Longest line a record formats to, newline included. */
 #define TRACE_LINE_MAX 512
-
-/* Packs the dispatch event's policy, transport and initial state into one field. */
-#define TRACE_DISPATCH_INFO(policy, transport, init) \
-	((int64_t)(policy) | (int64_t)(transport) << 8 | (int64_t)(init) << 16)
-
-/* Writes "ts= seq= thr= ev=" into buf; returns the length. */
-size_t trace_format_prefix(char *buf, size_t len, uint64_t ts, uint64_t seq, int thr,
-			   enum wire_event ev);
 
 /* Writes a record's whole line, newline included, into buf (TRACE_LINE_MAX bytes); returns the length. */
 size_t trace_format(const struct trace_rec *r, char *buf);

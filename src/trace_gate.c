@@ -76,7 +76,8 @@ static void sleep_ms(unsigned ms)
 /* Records a step-mode event from the calling thread. */
 static void gate_record(enum wire_event ev, enum wire_event at, uint64_t conn)
 {
-	struct trace_rec r = { .ev = ev, .a = at, .conn = conn };
+	/* gate and paused both carry at= and conn=, in that order. */
+	struct trace_rec r = { .ev = ev, .v = { at, (int64_t)conn } };
 
 	trace_record(&r);
 }

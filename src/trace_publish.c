@@ -80,8 +80,11 @@ static void report_drops(struct trace_client *cl, int ri, uint64_t ts, uint64_t 
 
 	if (cl->pending_drops[ri] == 0)
 		return;
-	struct trace_rec d = { .ev = EVT_dropped, .ts = ts, .seq = seq, .thr = (int16_t)(ri - 1),
-			       .a = (int64_t)cl->pending_drops[ri] };
+	struct trace_rec d = TRACE_REC(dropped, (int64_t)cl->pending_drops[ri]);
+
+	d.ts = ts;
+	d.seq = seq;
+	d.thr = (int16_t)(ri - 1);
 	evbuffer_add(bufferevent_get_output(cl->bev), line, trace_format(&d, line));
 	cl->pending_drops[ri] = 0;
 }
@@ -180,11 +183,12 @@ static void answer(struct trace_client *cl, const char *fmt, ...)
 }
 
 /* Sends every client a line the publisher makes itself (as the main thread's), after what is queued. */
-static void announce(enum wire_event ev, int64_t a, int64_t b)
+static void announce(struct trace_rec r)
 {
 	drain();
-	struct trace_rec r = { .ev = ev, .ts = trace_now(), .seq = trace_next_seq(),
-			       .thr = TRACE_THR_MAIN, .a = a, .b = b };
+	r.ts = trace_now();
+	r.seq = trace_next_seq();
+	r.thr = TRACE_THR_MAIN;
 	broadcast(&r);
 }
 
@@ -196,12 +200,12 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 	switch (cmd->cmd) {
 	case CTL_pause:
 		if (trace_gate_pause())
-			announce(EVT_paused, 0, 0);
+			announce(TRACE_REC(paused, WIRE_ABSENT, WIRE_ABSENT));
 		answer(cl, "ok paused");
 		break;
 	case CTL_resume:
 		if (trace_gate_resume())
-			announce(EVT_resumed, 0, 0);
+			announce(TRACE_REC(resumed));
 		answer(cl, "ok resumed");
 		break;
 	case CTL_step:
@@ -218,7 +222,7 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 		break;
 	case CTL_delay:
 		trace_gate_delay(cmd->worker, cmd->delay_ms);
-		announce(EVT_delay, cmd->worker, cmd->delay_ms);
+		announce(TRACE_REC(delay, cmd->worker, cmd->delay_ms));
 		answer(cl, "ok delay %s %u", trace_thr_name(cmd->worker, name, sizeof(name)),
 		       cmd->delay_ms);
 		break;
@@ -256,7 +260,7 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 		break;
 	case CTL_dispatch: {
 		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
-		announce(EVT_policy, cmd.policy, 0);
+		announce(TRACE_REC(policy, cmd.policy));
 		answer(cl, "ok dispatch=%s", wire_policy_name(cmd.policy));
 		break;
 	}
@@ -283,10 +287,10 @@ static void client_free(struct trace_client *cl)
 			delays[i] = trace_gate_delay_of(i);
 		trace_gate_reset();
 		if (was_paused)
-			announce(EVT_resumed, 0, 0);
+			announce(TRACE_REC(resumed));
 		for (int i = 0; i < num_workers; i++)
 			if (delays[i] != 0)
-				announce(EVT_delay, i, 0);
+				announce(TRACE_REC(delay, i, 0));
 	}
 	bufferevent_free(cl->bev);
 	free(cl->pending_drops);

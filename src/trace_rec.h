@@ -16,12 +16,10 @@
 struct trace_rec {
 	uint64_t ts;    /* ns since the server started */
 	uint64_t seq;   /* global sequence number */
-	uint64_t conn;  /* connection id, 0 when none */
-	int64_t a, b, c; /* event-specific, see trace_format.c */
-	int32_t fd;
+	int64_t v[WIRE_VALUES_MAX]; /* the event's values, in the order wire.h lists its keys */
 	uint16_t ev;    /* enum wire_event */
 	int16_t thr;    /* TRACE_THR_MAIN or a worker index */
-	char s[24];     /* event-specific text (peer address, verb), nul-terminated */
+	char s[24];     /* the event's TEXT value (a peer address, a verb), nul-terminated */
 };
 
 #endif

@@ -1,5 +1,4 @@
 #include <event2/buffer.h>
-#include <stdio.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -16,48 +15,35 @@ struct snapshot_ctx {
 	uint64_t seq;
 };
 
+/* Stamps a snapshot record (every line carries the seq of the newest event) and appends its line. */
+static void snapshot_add(const struct snapshot_ctx *ctx, struct trace_rec r, int thr)
+{
+	char line[TRACE_LINE_MAX];
+
+	r.ts = trace_now();
+	r.seq = ctx->seq;
+	r.thr = (int16_t)thr;
+	evbuffer_add(ctx->out, line, trace_format(&r, line));
+}
+
 /* Appends one snapshot_conn line. */
 static void snapshot_conn(struct conn *c, int thr, void *arg)
 {
-	struct snapshot_ctx *ctx = arg;
-	char line[TRACE_LINE_MAX];
-	size_t n = trace_format_prefix(line, sizeof(line), trace_now(), ctx->seq, thr,
-				       EVT_snapshot_conn);
-
-	evbuffer_add(ctx->out, line, n);
-	evbuffer_add_printf(ctx->out, " conn=%llu fd=%d transport=%s state=%s\n",
-			    (unsigned long long)c->id, c->sfd,
-			    wire_transport_name(c->transport),
-			    wire_state_name(__atomic_load_n(&c->state, __ATOMIC_RELAXED)));
-}
-
-/* Appends the hello line. */
-static void snapshot_hello(struct evbuffer *out, uint64_t seq, int tcp_port, int udp_port)
-{
-	char line[TRACE_LINE_MAX];
-	size_t n = trace_format_prefix(line, sizeof(line), trace_now(), seq, TRACE_THR_MAIN,
-				       EVT_hello);
-
-	evbuffer_add(out, line, n);
-	evbuffer_add_printf(out,
-			    " v=%d pid=%d threads=%d dispatch=%s tcp=%d udp=%d maxconns=%d"
-			    " reqs_per_event=%d states=",
-			    WIRE_VERSION, (int)getpid(), num_workers,
-			    wire_policy_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
-			    tcp_port, udp_port, settings.maxconns, settings.reqs_per_event);
-	for (int i = 0; i < conn_max_state; i++)
-		evbuffer_add_printf(out, "%s%s", i > 0 ? "," : "", wire_state_name((enum conn_states)i));
-	evbuffer_add(out, "\n", 1);
+	snapshot_add(arg, TRACE_REC(snapshot_conn, (int64_t)c->id, c->sfd, c->transport,
+				    __atomic_load_n(&c->state, __ATOMIC_RELAXED)),
+		     thr);
 }
 
 /* Appends hello and the snapshot. */
 void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 {
 	struct snapshot_ctx ctx = { out, trace_last_seq() };
-	char line[TRACE_LINE_MAX], name[16];
-	size_t n;
+	int last;
 
-	snapshot_hello(out, ctx.seq, tcp_port, udp_port);
+	snapshot_add(&ctx, TRACE_REC(hello, WIRE_VERSION, getpid(), num_workers,
+				     __atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED), tcp_port,
+				     udp_port, settings.maxconns, settings.reqs_per_event),
+		     TRACE_THR_MAIN);
 	for (int i = 0; i < num_workers; i++) {
 		struct worker *w = &workers[i];
 		unsigned depth, max_depth;
@@ -65,24 +51,16 @@ void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 		uint64_t read = __atomic_load_n(&w->notify_read, __ATOMIC_RELAXED);
 
 		cq_depth(&w->new_conn_queue, &depth, &max_depth);
-		n = trace_format_prefix(line, sizeof(line), trace_now(), ctx.seq, i,
-					EVT_snapshot_worker);
-		evbuffer_add(out, line, n);
-		evbuffer_add_printf(out,
-				    " depth=%u max_depth=%u open=%llu dispatched=%llu pending=%llu delay=%u\n",
-				    depth, max_depth,
-				    (unsigned long long)__atomic_load_n(&w->open_conns, __ATOMIC_RELAXED),
-				    (unsigned long long)__atomic_load_n(&w->dispatched, __ATOMIC_RELAXED),
-				    (unsigned long long)(written > read ? written - read : 0),
-				    trace_gate_delay_of(i));
+		snapshot_add(&ctx, TRACE_REC(snapshot_worker, depth, max_depth,
+					     (int64_t)__atomic_load_n(&w->open_conns, __ATOMIC_RELAXED),
+					     (int64_t)__atomic_load_n(&w->dispatched, __ATOMIC_RELAXED),
+					     (int64_t)(written > read ? written - read : 0),
+					     trace_gate_delay_of(i)),
+			     i);
 	}
 	conn_foreach(snapshot_conn, &ctx);
-
-	int last = __atomic_load_n(&dispatcher.last_thread, __ATOMIC_RELAXED);
-	n = trace_format_prefix(line, sizeof(line), trace_now(), ctx.seq, TRACE_THR_MAIN,
-				EVT_snapshot_end);
-	evbuffer_add(out, line, n);
-	evbuffer_add_printf(out, " last=%s next=w%d\n",
-			    trace_thr_name(last < 0 ? -2 : last, name, sizeof(name)),
-			    num_workers > 0 ? (last + 1) % num_workers : 0);
+	last = __atomic_load_n(&dispatcher.last_thread, __ATOMIC_RELAXED);
+	snapshot_add(&ctx, TRACE_REC(snapshot_end, last < 0 ? -2 : last,
+				     num_workers > 0 ? (last + 1) % num_workers : 0),
+		     TRACE_THR_MAIN);
 }

@@ -10,10 +10,33 @@ static const char *const state_names[] = {
 };
 
 static const char *const event_names[] = {
-#define WIRE_NAME_(name) #name,
+#define WIRE_NAME_(name, ...) #name,
 	WIRE_EVENTS(WIRE_NAME_)
 #undef WIRE_NAME_
 };
+
+/* Each event's keys, then the table of events, both from WIRE_EVENTS. A key list ends in a
+ * sentinel so that an event without keys still has an array. */
+#define K(key, kind) { KEY_##key, WIRE_KIND_##kind },
+#define WIRE_KEYS_OF_(name, cls, keys, ...) \
+	static const struct wire_key_spec keys_##name[] = { keys { WIRE_KEY_COUNT, WIRE_KIND_COUNT } };
+WIRE_EVENTS(WIRE_KEYS_OF_)
+#undef WIRE_KEYS_OF_
+#undef K
+
+static const struct wire_event_spec event_specs[] = {
+#define WIRE_SPEC_(name, cls, keys, function, sentence) \
+	{ #name, cls, keys_##name, (int)(sizeof(keys_##name) / sizeof(keys_##name[0])) - 1, \
+	  function, sentence },
+	WIRE_EVENTS(WIRE_SPEC_)
+#undef WIRE_SPEC_
+};
+
+_Static_assert(sizeof(event_specs) / sizeof(event_specs[0]) == EVT_MAX, "one spec per event");
+#define WIRE_CHECK_VALUES_(name, ...) \
+	_Static_assert(WIRE_NVALUES_##name <= WIRE_VALUES_MAX, #name " has more values than a record holds");
+WIRE_EVENTS(WIRE_CHECK_VALUES_)
+#undef WIRE_CHECK_VALUES_
 
 static const char *const key_names[] = {
 #define WIRE_NAME_(name) #name,
@@ -171,4 +194,40 @@ const char *wire_close_reason_name(enum close_reason reason)
 const char *wire_accept_pause_name(enum accept_pause_reason reason)
 {
 	return name_at(accept_pause_names, COUNT_OF(accept_pause_names), (int)reason);
+}
+
+/* Returns an event's declaration. */
+const struct wire_event_spec *wire_event_spec(int ev)
+{
+	return ev >= 0 && ev < EVT_MAX ? &event_specs[ev] : NULL;
+}
+
+/* Returns a key's kind in an event. */
+int wire_event_kind(int ev, enum wire_key key)
+{
+	const struct wire_event_spec *spec = wire_event_spec(ev);
+
+	for (int i = 0; spec != NULL && i < spec->nkeys; i++)
+		if (spec->keys[i].key == key)
+			return (int)spec->keys[i].kind;
+	return -1;
+}
+
+/* Returns the record value that holds a key. */
+int wire_event_slot(int ev, enum wire_key key)
+{
+	static const int takes[WIRE_KIND_COUNT] = {
+#define WIRE_TAKES_OF_(name, n) n,
+		WIRE_KINDS(WIRE_TAKES_OF_)
+#undef WIRE_TAKES_OF_
+	};
+	const struct wire_event_spec *spec = wire_event_spec(ev);
+	int slot = 0;
+
+	for (int i = 0; spec != NULL && i < spec->nkeys; i++) {
+		if (spec->keys[i].key == key)
+			return takes[spec->keys[i].kind] ? slot : -1;
+		slot += takes[spec->keys[i].kind];
+	}
+	return -1;
 }

@@ -9,6 +9,7 @@
 #define MCSCOPE_WIRE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* memcached 1.4's conn states, in memcached's order. */
 #define WIRE_CONN_STATES(X) \
@@ -125,44 +126,6 @@ enum { ACCEPT_PAUSE_MAX = 0 WIRE_ACCEPT_PAUSE_REASONS(WIRE_COUNT2_) };
 /* The trace protocol's version: the v= of the hello line. See PROTOCOL.md. */
 #define WIRE_VERSION 1
 
-/*
- * Event types of the trace stream, in no particular order; each line says
- * ev=<name>. What keys each carries is in PROTOCOL.md.
- */
-#define WIRE_EVENTS(X)       \
-	X(hello)             \
-	X(snapshot_worker)   \
-	X(snapshot_conn)     \
-	X(snapshot_end)      \
-	X(thread_ready)      \
-	X(listen)            \
-	X(accept)            \
-	X(dispatch)          \
-	X(cq_push)           \
-	X(notify_write)      \
-	X(notify_read)       \
-	X(cq_pop)            \
-	X(conn_new)          \
-	X(state)             \
-	X(cmd)               \
-	X(yield)             \
-	X(conn_close)        \
-	X(accept_pause)      \
-	X(accept_resume)     \
-	X(policy)            \
-	X(dropped)           \
-	X(paused)            \
-	X(resumed)           \
-	X(gate)              \
-	X(delay)
-
-enum wire_event {
-#define WIRE_EVENT_ENUM_(name) EVT_##name,
-	WIRE_EVENTS(WIRE_EVENT_ENUM_)
-#undef WIRE_EVENT_ENUM_
-	EVT_MAX
-};
-
 /* Keys that event lines carry (besides ts, seq, thr and ev). */
 #define WIRE_KEYS(X) \
 	X(v) X(pid) X(threads) X(dispatch) X(tcp) X(udp) X(maxconns) X(reqs_per_event) \
@@ -176,6 +139,159 @@ enum wire_key {
 #undef WIRE_KEY_ENUM_
 	WIRE_KEY_COUNT
 };
+
+/*
+ * How a key's value is written on the wire. A trace record keeps one
+ * number per key, in the order the event lists its keys, except for the
+ * kinds that take none (TEXT comes from the record's text, STATES is fixed).
+ */
+#define WIRE_KINDS(X) \
+	X(NUM,       1) /* a whole number */ \
+	X(THR,       1) /* a thread: main (-1), none (-2) or wK (K) */ \
+	X(STATE,     1) /* a conn state */ \
+	X(POLICY,    1) /* a dispatch policy */ \
+	X(TRANSPORT, 1) /* tcp or udp */ \
+	X(REASON,    1) /* why a connection closed */ \
+	X(PAUSE,     1) /* why accepting stopped */ \
+	X(BYTE,      1) /* a notify byte, as its character */ \
+	X(EVENT,     1) /* an event's name */ \
+	X(TEXT,      0) /* the record's text: a peer address, a verb */ \
+	X(STATES,    0) /* every conn state, comma separated, in memcached's order */
+
+enum wire_kind {
+#define WIRE_KIND_ENUM_(name, takes) WIRE_KIND_##name,
+	WIRE_KINDS(WIRE_KIND_ENUM_)
+#undef WIRE_KIND_ENUM_
+	WIRE_KIND_COUNT
+};
+
+/* How many record values a kind takes (WIRE_TAKES_NUM is 1, WIRE_TAKES_TEXT 0). */
+#define WIRE_KIND_TAKES_(name, takes) WIRE_TAKES_##name = takes,
+enum { WIRE_KINDS(WIRE_KIND_TAKES_) };
+#undef WIRE_KIND_TAKES_
+
+/* A value that leaves its key out of the line (paused without a breakpoint has no at=). */
+#define WIRE_ABSENT INT64_MIN
+
+/* What an event is: a thread's step (each one a trace point, gated in step mode), part of the
+ * picture a client gets on connecting, or a line about the stream and its controls. */
+enum wire_event_class { WIRE_STEP, WIRE_SNAPSHOT, WIRE_STREAM };
+
+/*
+ * The events of the trace stream, each declared once (as memcached's
+ * logger declares its entries): its class; its keys, each K(key, kind),
+ * in the order the line writes them (a trace point passes its values in
+ * that order: TRACE(dispatch, conn, fd, to, last, policy, transport, init));
+ * what it does in memcached's words (the dashboard's "next: w2 will cq_pop",
+ * the exporter's slice names); and how the dashboard's log tells it.
+ *
+ * A sentence is text with {key} for a value as the line writes it ("?" when
+ * the line lacks it; {thr} is the thread), {key:fn} for what the event
+ * named by an EVENT value does, {key:s} for "s" unless the value is 1,
+ * and {?key:...} / {!key:...} for text shown only when the value is there
+ * and not 0 / only when it is not.
+ */
+#define WIRE_EVENTS(X) \
+	X(hello, WIRE_SNAPSHOT, \
+	  K(v, NUM) K(pid, NUM) K(threads, NUM) K(dispatch, POLICY) K(tcp, NUM) K(udp, NUM) \
+	  K(maxconns, NUM) K(reqs_per_event, NUM) K(states, STATES), \
+	  "hello", "{thr} hello: pid {pid}, {threads} workers, dispatch {dispatch}, tcp {tcp}") \
+	X(snapshot_worker, WIRE_SNAPSHOT, \
+	  K(depth, NUM) K(max_depth, NUM) K(open, NUM) K(dispatched, NUM) K(pending, NUM) \
+	  K(delay, NUM), \
+	  "snapshot_worker", "{thr} snapshot: queue depth {depth}, {open} open, {dispatched} dispatched") \
+	X(snapshot_conn, WIRE_SNAPSHOT, \
+	  K(conn, NUM) K(fd, NUM) K(transport, TRANSPORT) K(state, STATE), \
+	  "snapshot_conn", "{thr} snapshot: conn {conn} fd {fd} {state}") \
+	X(snapshot_end, WIRE_SNAPSHOT, K(last, THR) K(next, THR), \
+	  "snapshot_end", "{thr} snapshot end: last {last}, next {next}") \
+	X(thread_ready, WIRE_STEP, , \
+	  "register_thread_initialized", "{thr} register_thread_initialized: ready") \
+	X(listen, WIRE_STEP, K(transport, TRANSPORT) K(fd, NUM) K(port, NUM), \
+	  "server_socket", "{thr} server_socket: {transport} port {port} fd {fd}") \
+	X(accept, WIRE_STEP, K(conn, NUM) K(fd, NUM) K(peer, TEXT), \
+	  "accept", "{thr} drive_machine: accept conn {conn} fd {fd} from {peer}") \
+	X(dispatch, WIRE_STEP, \
+	  K(conn, NUM) K(fd, NUM) K(to, THR) K(last, THR) K(dispatch, POLICY) \
+	  K(transport, TRANSPORT) K(init, STATE), \
+	  "dispatch_conn_new", "{thr} dispatch_conn_new: conn {conn} -> {to} ({dispatch})") \
+	X(cq_push, WIRE_STEP, K(to, THR) K(conn, NUM) K(depth, NUM), \
+	  "cq_push", "{thr} cq_push: conn {conn} onto {to}'s queue (depth {depth})") \
+	X(notify_write, WIRE_STEP, K(to, THR) K(byte, BYTE), \
+	  "write the notify byte", "{thr} notify: wrote '{byte}' to {to}'s pipe") \
+	X(notify_read, WIRE_STEP, K(byte, BYTE), \
+	  "thread_libevent_process", "{thr} thread_libevent_process: read '{byte}'") \
+	X(cq_pop, WIRE_STEP, K(conn, NUM) K(depth, NUM), \
+	  "cq_pop", "{thr} cq_pop: took conn {conn} (depth {depth})") \
+	X(conn_new, WIRE_STEP, K(conn, NUM) K(fd, NUM) K(transport, TRANSPORT), \
+	  "conn_new", "{thr} conn_new: conn {conn} fd {fd} ({transport})") \
+	X(state, WIRE_STEP, K(conn, NUM) K(fd, NUM) K(from, STATE) K(to, STATE), \
+	  "conn_set_state", "{thr} conn_set_state: conn {conn} {from} -> {to}") \
+	X(cmd, WIRE_STEP, K(conn, NUM) K(verb, TEXT) K(keys, NUM) K(bytes, NUM), \
+	  "process_command", \
+	  "{thr} process_command: conn {conn} {verb} ({keys} key{keys:s}{?bytes:, {bytes} bytes})") \
+	X(yield, WIRE_STEP, K(conn, NUM), \
+	  "yield", "{thr} drive_machine: conn {conn} yields (-R budget spent)") \
+	X(conn_close, WIRE_STEP, K(conn, NUM) K(fd, NUM) K(reason, REASON), \
+	  "conn_close", "{thr} conn_close: conn {conn} ({reason})") \
+	X(accept_pause, WIRE_STEP, K(reason, PAUSE), \
+	  "accept_new_conns(false)", "{thr} accept_new_conns: stop accepting ({reason})") \
+	X(accept_resume, WIRE_STEP, K(reason, PAUSE), \
+	  "accept_new_conns(true)", "{thr} accept_new_conns: accepting again ({reason})") \
+	X(policy, WIRE_STREAM, K(dispatch, POLICY), \
+	  "policy", "{thr} dispatch policy now {dispatch}") \
+	X(dropped, WIRE_STREAM, K(count, NUM), \
+	  "dropped", "{thr} lost {count} events (dropped)") \
+	X(paused, WIRE_STREAM, K(at, EVENT) K(conn, NUM), \
+	  "paused", "{thr} paused{?at: before {at:fn}{?conn: conn {conn}}}") \
+	X(resumed, WIRE_STREAM, , \
+	  "resumed", "{thr} resumed: every thread runs on") \
+	X(gate, WIRE_STREAM, K(at, EVENT) K(conn, NUM), \
+	  "gate", "{thr} waits at a gate{?at: before {at:fn}{?conn: conn {conn}}}") \
+	X(delay, WIRE_STREAM, K(to, THR) K(ms, NUM), \
+	  "delay", "{thr} delay: {to} {?ms:sleeps {ms} ms before each event}{!ms:runs at full speed again}")
+
+enum wire_event {
+#define WIRE_EVENT_ENUM_(name, ...) EVT_##name,
+	WIRE_EVENTS(WIRE_EVENT_ENUM_)
+#undef WIRE_EVENT_ENUM_
+	EVT_MAX
+};
+
+/* How many values each event's record carries: WIRE_NVALUES_dispatch is 7. */
+#define K(key, kind) + WIRE_TAKES_##kind
+#define WIRE_NVALUES_(name, cls, keys, ...) WIRE_NVALUES_##name = 0 keys,
+enum { WIRE_EVENTS(WIRE_NVALUES_) };
+#undef WIRE_NVALUES_
+#undef K
+
+/* The most values an event's record carries. */
+#define WIRE_VALUES_MAX 8
+
+/* One key of an event, as WIRE_EVENTS declares it. */
+struct wire_key_spec {
+	enum wire_key key;
+	enum wire_kind kind;
+};
+
+/* One event, as WIRE_EVENTS declares it. */
+struct wire_event_spec {
+	const char *name;
+	enum wire_event_class cls;
+	const struct wire_key_spec *keys;
+	int nkeys;
+	const char *function; /* what it does in memcached's words */
+	const char *sentence; /* how the dashboard's log tells it */
+};
+
+/* Returns an event's declaration, or NULL when out of range. */
+const struct wire_event_spec *wire_event_spec(int ev);
+
+/* Returns the kind of key in event ev, or -1 when the event does not carry it. */
+int wire_event_kind(int ev, enum wire_key key);
+
+/* Returns which record value holds key in event ev, or -1 when none does. */
+int wire_event_slot(int ev, enum wire_key key);
 
 /* Control commands a trace-socket client may send, one per line. */
 #define WIRE_CTL_COMMANDS(X) \

@@ -59,7 +59,31 @@ static int index_find(const struct name_index *ix, const char *s, size_t n)
 	return -1;
 }
 
-/* Fills the three tables from wire.c's names. */
+/* How each event's keys read, from wire.h's declarations; keys an event lacks are plain text. */
+static uint8_t key_kinds[EVT_MAX][WIRE_KEY_COUNT];
+
+/* The parser's reading of a wire.h kind. */
+static enum event_value_kind kind_reading(enum wire_kind kind)
+{
+	switch (kind) {
+	case WIRE_KIND_NUM:
+		return EVENT_VAL_NUM;
+	case WIRE_KIND_THR:
+		return EVENT_VAL_THR;
+	case WIRE_KIND_STATE:
+		return EVENT_VAL_STATE;
+	default:
+		return EVENT_VAL_STR;
+	}
+}
+
+/* How key reads in a known event ev, once the tables are built. */
+static enum event_value_kind kind_of(int ev, enum wire_key key)
+{
+	return (enum event_value_kind)key_kinds[ev][key];
+}
+
+/* Fills the tables from wire.c's names and declarations. */
 static void index_build(void)
 {
 	for (int i = 0; i < EVT_MAX; i++)
@@ -68,48 +92,20 @@ static void index_build(void)
 		index_add(&key_index, wire_key_name((enum wire_key)i), i);
 	for (int i = 0; i < conn_max_state; i++)
 		index_add(&state_index, wire_state_name((enum conn_states)i), i);
+	for (int ev = 0; ev < EVT_MAX; ev++) {
+		const struct wire_event_spec *spec = wire_event_spec(ev);
+		for (int k = 0; k < spec->nkeys; k++)
+			key_kinds[ev][spec->keys[k].key] = (uint8_t)kind_reading(spec->keys[k].kind);
+	}
 }
-
-/* How each known key's value reads; keys left out are plain text. */
-static const uint8_t key_kinds[WIRE_KEY_COUNT] = {
-	[KEY_v] = EVENT_VAL_NUM,
-	[KEY_pid] = EVENT_VAL_NUM,
-	[KEY_threads] = EVENT_VAL_NUM,
-	[KEY_tcp] = EVENT_VAL_NUM,
-	[KEY_udp] = EVENT_VAL_NUM,
-	[KEY_maxconns] = EVENT_VAL_NUM,
-	[KEY_reqs_per_event] = EVENT_VAL_NUM,
-	[KEY_fd] = EVENT_VAL_NUM,
-	[KEY_port] = EVENT_VAL_NUM,
-	[KEY_conn] = EVENT_VAL_NUM,
-	[KEY_depth] = EVENT_VAL_NUM,
-	[KEY_max_depth] = EVENT_VAL_NUM,
-	[KEY_bytes] = EVENT_VAL_NUM,
-	[KEY_keys] = EVENT_VAL_NUM,
-	[KEY_count] = EVENT_VAL_NUM,
-	[KEY_open] = EVENT_VAL_NUM,
-	[KEY_dispatched] = EVENT_VAL_NUM,
-	[KEY_pending] = EVENT_VAL_NUM,
-	[KEY_ms] = EVENT_VAL_NUM,
-	[KEY_delay] = EVENT_VAL_NUM,
-	[KEY_to] = EVENT_VAL_THR,
-	[KEY_last] = EVENT_VAL_THR,
-	[KEY_next] = EVENT_VAL_THR,
-	[KEY_worker] = EVENT_VAL_THR,
-	[KEY_from] = EVENT_VAL_STATE,
-	[KEY_init] = EVENT_VAL_STATE,
-	[KEY_state] = EVENT_VAL_STATE,
-};
 
 /* Returns how a key's value reads in event ev. */
 enum event_value_kind event_value_kind(int ev, enum wire_key key)
 {
-	if ((unsigned)key >= WIRE_KEY_COUNT || ev == EVENT_UNKNOWN)
+	if ((unsigned)key >= WIRE_KEY_COUNT || ev < 0 || ev >= EVT_MAX)
 		return EVENT_VAL_STR;
-	/* The one key whose meaning depends on the event: a state change's new state. */
-	if (key == KEY_to && ev == EVT_state)
-		return EVENT_VAL_STATE;
-	return (enum event_value_kind)key_kinds[key];
+	pthread_once(&index_once, index_build);
+	return kind_of(ev, key);
 }
 
 /* Parses a whole decimal number of n bytes that fits 64 bits; false when it is not one. */
@@ -305,7 +301,7 @@ enum event_status event_parse(const char *line, size_t len, struct event *e)
 	if (e->ev != EVENT_UNKNOWN) {
 		for (uint64_t bits = e->present; bits != 0; bits &= bits - 1) {
 			enum wire_key key = (enum wire_key)__builtin_ctzll(bits);
-			if (!value_read(&e->val[key], event_value_kind(e->ev, key)))
+			if (!value_read(&e->val[key], kind_of(e->ev, key)))
 				return EVENT_E_BAD_VALUE;
 		}
 	}
@@ -315,7 +311,8 @@ enum event_status event_parse(const char *line, size_t len, struct event *e)
 /* Returns a number key's value. */
 uint64_t event_num(const struct event *e, enum wire_key key, uint64_t dflt)
 {
-	if (!event_has(e, key) || event_value_kind(e->ev, key) != EVENT_VAL_NUM)
+	/* A key is present only once event_parse built the tables. */
+	if (!event_has(e, key) || e->ev < 0 || kind_of(e->ev, key) != EVENT_VAL_NUM)
 		return dflt;
 	return e->val[key].num;
 }
@@ -323,9 +320,12 @@ uint64_t event_num(const struct event *e, enum wire_key key, uint64_t dflt)
 /* Returns a thread or state key's index. */
 int event_idx(const struct event *e, enum wire_key key, int dflt)
 {
-	enum event_value_kind kind = event_value_kind(e->ev, key);
+	enum event_value_kind kind;
 
-	if (!event_has(e, key) || (kind != EVENT_VAL_THR && kind != EVENT_VAL_STATE))
+	if (!event_has(e, key) || e->ev < 0)
+		return dflt;
+	kind = kind_of(e->ev, key);
+	if (kind != EVENT_VAL_THR && kind != EVENT_VAL_STATE)
 		return dflt;
 	return e->val[key].idx;
 }

@@ -27,33 +27,22 @@ struct event_look {
 	enum show show;
 };
 
-/* Events named after the memcached function each mirrors (PROTOCOL.md's last column). */
-static const struct event_look looks[EVT_MAX] = {
-	[EVT_hello] = { "hello", SHOW_INSTANT },
-	[EVT_snapshot_worker] = { NULL, SHOW_NONE },
-	[EVT_snapshot_conn] = { NULL, SHOW_NONE },
-	[EVT_snapshot_end] = { "snapshot_end", SHOW_INSTANT },
-	[EVT_thread_ready] = { "register_thread_initialized", SHOW_SLICE },
-	[EVT_listen] = { "server_socket", SHOW_SLICE },
-	[EVT_accept] = { "accept", SHOW_SLICE },
-	[EVT_dispatch] = { "dispatch_conn_new", SHOW_SLICE },
-	[EVT_cq_push] = { "cq_push", SHOW_SLICE },
-	[EVT_notify_write] = { "write notify pipe", SHOW_SLICE },
-	[EVT_notify_read] = { "thread_libevent_process", SHOW_SLICE },
-	[EVT_cq_pop] = { "cq_pop", SHOW_SLICE },
-	[EVT_conn_new] = { "conn_new", SHOW_SLICE },
-	[EVT_state] = { "conn_set_state", SHOW_SLICE },
-	[EVT_cmd] = { "process_command", SHOW_SLICE },
-	[EVT_yield] = { "yield", SHOW_SLICE },
-	[EVT_conn_close] = { "conn_close", SHOW_SLICE },
-	[EVT_accept_pause] = { "accept_new_conns(false)", SHOW_SLICE },
-	[EVT_accept_resume] = { "accept_new_conns(true)", SHOW_SLICE },
-	[EVT_policy] = { "policy", SHOW_INSTANT },
-	[EVT_dropped] = { "dropped", SHOW_INSTANT },
-	[EVT_paused] = { "paused", SHOW_INSTANT },
-	[EVT_resumed] = { "resumed", SHOW_INSTANT },
-	[EVT_gate] = { "gate", SHOW_INSTANT },
-};
+/*
+ * How an event shows, from its declaration in wire.h: a thread's step is a
+ * slice named after what it does in memcached; the snapshot's worker and
+ * connection lines only feed counters and connection tracks; every other
+ * line is an instant named after the event.
+ */
+static struct event_look look_of(int ev)
+{
+	const struct wire_event_spec *spec = wire_event_spec(ev);
+
+	if (spec->cls == WIRE_STEP)
+		return (struct event_look){ spec->function, SHOW_SLICE };
+	if (ev == EVT_snapshot_worker || ev == EVT_snapshot_conn)
+		return (struct event_look){ NULL, SHOW_NONE };
+	return (struct event_look){ spec->name, SHOW_INSTANT };
+}
 
 /* Room for one event's args object; keys that do not fit are left out. */
 #define ARGS_MAX 1024
@@ -287,7 +276,7 @@ static void span_close(struct exporter *x, int thr, struct thread_track *t)
 
 	if (!s->open)
 		return;
-	slice(x, thr, looks[s->ev].name, s->start, s->last - s->start, s->args, "flow_out",
+	slice(x, thr, look_of(s->ev).name, s->start, s->last - s->start, s->args, "flow_out",
 	      s->flow);
 	s->open = false;
 }
@@ -530,7 +519,7 @@ static void convert(struct exporter *x, const struct event *e)
 {
 	struct thread_track *t;
 	char args[ARGS_MAX];
-	const struct event_look *look;
+	struct event_look look;
 	int to;
 
 	if (e->ts > x->last_ts)
@@ -556,7 +545,7 @@ static void convert(struct exporter *x, const struct event *e)
 	if (t->span.open && !span_continues(t->span.ev, e->ev))
 		span_close(x, e->thr, t);
 
-	look = &looks[e->ev];
+	look = look_of(e->ev);
 	if (e->ev == EVT_dispatch || e->ev == EVT_notify_read) {
 		struct span *s = &t->span;
 		s->open = true;
@@ -565,15 +554,13 @@ static void convert(struct exporter *x, const struct event *e)
 		/* The connection id names the flow: unique, and the same on both ends. */
 		s->flow = e->ev == EVT_dispatch ? event_num(e, KEY_conn, 0) : 0;
 		memcpy(s->args, args, sizeof(args));
-	} else if (look->show == SHOW_SLICE) {
+	} else if (look.show == SHOW_SLICE) {
 		uint64_t flow = e->ev == EVT_cq_pop ? event_num(e, KEY_conn, 0) : 0;
-		slice(x, e->thr, look->name, e->ts, 0, args, "flow_in", flow);
-	} else if (look->show == SHOW_INSTANT || look->name == NULL) {
+		slice(x, e->thr, look.name, e->ts, 0, args, "flow_in", flow);
+	} else if (look.show == SHOW_INSTANT) {
 		char name[64];
-		snprintf(name, sizeof(name), "\"%s\"",
-			 look->name != NULL ? look->name : wire_event_name((enum wire_event)e->ev));
-		if (look->show != SHOW_NONE)
-			instant(x, e->thr, name, e->ts, args);
+		snprintf(name, sizeof(name), "\"%s\"", look.name);
+		instant(x, e->thr, name, e->ts, args);
 	}
 	if (t->span.open && span_continues(t->span.ev, e->ev) && e->ts >= t->span.start) {
 		t->span.last = e->ts;

@@ -505,20 +505,8 @@ static void apply_conn_close(struct model *m, const struct event *e)
 /* gate and paused-at-a-breakpoint: says what the stopped thread does next. */
 static void set_next_step(struct model *m, const struct event *e)
 {
-	const struct event_value *at = event_get(e, KEY_at);
-	uint64_t conn = event_num(e, KEY_conn, 0);
-	char who[16], fb[32];
-	const char *fn = at != NULL ? model_sentence_function(at->s, at->len, fb, sizeof(fb)) : "";
-
-	if (e->thr == EVENT_THR_MAIN)
-		strcpy(who, "main");
-	else
-		snprintf(who, sizeof(who), "w%d", e->thr);
-	if (conn == 0)
-		snprintf(m->next_step, sizeof(m->next_step), "next: %s will %s", who, fn);
-	else
-		snprintf(m->next_step, sizeof(m->next_step), "next: %s will %s conn %" PRIu64, who, fn,
-			 conn);
+	model_sentence_render(e, "next: {thr} will {at:fn}{?conn: conn {conn}}", m->next_step,
+			      sizeof(m->next_step));
 }
 
 /* Appends the event's sentence to the log ring. */
@@ -629,23 +617,10 @@ static void apply_event(struct model *m, const struct event *e)
 		self->frozen = false;
 }
 
-/* True for what a server thread did, as opposed to the stream's own lines (hello, snapshot, gate, dropped, paused/resumed). */
+/* True for what a server thread did (each one a step), as opposed to the stream's own lines. */
 static bool is_thread_event(int ev)
 {
-	switch (ev) {
-	case EVT_hello:
-	case EVT_snapshot_worker:
-	case EVT_snapshot_conn:
-	case EVT_snapshot_end:
-	case EVT_dropped:
-	case EVT_paused:
-	case EVT_resumed:
-	case EVT_gate:
-	case EVT_delay:
-		return false;
-	default:
-		return true;
-	}
+	return wire_event_spec(ev)->cls == WIRE_STEP;
 }
 
 /* True when a closed connection is no longer listed: too long ago, or too many closes ago. */

@@ -6,6 +6,8 @@
  *   main dispatch_conn_new: conn 41 -> w1 (rr)
  *   w1 conn_set_state: conn 41 conn_waiting -> conn_read
  *
+ * Each event's sentence is declared in src/wire.h (WIRE_EVENTS), in the
+ * small template language described there; this module renders it.
  * Sentences fit an 80-column log with room for a timestamp.
  */
 #ifndef MCSCOPE_TUI_MODEL_SENTENCE_H
@@ -18,11 +20,11 @@
 /* Writes the sentence for an event line into buf (n bytes, nul-terminated, cut to fit). */
 void model_sentence(const struct event *e, char *buf, size_t n);
 
-/*
- * The memcached function an event of that name mirrors ("state" ->
- * "conn_set_state"), for saying what a stopped thread does next; the name
- * itself when it mirrors none in particular.
- */
+/* Writes template (wire.h's sentence language) filled in from e into buf (n bytes, cut to fit). */
+void model_sentence_render(const struct event *e, const char *template, char *buf, size_t n);
+
+/* What the event of that name does in memcached's words ("state" -> "conn_set_state"), for
+ * saying what a stopped thread does next; the name itself for an event this build lacks. */
 const char *model_sentence_function(const char *ev_name, size_t len, char *buf, size_t n);
 
 #endif

@@ -15,11 +15,8 @@ static struct trace_rec rec_for(uint64_t seq)
 	memset(&rec, 0, sizeof(rec));
 	rec.seq = seq;
 	rec.ts = seq * 7;
-	rec.conn = seq + 1;
-	rec.a = (int64_t)seq * 3;
-	rec.b = -(int64_t)seq;
-	rec.c = (int64_t)(seq ^ 0x5555);
-	rec.fd = (int32_t)(seq % 1000);
+	for (int i = 0; i < WIRE_VALUES_MAX; i++)
+		rec.v[i] = (int64_t)(seq ^ (0x5555u << i)) * (i % 2 ? -3 : 3);
 	rec.ev = (uint16_t)(seq % EVT_MAX);
 	rec.thr = (int16_t)(seq % 5) - 1;
 	snprintf(rec.s, sizeof(rec.s), "r%llu", (unsigned long long)seq);
