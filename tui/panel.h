@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct diagram_arrow;
+
 #include "model.h"
 #include "screen.h"
 
@@ -82,14 +84,18 @@ void panel_states_draw(struct screen *s, const struct model *m, const struct pan
 		       struct rect r);
 
 /* The diagram's size (the panel adds its title row): panel_layout gives it room on large screens. */
-#define PANEL_STATES_DIAGRAM_ROWS 26
-#define PANEL_STATES_DIAGRAM_COLS 113
+#define PANEL_STATES_DIAGRAM_ROWS 30
+#define PANEL_STATES_DIAGRAM_COLS 116
 
 /* drive_machine's states as boxes with live counts and arrows following memcached's transitions,
  * the latest lit; with a connection's details on, its path (panel_states_draw calls it when the
  * rectangle has room). */
 void panel_states_diagram_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 			       struct rect r);
+
+/* The diagram's arrows, one per transition of wire.h's table (wire_ntransitions), routed once;
+ * NULL when out of memory. */
+const struct diagram_arrow *panel_states_diagram_arrows(void);
 
 /* Counts the open connections in each state. */
 void panel_state_counts(const struct model *m, unsigned counts[conn_max_state]);

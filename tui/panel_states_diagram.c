@@ -1,75 +1,54 @@
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagram_route.h"
 #include "panel.h"
 
 /*
- * The diagram is drawn on a fixed plan, laid out once by hand so that it
+ * The diagram is drawn on a fixed plan, the boxes placed by hand so that it
  * reads like the figure in a textbook: a request's cycle runs left to right
  * on top (new_cmd, waiting, read), down into parse_cmd and back right to left
  * (nread, write, swallow) to new_cmd; closing is a sink along the bottom.
- * Each of memcached's transitions is a line of waypoints through the lanes
- * between the boxes; where lines meet or cross, a cell joins their sides.
+ * The arrows are routed (diagram_route.c), one for every transition of
+ * wire.h's table; where lines cross, a cell joins their sides.
  */
 #define DIAGRAM_TOP 1                  /* the title row comes first */
-#define BOX_H 3
 
-enum { UP = 1, DOWN = 2, LEFT = 4, RIGHT = 8 };
+enum { UP = DIAGRAM_UP, DOWN = DIAGRAM_DOWN, LEFT = DIAGRAM_LEFT, RIGHT = DIAGRAM_RIGHT };
 
-struct box {
-	int state, row, col, width;
+static const struct diagram_box boxes[] = {
+	{ conn_listening, 3, 3, 17 }, { conn_new_cmd, 3, 27, 17 }, { conn_waiting, 3, 51, 17 },
+	{ conn_read, 3, 75, 17 },
+	{ conn_swallow, 12, 3, 17 }, { conn_write, 12, 27, 17 }, { conn_nread, 12, 51, 17 },
+	{ conn_parse_cmd, 12, 75, 17 },
+	{ conn_mwrite, 20, 27, 17 },
+	{ conn_closing, 27, 3, 89 }, { conn_closed, 27, 99, 17 },
 };
 
-static const struct box boxes[] = {
-	{ conn_listening, 3, 0, 17 }, { conn_new_cmd, 3, 24, 17 }, { conn_waiting, 3, 48, 17 },
-	{ conn_read, 3, 72, 17 },
-	{ conn_swallow, 10, 0, 17 }, { conn_write, 10, 24, 17 }, { conn_nread, 10, 48, 17 },
-	{ conn_parse_cmd, 10, 72, 17 },
-	{ conn_mwrite, 17, 24, 17 },
-	{ conn_closing, 23, 0, 89 }, { conn_closed, 23, 96, 17 },
+static const struct diagram_layout layout = {
+	PANEL_STATES_DIAGRAM_ROWS, PANEL_STATES_DIAGRAM_COLS, boxes,
+	(int)(sizeof(boxes) / sizeof(boxes[0])),
 };
 
-#define MAX_POINTS 5
+/* The routed arrows, one per transition; routed once, the first time the diagram is drawn. */
+static struct diagram_arrow *arrows;
+static pthread_once_t arrows_once = PTHREAD_ONCE_INIT;
 
-/* A transition and its route: (row, col) points from the cell next to the source box to the
- * cell next to the target box, where the arrowhead goes; each step is straight. */
-struct edge {
-	int from, to;
-	int n;
-	int pts[MAX_POINTS][2];
-};
+/* Routes the arrows. */
+static void arrows_route(void)
+{
+	arrows = calloc((size_t)wire_ntransitions, sizeof(*arrows));
+	if (arrows != NULL)
+		diagram_route(&layout, arrows);
+}
 
-/* memcached's transitions, as its drive_machine makes them. */
-static const struct edge edges[] = {
-	/* listening accepts; the new fd starts on a worker in new_cmd (dispatch_conn_new). */
-	{ conn_listening, conn_new_cmd, 2, { { 4, 17 }, { 4, 23 } } },
-	{ conn_new_cmd, conn_waiting, 2, { { 4, 41 }, { 4, 47 } } },
-	{ conn_new_cmd, conn_parse_cmd, 5, { { 2, 30 }, { 0, 30 }, { 0, 94 }, { 11, 94 }, { 11, 89 } } },
-	{ conn_waiting, conn_read, 2, { { 4, 65 }, { 4, 71 } } },
-	{ conn_read, conn_waiting, 4, { { 2, 78 }, { 1, 78 }, { 1, 56 }, { 2, 56 } } },
-	{ conn_read, conn_parse_cmd, 2, { { 6, 80 }, { 9, 80 } } },
-	{ conn_read, conn_closing, 5, { { 4, 89 }, { 4, 91 }, { 21, 91 }, { 21, 86 }, { 22, 86 } } },
-	{ conn_parse_cmd, conn_waiting, 4, { { 9, 76 }, { 8, 76 }, { 8, 56 }, { 6, 56 } } },
-	{ conn_parse_cmd, conn_nread, 2, { { 11, 71 }, { 11, 65 } } },
-	{ conn_parse_cmd, conn_write, 4, { { 13, 76 }, { 14, 76 }, { 14, 36 }, { 13, 36 } } },
-	{ conn_parse_cmd, conn_mwrite, 4, { { 13, 80 }, { 15, 80 }, { 15, 32 }, { 16, 32 } } },
-	{ conn_parse_cmd, conn_closing, 2, { { 13, 84 }, { 22, 84 } } },
-	{ conn_nread, conn_write, 2, { { 11, 47 }, { 11, 41 } } },
-	{ conn_nread, conn_closing, 2, { { 13, 56 }, { 22, 56 } } },
-	/* A value too large: the error is written, then the value swallowed (write_and_go). */
-	{ conn_write, conn_swallow, 2, { { 11, 23 }, { 11, 17 } } },
-	{ conn_write, conn_new_cmd, 2, { { 9, 32 }, { 6, 32 } } },
-	{ conn_write, conn_closing, 4, { { 13, 26 }, { 15, 26 }, { 15, 20 }, { 22, 20 } } },
-	{ conn_mwrite, conn_new_cmd, 5, { { 18, 41 }, { 18, 44 }, { 7, 44 }, { 7, 36 }, { 6, 36 } } },
-	{ conn_mwrite, conn_closing, 2, { { 20, 32 }, { 22, 32 } } },
-	{ conn_swallow, conn_new_cmd, 4, { { 9, 8 }, { 7, 8 }, { 7, 28 }, { 6, 28 } } },
-	{ conn_closing, conn_closed, 2, { { 24, 89 }, { 24, 95 } } },
-	/* UDP: closing a UDP "conn" goes back to reading its one socket. */
-	{ conn_closing, conn_read, 4, { { 22, 68 }, { 7, 68 }, { 7, 74 }, { 6, 74 } } },
-};
-
-#define NBOXES (sizeof(boxes) / sizeof(boxes[0]))
-#define NEDGES (sizeof(edges) / sizeof(edges[0]))
+/* Returns the routed arrows of the diagram (wire_ntransitions of them), NULL when out of memory. */
+const struct diagram_arrow *panel_states_diagram_arrows(void)
+{
+	pthread_once(&arrows_once, arrows_route);
+	return arrows;
+}
 
 /* How loud a line cell is: the loudest edge through it wins. */
 enum { QUIET, LIT, ON_PATH };
@@ -79,15 +58,6 @@ struct canvas {
 	unsigned char sides[PANEL_STATES_DIAGRAM_ROWS][PANEL_STATES_DIAGRAM_COLS];
 	unsigned char loud[PANEL_STATES_DIAGRAM_ROWS][PANEL_STATES_DIAGRAM_COLS];
 };
-
-/* Returns the box of a state. */
-static const struct box *box_of(int state)
-{
-	for (size_t i = 0; i < NBOXES; i++)
-		if (boxes[i].state == state)
-			return &boxes[i];
-	return NULL;
-}
 
 /* Joins the sides of a cell, keeping the loudest mark. */
 static void canvas_join(struct canvas *cv, int row, int col, int sides, int loud)
@@ -99,22 +69,13 @@ static void canvas_join(struct canvas *cv, int row, int col, int sides, int loud
 		cv->loud[row][col] = (unsigned char)loud;
 }
 
-/* Returns the side of (row, col) that faces box b. */
-static int side_facing(const struct box *b, int row, int col)
-{
-	if (row < b->row)
-		return DOWN;
-	if (row >= b->row + BOX_H)
-		return UP;
-	return col < b->col ? RIGHT : LEFT;
-}
-
-/* Marks an edge's cells on the canvas. */
-static void canvas_edge(struct canvas *cv, const struct edge *e, int loud)
+/* Marks an arrow's cells on the canvas. */
+static void canvas_edge(struct canvas *cv, const struct diagram_arrow *e, int loud)
 {
 	const int (*p)[2] = e->pts;
 
-	canvas_join(cv, p[0][0], p[0][1], side_facing(box_of(e->from), p[0][0], p[0][1]), loud);
+	canvas_join(cv, p[0][0], p[0][1],
+		    diagram_side_facing(diagram_box_of(&layout, e->from), p[0][0], p[0][1]), loud);
 	for (int i = 0; i + 1 < e->n; i++) {
 		int dr = (p[i + 1][0] > p[i][0]) - (p[i + 1][0] < p[i][0]);
 		int dc = (p[i + 1][1] > p[i][1]) - (p[i + 1][1] < p[i][1]);
@@ -145,8 +106,8 @@ static wchar_t line_glyph(const struct screen *s, int sides)
 	return (sides & (LEFT | RIGHT)) == 0 ? L'|' : L'+';
 }
 
-/* Returns the arrowhead of an edge's last step. */
-static wchar_t arrow_glyph(const struct screen *s, const struct edge *e)
+/* Returns the arrowhead of an arrow's last step. */
+static wchar_t arrow_glyph(const struct screen *s, const struct diagram_arrow *e)
 {
 	const int *a = e->pts[e->n - 2], *b = e->pts[e->n - 1];
 
@@ -163,13 +124,28 @@ static int loud_role(int loud)
 	return loud == ON_PATH ? ROLE_SELECTED : loud == LIT ? ROLE_NEWEST : ROLE_DIM;
 }
 
+/* Returns where on a box's top border its path steps go: clear of the joints of lines leaving up. */
+static int steps_column(const struct diagram_box *b)
+{
+	int at = 2;
+
+	for (int i = 0; arrows != NULL && i < wire_ntransitions; i++)
+		if (arrows[i].routed && arrows[i].from == b->state && arrows[i].pts[0][0] == b->row - 1 &&
+		    arrows[i].pts[0][1] - b->col + 2 > at && arrows[i].pts[0][1] - b->col + 2 < b->width - 4)
+			at = arrows[i].pts[0][1] - b->col + 2;
+	return at;
+}
+
 /* Draws a state's box: its name and count, and the steps of the selected path that were in it. */
-static void draw_box(struct screen *s, const struct box *b, int top, int left, unsigned count,
+static void draw_box(struct screen *s, const struct diagram_box *b, int top, int left, unsigned count,
 		     bool lit, const char *steps, bool current)
 {
 	int border = current ? ROLE_SELECTED : ROLE_DIM, right = left + b->width - 1;
 	int row = top + b->row;
 	char label[40];
+
+	/* The box's three rows: top border, label, bottom border. */
+	_Static_assert(DIAGRAM_BOX_ROWS == 3, "draw_box draws three rows");
 
 	for (int c = left + 1; c < right; c++) {
 		screen_putwc(s, row, c, border, screen_glyph(s, L'\u2500', '-'));
@@ -185,8 +161,10 @@ static void draw_box(struct screen *s, const struct box *b, int top, int left, u
 	int at = left + 1 + (b->width - 2 - n) / 2;
 	screen_puts(s, row + 1, at > left ? at : left + 1, b->width - 2,
 		    lit ? ROLE_NEWEST : ROLE_STATE + b->state, label);
-	if (steps[0] != '\0')
-		screen_puts(s, row, left + 2, b->width - 4, ROLE_SELECTED, steps);
+	if (steps[0] != '\0') {
+		int from = steps_column(b);
+		screen_puts(s, row, left + from, b->width - 2 - from, ROLE_SELECTED, steps);
+	}
 }
 
 /* Returns the connection selected in the Connections panel when its details are on, or NULL. */
@@ -241,6 +219,7 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 	const struct model_conn *sel = selected_conn(m, v);
 	int top = r.row + DIAGRAM_TOP, left = r.col;
 
+	panel_states_diagram_arrows();
 	panel_state_counts(m, counts);
 	memset(&cv, 0, sizeof(cv));
 	if (sel != NULL)
@@ -250,10 +229,14 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 	else
 		screen_puts(s, r.row, r.col, r.cols, ROLE_TITLE,
 			    "drive_machine   conns in each state; the latest transitions lit");
-	for (size_t i = 0; i < NEDGES; i++) {
-		const struct edge *e = &edges[i];
+	if (arrows == NULL)
+		return;
+	for (int i = 0; i < wire_ntransitions; i++) {
+		const struct diagram_arrow *e = &arrows[i];
 		bool taken = false;
 
+		if (!e->routed)
+			continue;
 		for (unsigned k = 0; sel != NULL && k + 1 < sel->path_len && !taken; k++)
 			taken = sel->path[k] == e->from && sel->path[k + 1] == e->to;
 		canvas_edge(&cv, e, taken ? ON_PATH : panel_transition_lit(m, e->from, e->to) ? LIT : QUIET);
@@ -263,14 +246,16 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 			if (cv.sides[row][col] != 0)
 				screen_putwc(s, top + row, left + col, loud_role(cv.loud[row][col]),
 					     line_glyph(s, cv.sides[row][col]));
-	for (size_t i = 0; i < NEDGES; i++) {
-		const struct edge *e = &edges[i];
+	for (int i = 0; i < wire_ntransitions; i++) {
+		const struct diagram_arrow *e = &arrows[i];
+		if (!e->routed)
+			continue;
 		const int *end = e->pts[e->n - 1];
 		screen_putwc(s, top + end[0], left + end[1], loud_role(cv.loud[end[0]][end[1]]),
 			     arrow_glyph(s, e));
 	}
-	for (size_t i = 0; i < NBOXES; i++) {
-		const struct box *b = &boxes[i];
+	for (int i = 0; i < layout.nboxes; i++) {
+		const struct diagram_box *b = &boxes[i];
 		char steps[32];
 
 		size_t room = (size_t)b->width - 3;
@@ -280,13 +265,16 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 			 sel != NULL && sel->state == b->state);
 	}
 	/* Where a line leaves a box, its border shows the joint. */
-	for (size_t i = 0; i < NEDGES; i++) {
-		const int *p = edges[i].pts[0];
-		int side = side_facing(box_of(edges[i].from), p[0], p[1]);
+	for (int i = 0; i < wire_ntransitions; i++) {
+		const struct diagram_arrow *e = &arrows[i];
+		if (!e->routed)
+			continue;
+		const int *p = e->pts[0];
+		int side = diagram_side_facing(diagram_box_of(&layout, e->from), p[0], p[1]);
 		int row = top + p[0] + (side == DOWN) - (side == UP);
 		int col = left + p[1] + (side == RIGHT) - (side == LEFT);
 		wchar_t joint = side == DOWN ? L'\u2534' : side == UP ? L'\u252c' : side == RIGHT ? L'\u2524' : L'\u251c';
-		screen_putwc(s, row, col, sel != NULL && sel->state == edges[i].from ? ROLE_SELECTED : ROLE_DIM,
+		screen_putwc(s, row, col, sel != NULL && sel->state == e->from ? ROLE_SELECTED : ROLE_DIM,
 			     screen_glyph(s, joint, '+'));
 	}
 }
