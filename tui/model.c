@@ -470,6 +470,8 @@ static void apply_state(struct model *m, const struct event *e)
 	if (from >= 0 && from < conn_max_state && to >= 0 && to < conn_max_state) {
 		m->transitions[from][to]++;
 		m->transition_at[from][to] = e->ts;
+		if (wire_transition_find(from, to) < 0)
+			m->unlisted_transitions++;
 	}
 }
 

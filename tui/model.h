@@ -112,6 +112,7 @@ struct model {
 	unsigned log_pos, log_len;
 
 	uint64_t transitions[conn_max_state][conn_max_state]; /* counts by from, to */
+	uint64_t unlisted_transitions; /* moves wire.h's transitions table lacks (a server out of step) */
 	uint64_t transition_at[conn_max_state][conn_max_state]; /* ts of the latest */
 
 	/* private: for events_per_sec */

@@ -782,3 +782,16 @@ Test(model, delay_marker)
 	cr_expect(log_has(f.m, 1, "main delay: w1 runs at full speed again"));
 	cr_expect_eq(f.m->thread_events, 0u);
 }
+
+Test(model, moves_the_transitions_table_lacks_are_counted)
+{
+	hello(&f, 1);
+	dispatch(&f, 7, 0, -1, 1);
+	take(&f, 7, 0, 0);
+	state(&f, 7, 0, "conn_new_cmd", "conn_waiting");
+	state(&f, 7, 0, "conn_waiting", "conn_read");
+	cr_expect_eq(f.m->unlisted_transitions, 0u, "the main road is in the table");
+	state(&f, 7, 0, "conn_read", "conn_nread");
+	cr_expect_eq(f.m->unlisted_transitions, 1u, "read never goes straight to nread");
+	cr_expect_eq(f.m->transitions[conn_read][conn_nread], 1u, "counted all the same");
+}
