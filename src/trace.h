@@ -64,10 +64,11 @@ extern int trace_on;
 			trace_gate_here(EVT_##EV, (CONN));                          \
 	} while (0)
 #else
+/* Compiled out, yet still checked: the values' count, their types, and that each is used. */
 #define TRACE_ON() 0
-#define TRACE(EV, ...) do { } while (0)
-#define TRACE_LOCKED(EV, ...) do { } while (0)
-#define TRACE_GATE(EV, CONN) do { } while (0)
+#define TRACE(EV, ...) do { if (0) trace_point(&TRACE_REC(EV, ##__VA_ARGS__), true); } while (0)
+#define TRACE_LOCKED(EV, ...) do { if (0) trace_point(&TRACE_REC(EV, ##__VA_ARGS__), false); } while (0)
+#define TRACE_GATE(EV, CONN) do { if (0) trace_gate_here(EVT_##EV, (CONN)); } while (0)
 #endif
 
 /* Prepares a ring for the main thread and each of nthreads workers; -1 on failure. */
