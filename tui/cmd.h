@@ -26,4 +26,7 @@ int cmd_replay(int argc, char **argv);
 /* mcscope demo: a private server and workload on the dashboard. */
 int cmd_demo(int argc, char **argv);
 
+/* mcscope load: runs a workload against the server and prints the summary. */
+int cmd_load(int argc, char **argv);
+
 #endif

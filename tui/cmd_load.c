@@ -1,9 +1,6 @@
 /* mcscope load: the workload generator's command line and summary. */
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +9,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "load.h"
+#include "stop.h"
 
 #define CONNS_MAX 10000
 #define RATE_MAX 10000000.0
@@ -138,8 +136,10 @@ static int parse(int argc, char **argv, struct load_opts *o)
 		case 's':
 			s = load_scenario_from_name(optarg);
 			if (s < 0) {
-				diag_error("-s/--scenario: '%s' is not one of mixed, burst, slow, pipeline, "
-					   "bigvalue, churn, idle, udp", optarg);
+				char list[256];
+
+				diag_error("-s/--scenario: '%s' is not one of %s", optarg,
+					   load_scenario_list(list, sizeof(list), ", "));
 				return cli_usage_error();
 			}
 			o->scenario = (enum load_scenario)s;
@@ -179,50 +179,6 @@ static int parse(int argc, char **argv, struct load_opts *o)
 	return 0;
 }
 
-/* Prints the summary on stdout. */
-static void summary(const struct load_run *run)
-{
-	const struct load_opts *o = &run->opts;
-	double secs = (double)(run->end_us - run->start_us) / 1e6;
-
-	printf("scenario=%s host=%s port=%d conns=%u rate=%g duration=%g seed=%" PRIu64,
-	       load_scenario_name(o->scenario), o->host, o->scenario == LOAD_UDP ? o->udp_port : o->port,
-	       o->conns, o->rate, o->duration, o->seed);
-	if (run->stop_signal != 0)
-		printf(" stopped_by=%s", strsignal(run->stop_signal));
-	printf(" elapsed=%.2f\n", secs);
-	load_stats_print(stdout, &run->stats, secs);
-	fflush(stdout);
-}
-
-/* Runs one workload. */
-int load_main(const struct load_opts *o, bool print_summary)
-{
-	struct load_run *run;
-	int rc;
-
-	/* The histograms make the run too big for the stack. */
-	run = malloc(sizeof(*run));
-	if (run == NULL) {
-		diag_error("out of memory");
-		return 1;
-	}
-	rc = load_run_prepare(run, o);
-	if (rc != 0)
-		goto cleanup;
-	if (load_run_execute(run) != 0) {
-		rc = 1;
-		goto cleanup;
-	}
-	if (print_summary)
-		summary(run);
-	rc = load_stats_errors(&run->stats) > 0 ? 1 : 0;
-cleanup:
-	load_run_free(run);
-	free(run);
-	return rc;
-}
-
 /* mcscope load. */
 int cmd_load(int argc, char **argv)
 {
@@ -242,5 +198,8 @@ int cmd_load(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	o.progress = isatty(STDERR_FILENO);
+	/* Ctrl-C, SIGTERM, SIGHUP: the run stops early, with its summary. */
+	if (stop_init() != 0)
+		return 1;
 	return load_main(&o, true);
 }

@@ -15,6 +15,7 @@
 
 #include "demo.h"
 #include "diag.h"
+#include "stop.h"
 
 /* How long the server may take to start accepting. */
 #define START_TIMEOUT_MS 10000
@@ -267,8 +268,12 @@ int demo_start_load(struct demo *d, struct load_opts *o)
 {
 	o->port = d->tcp_port;
 	d->load = fork_child(d->load_log, SIGKILL);
-	if (d->load == 0)
+	if (d->load == 0) {
+		/* A pipe of its own: demo_stop's SIGTERM ends the workload as Ctrl-C ends mcscope load. */
+		if (stop_init() != 0)
+			_exit(1);
 		exit(load_main(o, false));
+	}
 	if (d->load < 0) {
 		d->load = 0;
 		return -1;

@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "cmd.h"
 #include "diag.h"
-#include "load.h"
 #include "wire.h"
 
 struct subcommand {
