@@ -1,47 +1,53 @@
 #include <errno.h>
 #include <inttypes.h>
-#include <getopt.h>
-#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "cli.h"
+#include "client.h"
 #include "diag.h"
 
-static volatile sig_atomic_t stop_signal;
+/* Makes a number's digits a string, for help texts. */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
 
-/* Sets the defaults. */
-void cli_target_init(struct cli_target *t)
-{
-	t->socket = NULL;
-	t->port = CLIENT_DEFAULT_PORT;
-	t->port_set = false;
-}
+const struct cli_option cli_target_options[] = {
+	[CLI_TARGET_SOCKET] = { "socket", 0, "PATH", "the server's trace socket" },
+	[CLI_TARGET_PORT] = { "port", 'p', "PORT",
+			      "the server's TCP port (default " CLI_STR(CLIENT_DEFAULT_PORT)
+			      "), which names its socket: $XDG_RUNTIME_DIR/mcscope/PORT.sock, else "
+			      "/tmp/mcscope-UID/PORT.sock" },
+	{ NULL },
+};
 
-/* Handles --socket and -p. */
-bool cli_target_option(struct cli_target *t, int opt, const char *arg)
+/* Works out the socket path. */
+int cli_target_path(const char *socket, const char *port, char *path, size_t n)
 {
+	int number = CLIENT_DEFAULT_PORT;
 	char *end;
 	long v;
 
-	if (opt == 'S') {
-		if (arg[0] == '\0') {
-			diag_error("--socket: empty path");
-			return false;
+	if (socket != NULL && socket[0] == '\0') {
+		diag_error("--socket: empty path");
+		return cli_usage_error();
+	}
+	if (port != NULL) {
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (errno != 0 || end == port || *end != '\0' || v < 1 || v > 65535) {
+			diag_error("-p: invalid port '%s' (allowed: 1-65535)", port);
+			return cli_usage_error();
 		}
-		t->socket = arg;
-		return true;
+		number = (int)v;
 	}
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 65535) {
-		diag_error("-p: invalid port '%s' (allowed: 1-65535)", arg);
-		return false;
+	if (socket != NULL && port != NULL) {
+		diag_error("--socket and -p name the server twice; give one");
+		return cli_usage_error();
 	}
-	t->port = (int)v;
-	t->port_set = true;
-	return true;
+	if (client_socket_path(path, n, socket, number) != 0)
+		return CLI_EXIT_USAGE;
+	return 0;
 }
 
 /* Prints the pointer to --help. */
@@ -49,91 +55,6 @@ int cli_usage_error(void)
 {
 	fprintf(stderr, "Try '%s --help'.\n", diag_prog());
 	return CLI_EXIT_USAGE;
-}
-
-/* Resolves the path and connects. */
-int cli_connect(struct cli_target *t, struct client *c)
-{
-	char path[sizeof(c->path)];
-	int rc = cli_target_path(t, path, sizeof(path));
-
-	if (rc != 0)
-		return rc;
-	if (client_connect(c, path) != 0)
-		return CLI_EXIT_UNAVAILABLE;
-	return 0;
-}
-
-/* Works out the socket path of the target. */
-int cli_target_path(const struct cli_target *t, char *path, size_t n)
-{
-	if (t->socket != NULL && t->port_set) {
-		diag_error("--socket and -p name the server twice; give one");
-		return cli_usage_error();
-	}
-	if (client_socket_path(path, n, t->socket, t->port) != 0)
-		return CLI_EXIT_USAGE;
-	return 0;
-}
-
-/* Refuses arguments left after the options. */
-int cli_no_arguments(int argc, char **argv, int optind_now)
-{
-	if (optind_now >= argc)
-		return 0;
-	diag_error("unexpected argument '%s'", argv[optind_now]);
-	return cli_usage_error();
-}
-
-/* Records which stop signal came; the wait it interrupts does the rest. */
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-/* Sets up the stop signals. */
-void cli_stop_signals(sigset_t *wait_mask)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM };
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
-	sigemptyset(&block);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: the wait must end */
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		sigaddset(&block, sigs[i]);
-		sigaction(sigs[i], &sa, NULL);
-	}
-	sigprocmask(SIG_BLOCK, &block, wait_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigdelset(wait_mask, sigs[i]);
-}
-
-/* Returns the stop signal that came. */
-int cli_stop_signal(void)
-{
-	return stop_signal;
-}
-
-/* Arms SIGALRM. */
-void cli_alarm(double seconds)
-{
-	struct itimerval it;
-
-	memset(&it, 0, sizeof(it));
-	if (seconds > 0) {
-		it.it_value.tv_sec = (time_t)seconds;
-		it.it_value.tv_usec = (suseconds_t)((seconds - (double)it.it_value.tv_sec) * 1e6);
-		if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
-			it.it_value.tv_usec = 1;
-	}
-	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* Parses a decimal number. */

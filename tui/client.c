@@ -42,6 +42,7 @@ void client_init(struct client *c)
 	c->fd = -1;
 	c->path[0] = '\0';
 	c->wait_mask = NULL;
+	c->stop_fd = -1;
 	c->start = c->end = c->scanned = 0;
 	c->skipping = false;
 	c->cut_lines = 0;
@@ -101,6 +102,34 @@ void client_set_wait_mask(struct client *c, const sigset_t *mask)
 	c->wait_mask = mask;
 }
 
+/* Sets the fd that ends a wait. */
+void client_set_stop_fd(struct client *c, int fd)
+{
+	c->stop_fd = fd;
+}
+
+/* Waits until the socket has data; -1 with errno EINTR when a stop or a let-through signal came first. */
+static int wait_readable(struct client *c)
+{
+	struct pollfd pfd[2] = { { .fd = c->fd, .events = POLLIN }, { .fd = c->stop_fd, .events = POLLIN } };
+
+	for (;;) {
+		int rc = ppoll(pfd, 2, NULL, c->wait_mask);
+
+		/* Without a mask any signal may interrupt the wait: only the stop fd ends it. */
+		if (rc < 0 && errno == EINTR && c->wait_mask == NULL)
+			continue;
+		if (rc < 0)
+			return -1;
+		/* A stop comes before data, as a signal does with the mask. */
+		if (pfd[1].revents != 0) {
+			errno = EINTR;
+			return -1;
+		}
+		return 0;
+	}
+}
+
 /* Reads more into the buffer; 1 when bytes came, 0 at end of stream, -1 on error. */
 static int fill(struct client *c)
 {
@@ -113,14 +142,11 @@ static int fill(struct client *c)
 		c->scanned -= c->start;
 		c->start = 0;
 	}
-	if (c->wait_mask != NULL) {
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		if (ppoll(&pfd, 1, NULL, c->wait_mask) < 0)
-			return -1;
-	}
+	if ((c->wait_mask != NULL || c->stop_fd >= 0) && wait_readable(c) != 0)
+		return -1;
 	do
 		n = read(c->fd, c->buf + c->end, sizeof(c->buf) - c->end);
-	while (n < 0 && errno == EINTR && c->wait_mask != NULL);
+	while (n < 0 && errno == EINTR && (c->wait_mask != NULL || c->stop_fd >= 0));
 	/* A server that closes with our command unread resets the socket: it is gone all the same. */
 	if (n < 0 && errno == ECONNRESET)
 		n = 0;

@@ -4,7 +4,8 @@
  * A client finds the socket the way the server names it, connects, and
  * then reads the stream a line or a block of lines at a time from its own
  * buffer, so that a fast stream costs one read(2) per buffer, not per line.
- * A wait can be made interruptible by chosen signals (client_set_wait_mask)
+ * A wait can be made to end when a stop is asked for (client_set_stop_fd,
+ * with stop.h's pipe), or when chosen signals come (client_set_wait_mask),
  * without the race between checking a flag and blocking in read(2).
  */
 #ifndef MCSCOPE_TUI_CLIENT_H
@@ -29,6 +30,7 @@ struct client {
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const sigset_t *wait_mask;  /* signals let through while waiting, or NULL */
+	int stop_fd;                /* a wait ends when this turns readable; -1: none */
 	size_t start, end;          /* unread bytes are buf[start, end) */
 	size_t scanned;             /* buf[start, scanned) holds no newline */
 	bool skipping;              /* inside an overlong line's tail, dropping it */
@@ -62,6 +64,13 @@ int client_connect(struct client *c, const char *path);
  * between its check of a flag and the wait is not lost. NULL: plain read.
  */
 void client_set_wait_mask(struct client *c, const sigset_t *mask);
+
+/*
+ * From now on a wait for data also ends when fd turns readable (stop.h's
+ * stop_fd()): the read returns -1 with errno EINTR, and keeps doing so
+ * while fd stays readable, even when data is there. -1: no such fd.
+ */
+void client_set_stop_fd(struct client *c, int fd);
 
 /*
  * Returns the next line in *line and *len, without its newline, pointing into

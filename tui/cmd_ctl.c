@@ -1,43 +1,35 @@
+/* mcscope ctl: control commands to the server, their answers on standard output. */
 #include <errno.h>
-#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "diag.h"
+#include "stop.h"
 #include "wire.h"
 
 /* How long the server has to answer one command. */
 #define CTL_ANSWER_TIMEOUT_S 10.0
 
-/* Prints the usage text. */
-static void usage(FILE *out)
+/* What ctl_check leaves for ctl_exec. */
+struct ctl_state {
+	bool from_stdin;
+	char cmd[CLIENT_CMD_MAX + 1]; /* the command words joined, unless from_stdin */
+};
+
+/* Writes the dispatch policies as the usage gives them ("rr|least|random"). */
+static const char *policies(char *buf, size_t n)
 {
-	fprintf(out,
-		"Usage: mcscope ctl [--socket PATH | -p PORT] COMMAND [ARGS...]\n"
-		"       mcscope ctl [--socket PATH | -p PORT] -\n"
-		"Sends a control command to mcscoped and prints its answer line (ok ... or\n"
-		"error ...). The words are joined with spaces into one command line.\n"
-		"With '-', sends each line of standard input in turn and prints each\n"
-		"answer, staying connected until the input ends.\n"
-		"\n"
-		CLI_TARGET_HELP
-		"  -h, --help         print this help and exit\n"
-		"\n"
-		"Commands (src/PROTOCOL.md): pause, resume, step [N], freeze wK, thaw wK,\n"
-		"break ev=EV,... | break state to=STATE | break off, dispatch rr|least|random,\n"
-		"delay wK MS, filter ev=EV,... thr=THR,... | filter off.\n"
-		"The server undoes pause, freeze, delay and break when its last controlling\n"
-		"client disconnects, so they last only while a controller stays connected:\n"
-		"use '-' (e.g. { echo pause; sleep 5; echo step; } | mcscope ctl -) or keep the\n"
-		"dashboard open; a dispatch policy stays switched.\n"
-		"\n"
-		"Exit status: 0 when every answer is ok, 1 when one is an error or the server\n"
-		"does not answer within %.0f s, 64 for a bad command line, 69 when nothing\n"
-		"answers on the socket.\n", CTL_ANSWER_TIMEOUT_S);
+	return wire_policy_list(buf, n, "|");
 }
+
+static const struct cmd_value ctl_values[] = {
+	{ "timeout", CTL_ANSWER_TIMEOUT_S, NULL },
+	{ "policies", 0, policies },
+	{ NULL },
+};
 
 /* Checks that the command's first word is one the protocol has; false with a message. */
 static bool command_known(const char *cmd)
@@ -55,6 +47,32 @@ static bool command_known(const char *cmd)
 	return false;
 }
 
+/* Joins the command's words and checks them before anything is connected. */
+static int ctl_check(struct cmd_ctx *ctx)
+{
+	struct ctl_state *st = ctx->state;
+	size_t at = 0;
+
+	st->from_stdin = ctx->argc == 1 && strcmp(ctx->argv[0], "-") == 0;
+	if (st->from_stdin)
+		return 0;
+	for (int i = 0; i < ctx->argc; i++) {
+		size_t n = strlen(ctx->argv[i]);
+		if (at + n + 1 > CLIENT_CMD_MAX || strchr(ctx->argv[i], '\n') != NULL) {
+			diag_error("the command must be one line of at most %d bytes", CLIENT_CMD_MAX);
+			return cli_usage_error();
+		}
+		if (i > 0)
+			st->cmd[at++] = ' ';
+		memcpy(st->cmd + at, ctx->argv[i], n);
+		at += n;
+	}
+	st->cmd[at] = '\0';
+	if (!command_known(st->cmd))
+		return cli_usage_error();
+	return 0;
+}
+
 /* What run_one saw. */
 enum { ONE_OK, ONE_ERROR, ONE_STOPPED, ONE_FAILED };
 
@@ -63,15 +81,16 @@ static int run_one(struct client *c, const char *cmd)
 {
 	const char *answer;
 	size_t len;
-	int rc;
+	int rc, sig;
 
-	cli_alarm(CTL_ANSWER_TIMEOUT_S);
+	stop_alarm(CTL_ANSWER_TIMEOUT_S);
 	rc = client_command(c, cmd, &answer, &len, NULL, NULL);
-	cli_alarm(0);
+	sig = stop_signal();
+	stop_alarm(0);
 	if (rc < 0) {
 		if (errno != EINTR)
 			return ONE_FAILED;
-		if (cli_stop_signal() == SIGALRM) {
+		if (sig == SIGALRM) {
 			diag_error("no answer to '%s' within %.0f s", cmd, CTL_ANSWER_TIMEOUT_S);
 			return ONE_FAILED;
 		}
@@ -83,7 +102,7 @@ static int run_one(struct client *c, const char *cmd)
 }
 
 /* Sends each line of standard input; returns the exit status. */
-static int run_stdin(struct client *c, const sigset_t *wait_mask)
+static int run_stdin(struct client *c)
 {
 	static struct client in; /* static: it holds a 64 KiB buffer */
 	char cmd[CLIENT_CMD_MAX + 1];
@@ -91,14 +110,14 @@ static int run_stdin(struct client *c, const sigset_t *wait_mask)
 
 	client_init(&in);
 	client_attach(&in, STDIN_FILENO, "standard input");
-	client_set_wait_mask(&in, wait_mask);
+	client_set_stop_fd(&in, stop_fd());
 	for (;;) {
 		const char *line;
 		size_t len;
 		int rc = client_read_line(&in, &line, &len);
 
 		if (rc < 0) {
-			if (errno == EINTR && cli_stop_signal() != 0)
+			if (errno == EINTR && stop_signal() != 0)
 				return status;
 			diag_error("reading standard input: %s", strerror(errno));
 			return 1;
@@ -131,72 +150,41 @@ static int run_stdin(struct client *c, const sigset_t *wait_mask)
 	}
 }
 
-/* Runs mcscope ctl. */
-int cmd_ctl(int argc, char **argv)
+/* Sends the command, or standard input's. */
+static int ctl_exec(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		CLI_TARGET_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static struct client c; /* static: it holds a 64 KiB buffer */
-	struct cli_target target;
-	char cmd[CLIENT_CMD_MAX + 1];
-	size_t at = 0;
-	sigset_t wait_mask;
-	bool from_stdin;
-	int opt, rc;
+	const struct ctl_state *st = ctx->state;
 
-	cli_target_init(&target);
-	/* '+': the command's own words (step 3, break ev=...) are not options. */
-	while ((opt = getopt_long(argc, argv, "+p:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'S':
-		case 'p':
-			if (!cli_target_option(&target, opt, optarg))
-				return cli_usage_error();
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			return cli_usage_error();
-		}
-	}
-	if (optind == argc) {
-		diag_error("no command given");
-		return cli_usage_error();
-	}
-	from_stdin = optind == argc - 1 && strcmp(argv[optind], "-") == 0;
-	if (!from_stdin) {
-		for (int i = optind; i < argc; i++) {
-			size_t n = strlen(argv[i]);
-			if (at + n + 1 > CLIENT_CMD_MAX || strchr(argv[i], '\n') != NULL) {
-				diag_error("the command must be one line of at most %d bytes",
-					   CLIENT_CMD_MAX);
-				return cli_usage_error();
-			}
-			if (i > optind)
-				cmd[at++] = ' ';
-			memcpy(cmd + at, argv[i], n);
-			at += n;
-		}
-		cmd[at] = '\0';
-		if (!command_known(cmd))
-			return cli_usage_error();
-	}
-
-	cli_stop_signals(&wait_mask);
-	client_init(&c);
-	rc = cli_connect(&target, &c);
-	if (rc != 0)
-		return rc;
-	client_set_wait_mask(&c, &wait_mask);
-	if (from_stdin) {
-		rc = run_stdin(&c, &wait_mask);
-	} else {
-		rc = run_one(&c, cmd) == ONE_OK ? 0 : 1;
-	}
-	client_close(&c);
-	return rc;
+	if (st->from_stdin)
+		return run_stdin(ctx->client);
+	return run_one(ctx->client, st->cmd) == ONE_OK ? 0 : 1;
 }
+
+const struct cmd_entry cmd_ctl_entry = {
+	.name = "ctl",
+	.summary = "send control commands (pause, step, dispatch, ...)",
+	.usage = "[--socket PATH | -p PORT] COMMAND [ARGS...]\n"
+		 "[--socket PATH | -p PORT] -",
+	.text = "Sends a control command to mcscoped and prints its answer line (ok ... or "
+		"error ...). The words are joined with spaces into one command line. With '-', sends "
+		"each line of standard input in turn and prints each answer, staying connected until "
+		"the input ends.",
+	.notes = "Commands (src/PROTOCOL.md): pause, resume, step [N], freeze wK, thaw wK, "
+		 "break ev=EV,... | break state to=STATE | break off, dispatch %{policies}, "
+		 "delay wK MS, filter ev=EV,... thr=THR,... | filter off.\n"
+		 "The server undoes pause, freeze, delay and break when its last controlling client "
+		 "disconnects, so they last only while a controller stays connected: use '-' "
+		 "(e.g. { echo pause; sleep 5; echo step; } | mcscope ctl -) or keep the dashboard "
+		 "open; a dispatch policy stays switched.",
+	.exit_status = "Exit status: 0 when every answer is ok, 1 when one is an error or the server "
+		       "does not answer within %{timeout} s, 64 for a bad command line, 69 when "
+		       "nothing answers on the socket.",
+	.values = ctl_values,
+	.flags = CMD_CONNECT | CMD_OPTIONS_FIRST,
+	.args_min = 1,
+	.args_max = -1,
+	.args_missing = "no command given",
+	.state_size = sizeof(struct ctl_state),
+	.check = ctl_check,
+	.exec = ctl_exec,
+};

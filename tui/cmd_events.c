@@ -1,33 +1,27 @@
+/* mcscope events: the live stream on standard output. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "diag.h"
 #include "event.h"
+#include "stop.h"
 
-/* Prints the usage text. */
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: mcscope events [--socket PATH | -p PORT] [--filter SPEC]\n"
-		"Prints mcscoped's live event stream as it comes, one line per event\n"
-		"(src/PROTOCOL.md): the hello line, the snapshot, then each event, until the\n"
-		"server goes away (exit status 0, with a note on stderr) or Ctrl-C (0).\n"
-		"\n"
-		CLI_TARGET_HELP
-		"  -f, --filter SPEC  have the server send only some events, e.g.\n"
-		"                     \"ev=dispatch,cq_push thr=w2\" (event names, main or wK;\n"
-		"                     either part may be left out). Lines that come before the\n"
-		"                     server confirms it (hello, snapshot) are printed too.\n"
-		"  -h, --help         print this help and exit\n"
-		"\n"
-		"Exit status: 0 at the end of the stream or on Ctrl-C, 1 when the server\n"
-		"refuses the filter or output fails, 64 for a bad command line, 69 when\n"
-		"nothing answers on the socket.\n");
-}
+enum { EVENTS_FILTER };
+
+/* What events_check leaves for events_exec. */
+struct events_state {
+	char filter[CLIENT_CMD_MAX + 1]; /* "filter <spec>" */
+};
+
+static const struct cli_option events_options[] = {
+	[EVENTS_FILTER] = { "filter", 'f', "SPEC",
+			    "have the server send only some events, e.g. \"ev=dispatch,cq_push thr=w2\" "
+			    "(event names, main or wK; either part may be left out). Lines that come "
+			    "before the server confirms it (hello, snapshot) are printed too." },
+	{ NULL },
+};
 
 /* Checks one comma-separated list of a filter part; false with a message naming what is wrong. */
 static bool filter_list_ok(const char *part, const char *list, size_t n)
@@ -130,86 +124,58 @@ static void print_line(void *arg, const char *line, size_t len)
 	putchar('\n');
 }
 
-/* Runs mcscope events. */
-int cmd_events(int argc, char **argv)
+/* Checks --filter into the filter command before anything is connected. */
+static int events_check(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		CLI_TARGET_LONGOPTS,
-		{ "filter", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static struct client c; /* static: it holds a 64 KiB buffer */
-	static char outbuf[64 * 1024];
-	struct cli_target target;
-	const char *filter = NULL;
-	char cmd[CLIENT_CMD_MAX + 1];
-	sigset_t wait_mask;
-	bool first = true;
-	int opt, rc;
+	struct events_state *st = ctx->state;
 
-	cli_target_init(&target);
-	while ((opt = getopt_long(argc, argv, "p:f:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'S':
-		case 'p':
-			if (!cli_target_option(&target, opt, optarg))
-				return cli_usage_error();
-			break;
-		case 'f':
-			filter = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			return cli_usage_error();
-		}
-	}
-	if (cli_no_arguments(argc, argv, optind) != 0)
-		return CLI_EXIT_USAGE;
-	if (filter != NULL && !filter_command(filter, cmd, sizeof(cmd)))
+	if (ctx->values[EVENTS_FILTER] != NULL &&
+	    !filter_command(ctx->values[EVENTS_FILTER], st->filter, sizeof(st->filter)))
 		return cli_usage_error();
+	return 0;
+}
 
-	cli_stop_signals(&wait_mask);
-	client_init(&c);
-	rc = cli_connect(&target, &c);
-	if (rc != 0)
-		return rc;
-	client_set_wait_mask(&c, &wait_mask);
+/* Prints the stream until it ends or a stop comes. */
+static int events_exec(struct cmd_ctx *ctx)
+{
+	static char outbuf[64 * 1024];
+	struct client *c = ctx->client;
+	const struct events_state *st = ctx->state;
+	int rc = 0;
+
 	/* Full buffering, flushed whenever the stream pauses: live, yet one write per burst. */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	print_line(NULL, ctx->greeting, ctx->greeting_len);
 
-	if (filter != NULL) {
+	if (ctx->values[EVENTS_FILTER] != NULL) {
 		const char *answer;
 		size_t len;
 
-		rc = client_command(&c, cmd, &answer, &len, print_line, NULL);
+		rc = client_command(c, st->filter, &answer, &len, print_line, NULL);
 		if (rc < 0) {
-			rc = errno == EINTR && cli_stop_signal() != 0 ? 0 : 1;
+			rc = errno == EINTR && stop_signal() != 0 ? 0 : 1;
 			goto cleanup;
 		}
 		if (rc > 0) {
 			diag_error("the server refused the filter: %.*s", (int)len, answer);
 			goto cleanup;
 		}
-		first = false;
 	}
 
 	for (;;) {
 		const char *line;
 		size_t len;
 
-		if (!client_line_ready(&c) && fflush(stdout) != 0) {
+		if (!client_line_ready(c) && fflush(stdout) != 0) {
 			rc = output_failed();
 			goto cleanup;
 		}
-		rc = client_read_line(&c, &line, &len);
+		rc = client_read_line(c, &line, &len);
 		if (rc < 0) {
-			if (errno == EINTR && cli_stop_signal() != 0) {
+			if (errno == EINTR && stop_signal() != 0) {
 				rc = 0;
 			} else {
-				diag_error("reading from %s: %s", c.path, strerror(errno));
+				diag_error("reading from %s: %s", c->path, strerror(errno));
 				rc = 1;
 			}
 			goto cleanup;
@@ -218,13 +184,6 @@ int cmd_events(int argc, char **argv)
 			diag_error("the server closed the stream (it stopped, or let this client go)");
 			goto cleanup;
 		}
-		if (first && len >= 5 && memcmp(line, "error", 5) == 0) {
-			/* The server turns a client away with one error line, e.g. another uid's. */
-			diag_error("%s: %.*s", c.path, (int)len, line);
-			rc = CLI_EXIT_UNAVAILABLE;
-			goto cleanup;
-		}
-		first = false;
 		print_line(NULL, line, len);
 		if (ferror(stdout)) {
 			rc = output_failed();
@@ -234,6 +193,22 @@ int cmd_events(int argc, char **argv)
 cleanup:
 	if (fflush(stdout) != 0 && rc == 0 && errno != EPIPE)
 		rc = output_failed();
-	client_close(&c);
 	return rc;
 }
+
+const struct cmd_entry cmd_events_entry = {
+	.name = "events",
+	.summary = "print the live event stream",
+	.usage = "[--socket PATH | -p PORT] [--filter SPEC]",
+	.text = "Prints mcscoped's live event stream as it comes, one line per event "
+		"(src/PROTOCOL.md): the hello line, the snapshot, then each event, until the server "
+		"goes away (exit status 0, with a note on stderr) or Ctrl-C (0).",
+	.options = events_options,
+	.exit_status = "Exit status: 0 at the end of the stream or on Ctrl-C, 1 when the server "
+		       "refuses the filter or output fails, 64 for a bad command line, 69 when "
+		       "nothing answers on the socket.",
+	.flags = CMD_CONNECT,
+	.state_size = sizeof(struct events_state),
+	.check = events_check,
+	.exec = events_exec,
+};

@@ -1,39 +1,21 @@
+/* mcscope export: a recorded trace converted for other viewers. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "diag.h"
 #include "export_perfetto.h"
 
-/* Prints the usage text. */
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: mcscope export --perfetto IN [OUT]\n"
-		"Converts a trace saved by 'mcscope record' into a Chrome/Perfetto JSON trace:\n"
-		"open it in https://ui.perfetto.dev or chrome://tracing. It has a track per\n"
-		"thread (main, w0, ...) with a slice per event named after the memcached\n"
-		"function it mirrors, a flow arrow from each dispatch_conn_new to the worker's\n"
-		"cq_pop of that connection, a CQ depth counter per worker, and a track per\n"
-		"connection with its lifetime and its states.\n"
-		"\n"
-		"  -P, --perfetto  the output format (the only one so far)\n"
-		"  -h, --help      print this help and exit\n"
-		"IN '-' reads standard input. OUT defaults to IN with .trace replaced by .json\n"
-		"(or .json added), or standard output when IN is '-'; '-' is standard output.\n"
-		"Lines that are not protocol lines are skipped and counted in the summary on\n"
-		"stderr.\n"
-		"\n"
-		"Exit status: 0 on success, 1 when writing fails, 64 for a bad command line,\n"
-		"65 when IN is not a trace, 66 when IN cannot be read, 73 when OUT cannot be\n"
-		"made.\n");
-}
+enum { EXPORT_PERFETTO };
+
+static const struct cli_option export_options[] = {
+	[EXPORT_PERFETTO] = { "perfetto", 'P', NULL, "the output format (the only one so far)" },
+	{ NULL },
+};
 
 /* What open_out needs, and what it did. */
 struct output {
@@ -88,43 +70,26 @@ static char *default_output(const char *in)
 	return out;
 }
 
-/* Runs mcscope export. */
-int cmd_export(int argc, char **argv)
+/* Checks that a format is named. */
+static int export_check(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "perfetto", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct output o = { 0 };
-	struct export_stats st;
-	const char *in_name;
-	char *out_name = NULL;
-	bool perfetto = false;
-	int opt, rc;
-
-	while ((opt = getopt_long(argc, argv, "Ph", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'P':
-			perfetto = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			return cli_usage_error();
-		}
-	}
-	if (!perfetto) {
+	if (ctx->values[EXPORT_PERFETTO] == NULL) {
 		diag_error("say which format: --perfetto");
 		return cli_usage_error();
 	}
-	if (optind == argc || argc - optind > 2) {
-		diag_error(optind == argc ? "no input file given" : "too many arguments");
-		return cli_usage_error();
-	}
-	in_name = argv[optind];
-	out_name = optind + 1 < argc ? strdup(argv[optind + 1]) : default_output(in_name);
+	return 0;
+}
+
+/* Converts IN into OUT. */
+static int export_exec(struct cmd_ctx *ctx)
+{
+	struct output o = { 0 };
+	struct export_stats st;
+	const char *in_name = ctx->argv[0];
+	char *out_name;
+	int rc;
+
+	out_name = ctx->argc > 1 ? strdup(ctx->argv[1]) : default_output(in_name);
 	if (out_name == NULL) {
 		diag_error("out of memory");
 		return 1;
@@ -173,3 +138,27 @@ int cmd_export(int argc, char **argv)
 	free(out_name);
 	return rc;
 }
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.summary = "convert a saved trace (--perfetto: Chrome/Perfetto JSON)",
+	.usage = "--perfetto IN [OUT]",
+	.text = "Converts a trace saved by 'mcscope record' into a Chrome/Perfetto JSON trace: open "
+		"it in https://ui.perfetto.dev or chrome://tracing. It has a track per thread (main, "
+		"w0, ...) with a slice per event named after the memcached function it mirrors, a flow "
+		"arrow from each dispatch_conn_new to the worker's cq_pop of that connection, a CQ "
+		"depth counter per worker, and a track per connection with its lifetime and its "
+		"states.",
+	.options = export_options,
+	.notes = "IN '-' reads standard input. OUT defaults to IN with .trace replaced by .json (or "
+		 ".json added), or standard output when IN is '-'; '-' is standard output. Lines that "
+		 "are not protocol lines are skipped and counted in the summary on stderr.",
+	.exit_status = "Exit status: 0 on success, 1 when writing fails, 64 for a bad command line, "
+		       "65 when IN is not a trace, 66 when IN cannot be read, 73 when OUT cannot be "
+		       "made.",
+	.args_min = 1,
+	.args_max = 2,
+	.args_missing = "no input file given",
+	.check = export_check,
+	.exec = export_exec,
+};

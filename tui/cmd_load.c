@@ -1,14 +1,10 @@
-/* mcscope load: the workload generator's command line and summary. */
-#include <getopt.h>
-#include <inttypes.h>
+/* mcscope load: the workload generator's command line (the library is load_*.c). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "diag.h"
 #include "load.h"
@@ -21,53 +17,64 @@
 /* Descriptors besides the connections: stdio, libevent's own, a probe. */
 #define SPARE_FDS 16
 
-/* Prints the usage text. */
-static void usage(FILE *out)
+enum {
+	LOAD_OPT_HOST,
+	LOAD_OPT_PORT,
+	LOAD_OPT_UDP_PORT,
+	LOAD_OPT_CONNS,
+	LOAD_OPT_RATE,
+	LOAD_OPT_SCENARIO,
+	LOAD_OPT_DURATION,
+	LOAD_OPT_RECONNECT,
+	LOAD_OPT_SEED,
+};
+
+static const struct cli_option load_options[] = {
+	[LOAD_OPT_HOST] = { "host", 'h', "HOST",
+			    "the server (default 127.0.0.1); nothing else is contacted" },
+	[LOAD_OPT_PORT] = { "port", 'p', "PORT", "its TCP port, 1-65535 (default 11211)" },
+	[LOAD_OPT_UDP_PORT] = { "udp-port", 'U', "PORT", "its UDP port, 1-65535 (needed by --scenario udp)" },
+	[LOAD_OPT_CONNS] = { "conns", 'c', "N", "connections (UDP sockets for udp), 1-%{conns_max} (default 8)" },
+	[LOAD_OPT_RATE] = { "rate", 'r', "R",
+			    "requests per second in total, paced evenly, 0-%{rate_max}; 0 = as fast "
+			    "as the server answers (default 0)" },
+	[LOAD_OPT_SCENARIO] = { "scenario", 's', "NAME", "the workload (default mixed; see below)" },
+	[LOAD_OPT_DURATION] = { "duration", 'd', "S",
+				"seconds to run, %{duration_min}-%{duration_max} (default 10)" },
+	[LOAD_OPT_RECONNECT] = { "reconnect-interval", 0, "N",
+				 "close and reopen each connection after N requests, 1-%{reconnect_max}, "
+				 "so that new connections keep being dispatched (default: never; churn "
+				 "reconnects after each anyway)" },
+	[LOAD_OPT_SEED] = { "seed", 0, "X",
+			    "seed of the random choices, 0-18446744073709551615 (default: from the "
+			    "clock; the summary prints it)" },
+	{ NULL },
+};
+
+/* Writes the scenarios, one a line: name, then what it does. */
+static const char *scenarios(char *buf, size_t n)
 {
-	fprintf(out,
-		"Usage: mcscope load [-h HOST] [-p PORT] [--conns N] [--rate R]\n"
-		"                    [--scenario NAME] [--duration S] [--seed X] [-U UDPPORT]\n"
-		"                    [--reconnect-interval N]\n"
-		"Drives mcscoped (or memcached) with a workload over the text protocol and\n"
-		"checks every reply exactly. One thread, non-blocking sockets.\n"
-		"\n"
-		"  -h, --host HOST      the server (default 127.0.0.1); nothing else is contacted\n"
-		"  -p, --port PORT      its TCP port, 1-65535 (default 11211)\n"
-		"  -U, --udp-port PORT  its UDP port, 1-65535 (needed by --scenario udp)\n"
-		"  -c, --conns N        connections (UDP sockets for udp), 1-%d (default 8)\n"
-		"  -r, --rate R         requests per second in total, paced evenly, 0-%.0f;\n"
-		"                       0 = as fast as the server answers (default 0)\n"
-		"  -s, --scenario NAME  the workload (default mixed):\n"
-		"      mixed     set/get/delete/incr on a seeded, skewed key space\n"
-		"      burst     open all N connections at once, one request each, close; repeat\n"
-		"      slow      every command sent a few bytes at a time, with pauses\n"
-		"      pipeline  50 gets in one write per connection (the -R budget)\n"
-		"      bigvalue  set and read back 100-500 KB values\n"
-		"      churn     connect, one request, close, in a loop\n"
-		"      idle      hold N connections, a version on each every 2-4 s\n"
-		"      udp       set/get in framed datagrams to -U PORT\n"
-		"  -d, --duration S     seconds to run, %.1f-%.0f (default 10)\n"
-		"      --reconnect-interval N\n"
-		"                       close and reopen each connection after N requests,\n"
-		"                       1-%u, so that new connections keep being dispatched\n"
-		"                       (default: never; churn reconnects after each anyway)\n"
-		"      --seed X         seed of the random choices, 0-18446744073709551615\n"
-		"                       (default: from the clock; the summary prints it)\n"
-		"      --help           print this help and exit\n"
-		"\n"
-		"While it runs, a progress line on stderr is redrawn 4 times a second when\n"
-		"stderr is a terminal (nothing otherwise). At the end, or on Ctrl-C/SIGTERM,\n"
-		"a summary goes to stdout: answered requests, failures and latency\n"
-		"percentiles (microseconds, from the last byte sent to the last byte of the\n"
-		"reply) per command. Requests still unanswered %llu s after the end count as\n"
-		"timeouts, as does any reply that takes over %llu s.\n"
-		"\n"
-		"Exit status: 0 when no request failed, 1 when one did (a wrong reply, a\n"
-		"closed connection, a timeout, a failed reconnect), 64 for a bad command\n"
-		"line, 69 when the server cannot be reached at all.\n",
-		CONNS_MAX, RATE_MAX, DURATION_MIN, DURATION_MAX, RECONNECT_MAX, LOAD_DRAIN_US / 1000000,
-		LOAD_REPLY_TIMEOUT_US / 1000000);
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < LOAD_N_SCENARIOS && at < n; i++)
+		at += (size_t)snprintf(buf + at, n - at, "%s  %-9s %s", i > 0 ? "\n" : "",
+				       load_scenario_name((enum load_scenario)i),
+				       load_scenario_text((enum load_scenario)i));
+	return buf;
 }
+
+static const struct cmd_value load_values[] = {
+	{ "conns_max", CONNS_MAX, NULL },
+	{ "rate_max", RATE_MAX, NULL },
+	{ "duration_min", DURATION_MIN, NULL },
+	{ "duration_max", DURATION_MAX, NULL },
+	{ "reconnect_max", RECONNECT_MAX, NULL },
+	{ "drain_s", (double)(LOAD_DRAIN_US / 1000000), NULL },
+	{ "reply_timeout_s", (double)(LOAD_REPLY_TIMEOUT_US / 1000000), NULL },
+	{ "scenarios", 0, scenarios },
+	{ NULL },
+};
 
 /* Makes room for the connections in the open-file limit; false with a message. */
 static bool fd_limit_ok(unsigned conns)
@@ -87,146 +94,15 @@ static bool fd_limit_ok(unsigned conns)
 	return false;
 }
 
-/* Parses the command line into o; 0, or CLI_EXIT_USAGE with a message, or -2 after --help. */
-static int parse(int argc, char **argv, struct load_opts *o)
+/* Checks the options into the workload's. */
+static int load_check(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "host", required_argument, NULL, 'h' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "udp-port", required_argument, NULL, 'U' },
-		{ "conns", required_argument, NULL, 'c' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "scenario", required_argument, NULL, 's' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "reconnect-interval", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool seed_set = false;
-	uint64_t v;
-	int opt, s;
+	struct load_opts *o = ctx->state;
+	const char *const *v = ctx->values;
+	uint64_t n;
+	int s;
 
-	while ((opt = getopt_long(argc, argv, "h:p:U:c:r:s:d:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			if (optarg[0] == '\0') {
-				diag_error("-h/--host: empty host name");
-				return cli_usage_error();
-			}
-			o->host = optarg;
-			break;
-		case 'p':
-		case 'U':
-			if (!cli_parse_uint(opt == 'p' ? "-p/--port" : "-U/--udp-port", optarg, 1, 65535, &v))
-				return cli_usage_error();
-			*(opt == 'p' ? &o->port : &o->udp_port) = (int)v;
-			break;
-		case 'c':
-			if (!cli_parse_uint("-c/--conns", optarg, 1, CONNS_MAX, &v))
-				return cli_usage_error();
-			o->conns = (unsigned)v;
-			break;
-		case 'r':
-			if (!cli_parse_double("-r/--rate", optarg, 0, RATE_MAX, &o->rate))
-				return cli_usage_error();
-			break;
-		case 'd':
-			if (!cli_parse_double("-d/--duration", optarg, DURATION_MIN, DURATION_MAX, &o->duration))
-				return cli_usage_error();
-			break;
-		case 's':
-			s = load_scenario_from_name(optarg);
-			if (s < 0) {
-				diag_error("-s/--scenario: '%s' is not one of mixed, burst, slow, pipeline, "
-					   "bigvalue, churn, idle, udp", optarg);
-				return cli_usage_error();
-			}
-			o->scenario = (enum load_scenario)s;
-			break;
-		case 'S':
-			if (!cli_parse_uint("--seed", optarg, 0, UINT64_MAX, &o->seed))
-				return cli_usage_error();
-			seed_set = true;
-			break;
-		case 'R':
-			if (!cli_parse_uint("--reconnect-interval", optarg, 1, RECONNECT_MAX, &v))
-				return cli_usage_error();
-			o->reconnect = (unsigned)v;
-			break;
-		case 'H':
-			usage(stdout);
-			return -2;
-		default:
-			return cli_usage_error();
-		}
-	}
-	if (cli_no_arguments(argc, argv, optind) != 0)
-		return CLI_EXIT_USAGE;
-	if (o->scenario == LOAD_UDP && o->udp_port == 0) {
-		diag_error("-s/--scenario udp needs -U/--udp-port PORT (1-65535)");
-		return cli_usage_error();
-	}
-	if (!fd_limit_ok(o->conns))
-		return CLI_EXIT_USAGE;
-	if (!seed_set) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		o->seed = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-		o->seed ^= (uint64_t)getpid() << 32;
-	}
-	return 0;
-}
-
-/* Prints the summary on stdout. */
-static void summary(const struct load_run *run)
-{
-	const struct load_opts *o = &run->opts;
-	double secs = (double)(run->end_us - run->start_us) / 1e6;
-
-	printf("scenario=%s host=%s port=%d conns=%u rate=%g duration=%g seed=%" PRIu64,
-	       load_scenario_name(o->scenario), o->host, o->scenario == LOAD_UDP ? o->udp_port : o->port,
-	       o->conns, o->rate, o->duration, o->seed);
-	if (run->stop_signal != 0)
-		printf(" stopped_by=%s", strsignal(run->stop_signal));
-	printf(" elapsed=%.2f\n", secs);
-	load_stats_print(stdout, &run->stats, secs);
-	fflush(stdout);
-}
-
-/* Runs one workload. */
-int load_main(const struct load_opts *o, bool print_summary)
-{
-	struct load_run *run;
-	int rc;
-
-	/* The histograms make the run too big for the stack. */
-	run = malloc(sizeof(*run));
-	if (run == NULL) {
-		diag_error("out of memory");
-		return 1;
-	}
-	rc = load_run_prepare(run, o);
-	if (rc != 0)
-		goto cleanup;
-	if (load_run_execute(run) != 0) {
-		rc = 1;
-		goto cleanup;
-	}
-	if (print_summary)
-		summary(run);
-	rc = load_stats_errors(&run->stats) > 0 ? 1 : 0;
-cleanup:
-	load_run_free(run);
-	free(run);
-	return rc;
-}
-
-/* mcscope load. */
-int cmd_load(int argc, char **argv)
-{
-	struct load_opts o = {
+	*o = (struct load_opts){
 		.host = "127.0.0.1",
 		.port = 11211,
 		.conns = 8,
@@ -234,13 +110,100 @@ int cmd_load(int argc, char **argv)
 		.scenario = LOAD_MIXED,
 		.reply_timeout_us = LOAD_REPLY_TIMEOUT_US,
 	};
-	int rc;
+	if (v[LOAD_OPT_HOST] != NULL) {
+		if (v[LOAD_OPT_HOST][0] == '\0') {
+			diag_error("-h/--host: empty host name");
+			return cli_usage_error();
+		}
+		o->host = v[LOAD_OPT_HOST];
+	}
+	if (v[LOAD_OPT_PORT] != NULL) {
+		if (!cli_parse_uint("-p/--port", v[LOAD_OPT_PORT], 1, 65535, &n))
+			return cli_usage_error();
+		o->port = (int)n;
+	}
+	if (v[LOAD_OPT_UDP_PORT] != NULL) {
+		if (!cli_parse_uint("-U/--udp-port", v[LOAD_OPT_UDP_PORT], 1, 65535, &n))
+			return cli_usage_error();
+		o->udp_port = (int)n;
+	}
+	if (v[LOAD_OPT_CONNS] != NULL) {
+		if (!cli_parse_uint("-c/--conns", v[LOAD_OPT_CONNS], 1, CONNS_MAX, &n))
+			return cli_usage_error();
+		o->conns = (unsigned)n;
+	}
+	if (v[LOAD_OPT_RATE] != NULL && !cli_parse_double("-r/--rate", v[LOAD_OPT_RATE], 0, RATE_MAX, &o->rate))
+		return cli_usage_error();
+	if (v[LOAD_OPT_DURATION] != NULL &&
+	    !cli_parse_double("-d/--duration", v[LOAD_OPT_DURATION], DURATION_MIN, DURATION_MAX, &o->duration))
+		return cli_usage_error();
+	if (v[LOAD_OPT_SCENARIO] != NULL) {
+		char list[256];
 
-	rc = parse(argc, argv, &o);
-	if (rc == -2)
-		return 0;
-	if (rc != 0)
-		return rc;
-	o.progress = isatty(STDERR_FILENO);
-	return load_main(&o, true);
+		s = load_scenario_from_name(v[LOAD_OPT_SCENARIO]);
+		if (s < 0) {
+			diag_error("-s/--scenario: '%s' is not one of %s", v[LOAD_OPT_SCENARIO],
+				   load_scenario_list(list, sizeof(list), ", "));
+			return cli_usage_error();
+		}
+		o->scenario = (enum load_scenario)s;
+	}
+	if (v[LOAD_OPT_SEED] != NULL) {
+		if (!cli_parse_uint("--seed", v[LOAD_OPT_SEED], 0, UINT64_MAX, &o->seed))
+			return cli_usage_error();
+	} else {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		o->seed = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		o->seed ^= (uint64_t)getpid() << 32;
+	}
+	if (v[LOAD_OPT_RECONNECT] != NULL) {
+		if (!cli_parse_uint("--reconnect-interval", v[LOAD_OPT_RECONNECT], 1, RECONNECT_MAX, &n))
+			return cli_usage_error();
+		o->reconnect = (unsigned)n;
+	}
+	if (o->scenario == LOAD_UDP && o->udp_port == 0) {
+		diag_error("-s/--scenario udp needs -U/--udp-port PORT (1-65535)");
+		return cli_usage_error();
+	}
+	if (!fd_limit_ok(o->conns))
+		return CLI_EXIT_USAGE;
+	return 0;
 }
+
+/* Runs the workload and prints its summary. */
+static int load_exec(struct cmd_ctx *ctx)
+{
+	struct load_opts *o = ctx->state;
+
+	o->progress = isatty(STDERR_FILENO);
+	return load_main(o, true);
+}
+
+const struct cmd_entry cmd_load_entry = {
+	.name = "load",
+	.summary = "drive the server with a workload and check every reply",
+	.usage = "[-h HOST] [-p PORT] [--conns N] [--rate R] [--scenario NAME] [--duration S] "
+		 "[--seed X] [-U UDPPORT] [--reconnect-interval N]",
+	.text = "Drives mcscoped (or memcached) with a workload over the text protocol and checks "
+		"every reply exactly. One thread, non-blocking sockets.",
+	.options = load_options,
+	.notes = "Scenarios (-s NAME):\n"
+		 "%{scenarios}\n"
+		 "\n"
+		 "While it runs, a progress line on stderr is redrawn 4 times a second when stderr is "
+		 "a terminal (nothing otherwise). At the end, or on Ctrl-C, SIGTERM or SIGHUP, a summary "
+		 "goes to stdout: answered requests, failures and latency percentiles (microseconds, "
+		 "from the last byte sent to the last byte of the reply) per command. Requests still "
+		 "unanswered %{drain_s} s after the end count as timeouts, as does any reply that "
+		 "takes over %{reply_timeout_s} s.",
+	.exit_status = "Exit status: 0 when no request failed, 1 when one did (a wrong reply, a "
+		       "closed connection, a timeout, a failed reconnect), 64 for a bad command line, "
+		       "69 when the server cannot be reached at all.",
+	.values = load_values,
+	.flags = CMD_STOP,
+	.state_size = sizeof(struct load_opts),
+	.check = load_check,
+	.exec = load_exec,
+};

@@ -1,6 +1,6 @@
+/* mcscope record: the stream saved to a file as it comes. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,34 +9,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "diag.h"
+#include "stop.h"
 
 /* The longest --duration: a day more than any class. */
 #define RECORD_MAX_DURATION_S (31.0 * 24 * 3600)
 
-/* Prints the usage text. */
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: mcscope record [--socket PATH | -p PORT] [-o FILE] [--duration S]\n"
-		"Saves mcscoped's event stream, hello and snapshot included, as it comes,\n"
-		"until Ctrl-C, SIGTERM, the duration, or the server going away. Each block\n"
-		"of lines is written as soon as it arrives, so a crash loses little. At the\n"
-		"end a summary (lines, bytes, seconds) goes to stderr. Convert the file with\n"
-		"'mcscope export --perfetto FILE'.\n"
-		"\n"
-		CLI_TARGET_HELP
-		"  -o, --output FILE  where to save it; '-' is standard output\n"
-		"                     (default: mcscope-YYYYMMDD-HHMMSS.trace, never overwritten)\n"
-		"  -d, --duration S   stop after S seconds (decimals allowed)\n"
-		"  -h, --help         print this help and exit\n"
-		"\n"
-		"Exit status: 0 when stopped as above, 1 when reading or writing fails, 64 for\n"
-		"a bad command line, 69 when nothing answers on the socket, 73 when the file\n"
-		"cannot be made.\n");
-}
+enum { RECORD_OUTPUT, RECORD_DURATION };
+
+static const struct cli_option record_options[] = {
+	[RECORD_OUTPUT] = { "output", 'o', "FILE",
+			    "where to save it; '-' is standard output "
+			    "(default: mcscope-YYYYMMDD-HHMMSS.trace, never overwritten)" },
+	[RECORD_DURATION] = { "duration", 'd', "S", "stop after S seconds (decimals allowed)" },
+	{ NULL },
+};
+
+/* What record_check leaves for record_exec. */
+struct record_state {
+	double duration; /* 0: until stopped */
+};
 
 /* Writes all n bytes to fd; false on failure. */
 static bool write_all(int fd, const char *p, size_t n)
@@ -108,111 +101,64 @@ static void summary(uint64_t lines, uint64_t bytes, const struct timespec *start
 		lines, bytes, elapsed(start), to);
 }
 
-/* Runs mcscope record. */
-int cmd_record(int argc, char **argv)
+/* Checks the output name and the duration before anything is connected. */
+static int record_check(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		CLI_TARGET_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static struct client c; /* static: it holds a 64 KiB buffer */
-	struct cli_target target;
-	const char *output = NULL;
-	double duration = 0;
-	char made[4096];
-	sigset_t wait_mask;
-	struct timespec start;
-	uint64_t lines = 0, bytes = 0;
-	const char *line;
-	size_t len;
-	int opt, rc, fd = -1;
+	struct record_state *st = ctx->state;
+	const char *arg;
 	char *end;
 
-	cli_target_init(&target);
-	while ((opt = getopt_long(argc, argv, "p:o:d:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'S':
-		case 'p':
-			if (!cli_target_option(&target, opt, optarg))
-				return cli_usage_error();
-			break;
-		case 'o':
-			if (optarg[0] == '\0') {
-				diag_error("-o: empty file name");
-				return cli_usage_error();
-			}
-			output = optarg;
-			break;
-		case 'd':
-			errno = 0;
-			duration = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' || !isfinite(duration) ||
-			    duration <= 0 || duration > RECORD_MAX_DURATION_S) {
-				diag_error("--duration: invalid value '%s' (allowed: seconds, more than 0, "
-					   "at most %.0f)", optarg, RECORD_MAX_DURATION_S);
-				return cli_usage_error();
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
+	if ((arg = ctx->values[RECORD_OUTPUT]) != NULL && arg[0] == '\0') {
+		diag_error("-o: empty file name");
+		return cli_usage_error();
+	}
+	if ((arg = ctx->values[RECORD_DURATION]) != NULL) {
+		errno = 0;
+		st->duration = strtod(arg, &end);
+		if (errno != 0 || end == arg || *end != '\0' || !isfinite(st->duration) ||
+		    st->duration <= 0 || st->duration > RECORD_MAX_DURATION_S) {
+			diag_error("--duration: invalid value '%s' (allowed: seconds, more than 0, "
+				   "at most %.0f)", arg, RECORD_MAX_DURATION_S);
 			return cli_usage_error();
 		}
 	}
-	if (cli_no_arguments(argc, argv, optind) != 0)
-		return CLI_EXIT_USAGE;
+	return 0;
+}
 
-	cli_stop_signals(&wait_mask);
-	client_init(&c);
-	rc = cli_connect(&target, &c);
-	if (rc != 0)
-		return rc;
-	client_set_wait_mask(&c, &wait_mask);
+/* Saves the stream until a stop, the duration or the server's end. */
+static int record_exec(struct cmd_ctx *ctx)
+{
+	const struct record_state *st = ctx->state;
+	struct client *c = ctx->client;
+	char made[4096];
+	struct timespec start;
+	uint64_t lines = 0, bytes = 0;
+	size_t len;
+	int rc = 0, fd;
+
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (duration > 0)
-		cli_alarm(duration);
-
-	/* The first line decides whether there is anything to save: a refusal is not a trace. */
-	rc = client_read_line(&c, &line, &len);
-	if (rc <= 0) {
-		if (rc < 0 && errno == EINTR && cli_stop_signal() != 0) {
-			diag_error("stopped before the server sent anything: nothing saved");
-			rc = 0;
-		} else {
-			diag_error("%s: the server sent nothing", c.path);
-			rc = CLI_EXIT_UNAVAILABLE;
-		}
-		goto cleanup;
-	}
-	if (len >= 5 && memcmp(line, "error", 5) == 0) {
-		diag_error("%s: %.*s", c.path, (int)len, line);
-		rc = CLI_EXIT_UNAVAILABLE;
-		goto cleanup;
-	}
-	fd = open_output(output, made, sizeof(made));
+	if (st->duration > 0)
+		stop_alarm(st->duration);
+	fd = open_output(ctx->values[RECORD_OUTPUT], made, sizeof(made));
 	if (fd < 0) {
 		rc = CLI_EXIT_CANTCREAT;
 		goto cleanup;
 	}
-	/* read_line cut the newline off; the buffer still has it right after the line. */
-	if (!write_all(fd, line, len) || !write_all(fd, "\n", 1))
+	/* The first line, which the connection checked is not a refusal. */
+	if (!write_all(fd, ctx->greeting, ctx->greeting_len) || !write_all(fd, "\n", 1))
 		goto write_failed;
 	lines = 1;
-	bytes = len + 1;
+	bytes = ctx->greeting_len + 1;
 
 	for (;;) {
 		const char *data;
 
-		rc = client_read_block(&c, &data, &len);
+		rc = client_read_block(c, &data, &len);
 		if (rc < 0) {
-			if (errno == EINTR && cli_stop_signal() != 0) {
+			if (errno == EINTR && stop_signal() != 0) {
 				rc = 0;
 			} else {
-				diag_error("reading from %s: %s", c.path, strerror(errno));
+				diag_error("reading from %s: %s", c->path, strerror(errno));
 				rc = 1;
 			}
 			break;
@@ -243,9 +189,27 @@ write_failed:
 	}
 	summary(lines, bytes, &start, made);
 cleanup:
-	cli_alarm(0);
+	stop_alarm(0);
 	if (fd >= 0 && fd != STDOUT_FILENO)
 		close(fd);
-	client_close(&c);
 	return rc;
 }
+
+const struct cmd_entry cmd_record_entry = {
+	.name = "record",
+	.summary = "save the event stream to a file",
+	.usage = "[--socket PATH | -p PORT] [-o FILE] [--duration S]",
+	.text = "Saves mcscoped's event stream, hello and snapshot included, as it comes, until "
+		"Ctrl-C, SIGTERM, the duration, or the server going away. Each block of lines is "
+		"written as soon as it arrives, so a crash loses little. At the end a summary (lines, "
+		"bytes, seconds) goes to stderr. Convert the file with "
+		"'mcscope export --perfetto FILE'.",
+	.options = record_options,
+	.exit_status = "Exit status: 0 when stopped as above, 1 when reading or writing fails, 64 "
+		       "for a bad command line, 69 when nothing answers on the socket, 73 when the "
+		       "file cannot be made.",
+	.flags = CMD_CONNECT,
+	.state_size = sizeof(struct record_state),
+	.check = record_check,
+	.exec = record_exec,
+};

@@ -1,96 +1,70 @@
-#include <getopt.h>
+/* mcscope replay: the dashboard over a recorded trace. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "cmd.h"
 #include "dashboard.h"
 #include "diag.h"
 #include "replay.h"
 
-/* Prints the usage text. */
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: mcscope replay [--once | --frames N] [--size COLSxROWS] [-d TENTHS]\n"
-		"                      [--speed X] [--at SECONDS | --event N|end] [--no-mouse] FILE\n"
-		"The dashboard over a trace saved by 'mcscope record' (or the dashboard's r):\n"
-		"the same screen, played by the recorded clock, with pause, single steps\n"
-		"forward and back, speed and seeking. It starts playing from the first whole\n"
-		"picture (after the snapshot); a wait of more than a second between events\n"
-		"is cut to a second. '?' lists the keys. FILE '-' reads standard input.\n"
-		"\n"
-		"      --speed X      play X times as fast (%g-%g, default 1)\n"
-		"      --at SECONDS   start this far into the recording (decimals allowed)\n"
-		"      --event N      start after N events ('end': after the last)\n"
-		DASHBOARD_OPTS_HELP
-		"  -h, --help         print this help and exit\n"
-		"In batch mode (--once, --frames) the frames are printed at once, each -d\n"
-		"times --speed further into the recording.\n"
-		"\n"
-		"Exit status: 0 on q, Ctrl-C or the last frame; 1 out of memory; 64 bad command\n"
-		"line; 65 FILE is not a trace; 66 FILE cannot be read.\n",
-		REPLAY_SPEED_MIN, REPLAY_SPEED_MAX);
-}
+enum { REPLAY_SPEED, REPLAY_AT, REPLAY_EVENT };
 
-/* Runs mcscope replay. */
-int cmd_replay(int argc, char **argv)
-{
-	enum { OPT_SPEED = 400, OPT_AT, OPT_EVENT };
-	static const struct option longopts[] = {
-		DASHBOARD_LONGOPTS,
-		{ "speed", required_argument, NULL, OPT_SPEED },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "event", required_argument, NULL, OPT_EVENT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct dashboard_opts opts;
-	struct replay *r;
-	const char *event_arg = NULL;
-	double speed = 1, at = -1;
-	uint64_t event = 0;
-	int opt, rc;
+static const struct cli_option replay_options[] = {
+	[REPLAY_SPEED] = { "speed", 0, "X", "play X times as fast (%{speed_min}-%{speed_max}, default 1)" },
+	[REPLAY_AT] = { "at", 0, "SECONDS", "start this far into the recording (decimals allowed)" },
+	[REPLAY_EVENT] = { "event", 0, "N", "start after N events ('end': after the last)" },
+	{ NULL },
+};
 
-	dashboard_opts_init(&opts);
-	while ((opt = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_SPEED:
-			if (!cli_parse_double("--speed", optarg, REPLAY_SPEED_MIN, REPLAY_SPEED_MAX, &speed))
-				return cli_usage_error();
-			break;
-		case OPT_AT:
-			if (!cli_parse_double("--at", optarg, 0, 1e9, &at))
-				return cli_usage_error();
-			break;
-		case OPT_EVENT:
-			if (strcmp(optarg, "end") != 0 &&
-			    !cli_parse_uint("--event", optarg, 0, UINT64_MAX, &event))
-				return cli_usage_error();
-			event_arg = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (dashboard_option(&opts, opt, optarg) != 1)
-				return cli_usage_error();
-			break;
-		}
+static const struct cmd_value replay_values[] = {
+	{ "speed_min", REPLAY_SPEED_MIN, NULL },
+	{ "speed_max", REPLAY_SPEED_MAX, NULL },
+	{ NULL },
+};
+
+/* What replay_check leaves for replay_exec. */
+struct replay_state {
+	double speed;
+	double at;          /* -1: not given */
+	const char *event;  /* --event as given, or NULL */
+	uint64_t event_n;   /* its number, unless "end" */
+};
+
+/* Checks where to start and how fast, before the file is read. */
+static int replay_check(struct cmd_ctx *ctx)
+{
+	struct replay_state *st = ctx->state;
+	const char *arg;
+
+	st->speed = 1;
+	st->at = -1;
+	if ((arg = ctx->values[REPLAY_SPEED]) != NULL &&
+	    !cli_parse_double("--speed", arg, REPLAY_SPEED_MIN, REPLAY_SPEED_MAX, &st->speed))
+		return cli_usage_error();
+	if ((arg = ctx->values[REPLAY_AT]) != NULL && !cli_parse_double("--at", arg, 0, 1e9, &st->at))
+		return cli_usage_error();
+	if ((arg = ctx->values[REPLAY_EVENT]) != NULL) {
+		if (strcmp(arg, "end") != 0 && !cli_parse_uint("--event", arg, 0, UINT64_MAX, &st->event_n))
+			return cli_usage_error();
+		st->event = arg;
 	}
-	if (at >= 0 && event_arg != NULL) {
+	if (st->at >= 0 && st->event != NULL) {
 		diag_error("--at and --event both say where to start: give one");
 		return cli_usage_error();
 	}
-	if (optind == argc || argc - optind > 1) {
-		diag_error(optind == argc ? "no trace file given" : "too many arguments: one FILE");
-		return cli_usage_error();
-	}
-	if (!dashboard_can_run(&opts))
-		return cli_usage_error();
+	return 0;
+}
 
-	switch (replay_open(argv[optind], &r)) {
+/* Reads the trace and shows it on the dashboard. */
+static int replay_exec(struct cmd_ctx *ctx)
+{
+	const struct replay_state *st = ctx->state;
+	const char *file = ctx->argv[0];
+	bool to_end = st->event != NULL && strcmp(st->event, "end") == 0;
+	struct replay *r;
+	int rc;
+
+	switch (replay_open(file, &r)) {
 	case REPLAY_OK:
 		break;
 	case REPLAY_NOT_TRACE:
@@ -101,25 +75,49 @@ int cmd_replay(int argc, char **argv)
 	default:
 		return 1;
 	}
-	if (event_arg != NULL && strcmp(event_arg, "end") != 0 && event > r->nevents) {
+	if (st->event != NULL && !to_end && st->event_n > r->nevents) {
 		diag_error("--event: %s is past the end (%s has %zu events; 'end' is the last)",
-			   event_arg, argv[optind], r->nevents);
+			   st->event, file, r->nevents);
 		replay_close(r);
 		return cli_usage_error();
 	}
 	if (r->malformed > 0)
-		diag_error("%s: %llu malformed lines skipped (the first: line %llu)", argv[optind],
+		diag_error("%s: %llu malformed lines skipped (the first: line %llu)", file,
 			   (unsigned long long)r->malformed, (unsigned long long)r->first_malformed);
-	replay_set_speed(r, speed);
-	if (!(at >= 0 ? replay_seek_time(r, (uint64_t)(at * 1e9))
-		      : event_arg == NULL || replay_seek(r, strcmp(event_arg, "end") == 0 ? r->nevents
-											 : (size_t)event))) {
+	replay_set_speed(r, st->speed);
+	if (!(st->at >= 0 ? replay_seek_time(r, (uint64_t)(st->at * 1e9))
+			  : st->event == NULL || replay_seek(r, to_end ? r->nevents : (size_t)st->event_n))) {
 		diag_error("out of memory");
 		replay_close(r);
 		return 1;
 	}
-	opts.replay = r;
-	rc = dashboard_run(&opts);
+	ctx->screen.replay = r;
+	rc = dashboard_run(&ctx->screen);
 	replay_close(r);
 	return rc;
 }
+
+const struct cmd_entry cmd_replay_entry = {
+	.name = "replay",
+	.summary = "the dashboard over a saved trace: play, step, seek",
+	.usage = "[--once | --frames N] [--size COLSxROWS] [-d TENTHS] [--speed X] "
+		 "[--at SECONDS | --event N|end] [--no-mouse] FILE",
+	.text = "The dashboard over a trace saved by 'mcscope record' (or the dashboard's r): the "
+		"same screen, played by the recorded clock, with pause, single steps forward and back, "
+		"speed and seeking. It starts playing from the first whole picture (after the "
+		"snapshot); a wait of more than a second between events is cut to a second. '?' lists "
+		"the keys. FILE '-' reads standard input.",
+	.options = replay_options,
+	.notes = "In batch mode (--once, --frames) the frames are printed at once, each -d times "
+		 "--speed further into the recording.",
+	.exit_status = "Exit status: 0 on q, Ctrl-C or the last frame; 1 out of memory; 64 bad "
+		       "command line; 65 FILE is not a trace; 66 FILE cannot be read.",
+	.values = replay_values,
+	.flags = CMD_SCREEN | CMD_STOP,
+	.args_min = 1,
+	.args_max = 1,
+	.args_missing = "no trace file given",
+	.state_size = sizeof(struct replay_state),
+	.check = replay_check,
+	.exec = replay_exec,
+};

@@ -4,7 +4,6 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,18 +11,11 @@
 
 #include "dashboard.h"
 #include "diag.h"
+#include "stop.h"
 #include "term_paint.h"
 #include "theme.h"
 
 #define RECONNECT_MS 500
-
-static volatile sig_atomic_t stop_signal;
-
-/* Notes SIGINT, SIGTERM or SIGHUP: the loop ends and cleans up. */
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 /* Returns a monotonic time in ms. */
 static uint64_t now_ms(void)
@@ -152,20 +144,28 @@ static int run_batch(struct dashboard *d)
 		return 69;
 	/* The first frame shows at least the whole snapshot. */
 	while (!d->synced) {
-		struct pollfd p = { .fd = d->client.fd, .events = POLLIN };
-		if (poll(&p, 1, 10000) <= 0 || !dashboard_read(d)) {
+		struct pollfd p[2] = { { .fd = d->client.fd, .events = POLLIN },
+				       { .fd = stop_fd(), .events = POLLIN } };
+		int rc = poll(p, 2, 10000);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (p[1].revents != 0)
+			return 0;
+		if (rc <= 0 || !dashboard_read(d)) {
 			diag_error("the server sent no snapshot");
 			return 1;
 		}
 	}
-	for (int f = 0; f < frames && !stop_signal; f++) {
+	for (int f = 0; f < frames && stop_signal() == 0; f++) {
 		if (f > 0) {
 			uint64_t until = now_ms() + (uint64_t)d->opts.interval_ms;
 			/* A replay has no need to wait: its frames are -d apart on a clock of its own. */
-			for (uint64_t t = now_ms(); d->opts.replay == NULL && t < until && !stop_signal;
+			for (uint64_t t = now_ms(); d->opts.replay == NULL && t < until && stop_signal() == 0;
 			     t = now_ms()) {
-				struct pollfd p = { .fd = d->client.fd, .events = POLLIN };
-				if (poll(&p, 1, (int)(until - t)) > 0 && !dashboard_read(d)) {
+				struct pollfd p[2] = { { .fd = d->client.fd, .events = POLLIN },
+						       { .fd = stop_fd(), .events = POLLIN } };
+				if (poll(p, 2, (int)(until - t)) > 0 && p[0].revents != 0 &&
+				    !dashboard_read(d)) {
 					d->model->status = MODEL_RECONNECTING;
 					break;
 				}
@@ -200,14 +200,17 @@ static int run_live(struct dashboard *d)
 	if (d->opts.mouse && mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0)
 		mouseinterval(0); /* a press selects at once: no wait to tell clicks from drags */
 	screen_resize(d->screen, LINES, COLS);
-	while (!d->quit && !stop_signal) {
+	while (!d->quit && stop_signal() == 0) {
 		uint64_t now = now_ms();
-		struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+		struct pollfd p[3] = { { .fd = 0, .events = POLLIN }, { .fd = -1, .events = POLLIN },
+				       { .fd = stop_fd(), .events = POLLIN } };
 		int wait = next_frame > now ? (int)(next_frame - now) : 0;
 
 		if (d->connected)
 			p[1].fd = d->client.fd;
-		if (poll(p, 2, wait) < 0 && errno != EINTR)
+		if (poll(p, 3, wait) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents != 0)
 			break;
 		if (d->connected && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) && !dashboard_read(d)) {
 			/* The server went away: keep the last picture, say so, and try again. */
@@ -255,18 +258,12 @@ static int run_live(struct dashboard *d)
 /* Runs the dashboard. */
 int dashboard_run(const struct dashboard_opts *opts)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct dashboard d;
 	int rc = 1;
 
 	memset(&d, 0, sizeof(d));
 	d.opts = *opts;
 	setlocale(LC_ALL, "");
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	d.model = opts->replay != NULL ? opts->replay->model : model_create();
 	d.screen = screen_create(opts->rows, opts->cols, strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	if (d.model == NULL || d.screen == NULL) {

@@ -15,6 +15,7 @@
 
 #include "demo.h"
 #include "diag.h"
+#include "stop.h"
 
 /* How long the server may take to start accepting. */
 #define START_TIMEOUT_MS 10000
@@ -115,7 +116,8 @@ static pid_t fork_child(const char *log_path, int death_signal)
 		diag_error("cannot create %s: %s", log_path, strerror(errno));
 		return -1;
 	}
-	pid = fork();
+	/* A signal sent before the child has reset its handling must not run mcscope's handler there. */
+	pid = stop_fork();
 	if (pid < 0) {
 		diag_error("fork: %s", strerror(errno));
 		close(log);
@@ -128,14 +130,8 @@ static pid_t fork_child(const char *log_path, int death_signal)
 		/* mcscope may have died before prctl took effect. */
 		if (getppid() != parent)
 			_exit(1);
-		/* The dashboard's handlers and mask are not the child's: a stop signal must stop it. */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
+		/* mcscope's handlers, mask and stop pipe are not the child's: a stop signal must stop it. */
+		stop_default();
 		int devnull = open("/dev/null", O_RDWR);
 		if (devnull >= 0) {
 			dup2(devnull, 0);
@@ -193,7 +189,7 @@ static void show_log(const char *path)
 		fprintf(stderr, "%.*s%s", (int)n, buf, buf[n - 1] == '\n' ? "" : "\n");
 }
 
-/* Reads the server's "tcp=PORT udp=PORT" line; false when it died or took too long. */
+/* Reads the server's "tcp=PORT udp=PORT" line; false when it died, took too long, or a stop came. */
 static bool read_ready(int fd, int *port)
 {
 	char line[128];
@@ -201,11 +197,11 @@ static bool read_ready(int fd, int *port)
 	int udp;
 
 	while (got < sizeof(line) - 1) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int rc = poll(&p, 1, START_TIMEOUT_MS);
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = stop_fd(), .events = POLLIN } };
+		int rc = poll(p, 2, START_TIMEOUT_MS);
 		if (rc < 0 && errno == EINTR)
 			continue;
-		if (rc <= 0)
+		if (rc <= 0 || p[1].revents != 0)
 			return false;
 		ssize_t n = read(fd, line + got, sizeof(line) - 1 - got);
 		if (n < 0 && errno == EINTR)
@@ -253,6 +249,11 @@ int demo_start_server(struct demo *d, const char *server, int threads)
 	}
 	bool ok = read_ready(ready[0], &d->tcp_port);
 	close(ready[0]);
+	if (!ok && stop_signal() != 0) {
+		/* Asked to stop: nothing went wrong to tell of. */
+		stop_child(&d->server, SERVER_STOP_MS);
+		return -1;
+	}
 	if (!ok) {
 		stop_child(&d->server, SERVER_STOP_MS);
 		diag_error("the server (%s) did not start; it said:", server);
@@ -267,8 +268,12 @@ int demo_start_load(struct demo *d, struct load_opts *o)
 {
 	o->port = d->tcp_port;
 	d->load = fork_child(d->load_log, SIGKILL);
-	if (d->load == 0)
+	if (d->load == 0) {
+		/* A pipe of its own: demo_stop's SIGTERM ends the workload as Ctrl-C ends mcscope load. */
+		if (stop_init() != 0)
+			_exit(1);
 		exit(load_main(o, false));
+	}
 	if (d->load < 0) {
 		d->load = 0;
 		return -1;

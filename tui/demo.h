@@ -4,6 +4,7 @@
  * it, both in process groups of their own so that the terminal's signals
  * reach only mcscope, which stops them in order. Each child also dies with
  * mcscope (PR_SET_PDEATHSIG), so not even a SIGKILL leaves one behind.
+ * The workload is the load library's (load_main), run in its child.
  */
 #ifndef MCSCOPE_TUI_DEMO_H
 #define MCSCOPE_TUI_DEMO_H
@@ -36,7 +37,7 @@ int demo_find_server(const char *path, char *out, size_t n);
 /*
  * Makes the private directory and starts server with -t threads, waiting
  * until it accepts; -1 with a message (and the server's own words) on
- * failure.
+ * failure, or without one when a stop signal came first (stop.h).
  */
 int demo_start_server(struct demo *d, const char *server, int threads);
 

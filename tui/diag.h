@@ -15,4 +15,7 @@ const char *diag_prog(void);
 /* Prints "<prog>: <message>\n" on stderr. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints the message as diag_error does and aborts: only for what cannot happen (a table that contradicts itself). */
+void diag_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 #endif

@@ -11,7 +11,9 @@
  * Modules: load_proto (requests and reply checks), load_stats (latency
  * histograms and the summary), load_conn (a TCP client connection),
  * load_udp (a UDP client socket), load_scenario (what each scenario does),
- * load_run (the loop: pacing, deadline, signals, progress line).
+ * load_run (the loop: pacing, deadline, stopping, progress line),
+ * load_main (one whole workload and its summary). They make a library of
+ * their own: mcscope load and mcscope demo run it, and so can a test.
  */
 #ifndef MCSCOPE_TUI_LOAD_H
 #define MCSCOPE_TUI_LOAD_H
@@ -27,17 +29,20 @@ struct event_base;
 struct evbuffer;
 struct bufferevent;
 
-enum load_scenario {
-	LOAD_MIXED,
-	LOAD_BURST,
-	LOAD_SLOW,
-	LOAD_PIPELINE,
-	LOAD_BIGVALUE,
-	LOAD_CHURN,
-	LOAD_IDLE,
-	LOAD_UDP,
-	LOAD_N_SCENARIOS
-};
+/* The workloads: enum name, name, what it does (mcscope load --help). */
+#define LOAD_SCENARIOS(X) \
+	X(LOAD_MIXED,    mixed,    "set/get/delete/incr on a seeded, skewed key space") \
+	X(LOAD_BURST,    burst,    "open all N connections at once, one request each, close; repeat") \
+	X(LOAD_SLOW,     slow,     "every command sent a few bytes at a time, with pauses") \
+	X(LOAD_PIPELINE, pipeline, "50 gets in one write per connection (the -R budget)") \
+	X(LOAD_BIGVALUE, bigvalue, "set and read back 100-500 KB values") \
+	X(LOAD_CHURN,    churn,    "connect, one request, close, in a loop") \
+	X(LOAD_IDLE,     idle,     "hold N connections, a version on each every 2-4 s") \
+	X(LOAD_UDP,      udp,      "set/get in framed datagrams to -U PORT")
+
+#define LOAD_SCENARIO_ENUM_(e, name, text) e,
+enum load_scenario { LOAD_SCENARIOS(LOAD_SCENARIO_ENUM_) LOAD_N_SCENARIOS };
+#undef LOAD_SCENARIO_ENUM_
 
 enum load_op { LOAD_OP_GET, LOAD_OP_SET, LOAD_OP_DELETE, LOAD_OP_INCR, LOAD_OP_VERSION, LOAD_N_OPS };
 
@@ -208,6 +213,12 @@ const char *load_scenario_name(enum load_scenario s);
 /* The scenario called name; -1 when there is none. */
 int load_scenario_from_name(const char *name);
 
+/* What a scenario does, in a few words; NULL when out of range. */
+const char *load_scenario_text(enum load_scenario s);
+
+/* Writes every scenario's name, separated by sep ("mixed, burst, ..."), into buf; returns buf. */
+const char *load_scenario_list(char *buf, size_t n, const char *sep);
+
 /* burst: the round timer's callback, which opens every connection of a new round. */
 void load_scenario_round(int fd, short what, void *arg);
 
@@ -219,12 +230,6 @@ void load_scenario_next(struct load_conn *c);
 
 /* The slot's connection went away (connected before or not) and is closed now. */
 void load_scenario_down(struct load_conn *c, bool was_connected);
-
-/* ---- cmd_load ---- */
-
-/* mcscope load: runs a workload against the server and prints the summary (cmd.h's convention). */
-int cmd_load(int argc, char **argv);
-
 
 /* ---- load_run: the loop ---- */
 
@@ -256,7 +261,7 @@ struct load_run {
 	unsigned complaints;   /* detailed failure messages printed so far */
 	unsigned round_left;   /* burst: slots of this round not done yet */
 	bool round_failed;     /* burst: a connection of this round failed */
-	struct event *deadline, *drain, *progress_ev, *sigint, *sigterm, *round_timer;
+	struct event *deadline, *drain, *progress_ev, *stop_ev, *round_timer;
 };
 
 /* Microseconds on the monotonic clock. */
@@ -281,13 +286,27 @@ void load_run_check_done(struct load_run *run);
 /* Resolves host and ports, probes the server; CLI exit status (0, 69) with a message. */
 int load_run_prepare(struct load_run *run, const struct load_opts *opts);
 
-/* Runs the workload to the end and fills run->stats; -1 with a message on setup failure. */
+/*
+ * Runs the workload to the end and fills run->stats; -1 with a message on
+ * setup failure. When stop.h's pipe is set up (stop_init), a stop signal
+ * ends the run early, as the deadline does (run->stop_signal says which),
+ * and a second one at once.
+ */
 int load_run_execute(struct load_run *run);
 
 /* Frees what prepare and execute made. */
 void load_run_free(struct load_run *run);
 
-/* Runs the workload o describes, printing the summary when asked; returns mcscope load's exit status. */
+/* ---- load_main: one whole workload ---- */
+
+/* Prints the summary of a finished run on out: its options, then load_stats_print's table. */
+void load_summary_print(FILE *out, const struct load_run *run);
+
+/*
+ * Runs the workload o describes, printing the summary on stdout when
+ * asked; returns mcscope load's exit status: 0 when no request failed, 1
+ * when one did (or setup failed), 69 when the server cannot be reached.
+ */
 int load_main(const struct load_opts *o, bool summary);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * load_run.c: one run of mcscope load: finding the server, the event
- * loop with its deadline, stop signals and pacing, and the progress line.
+ * loop with its deadline, stopping (stop.h) and pacing, and the progress line.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "load.h"
+#include "stop.h"
 
 /* Detailed failure messages beyond this many are only counted. */
 #define COMPLAINTS_MAX 5
@@ -140,16 +141,19 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	load_run_stop(arg);
 }
 
-/* SIGINT or SIGTERM: stop with the summary; a second one stops at once. */
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+/* A stop signal (stop.h): stop with the summary; a second one stops at once. */
+static void on_stop(evutil_socket_t fd, short what, void *arg)
 {
 	struct load_run *run = arg;
+	unsigned n = stop_drain();
 
-	if (run->stopping) {
+	if (n == 0)
+		return;
+	if (run->stopping || n > 1) {
 		event_base_loopbreak(run->base);
 		return;
 	}
-	run->stop_signal = (int)sig;
+	run->stop_signal = stop_signal();
 	load_run_stop(run);
 }
 
@@ -258,10 +262,10 @@ int load_run_execute(struct load_run *run)
 	run->deadline = evtimer_new(run->base, on_deadline, run);
 	run->drain = evtimer_new(run->base, on_drain, run);
 	run->round_timer = evtimer_new(run->base, load_scenario_round, run);
-	run->sigint = evsignal_new(run->base, SIGINT, on_signal, run);
-	run->sigterm = evsignal_new(run->base, SIGTERM, on_signal, run);
+	if (stop_fd() >= 0)
+		run->stop_ev = event_new(run->base, stop_fd(), EV_READ | EV_PERSIST, on_stop, run);
 	if (run->deadline == NULL || run->drain == NULL || run->round_timer == NULL ||
-	    run->sigint == NULL || run->sigterm == NULL)
+	    (stop_fd() >= 0 && run->stop_ev == NULL))
 		goto nomem;
 	for (unsigned i = 0; i < run->opts.conns; i++)
 		run->conns[i].ufd = -1;
@@ -277,8 +281,8 @@ int load_run_execute(struct load_run *run)
 			goto nomem;
 		event_add(run->progress_ev, &tick);
 	}
-	evsignal_add(run->sigint, NULL);
-	evsignal_add(run->sigterm, NULL);
+	if (run->stop_ev != NULL)
+		event_add(run->stop_ev, NULL);
 	run->start_us = load_now_us();
 	evtimer_add(run->deadline, &dur);
 	load_scenario_start(run);
@@ -303,8 +307,8 @@ void load_run_free(struct load_run *run)
 			load_conn_free(&run->conns[i]);
 	free(run->conns);
 	run->conns = NULL;
-	struct event **evs[] = { &run->deadline, &run->drain, &run->progress_ev, &run->sigint,
-				 &run->sigterm, &run->round_timer };
+	struct event **evs[] = { &run->deadline, &run->drain, &run->progress_ev, &run->stop_ev,
+				 &run->round_timer };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
 		if (*evs[i] != NULL)
 			event_free(*evs[i]);

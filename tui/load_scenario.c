@@ -27,9 +27,12 @@
 
 #include "load.h"
 
-static const char *const scenario_names[LOAD_N_SCENARIOS] = {
-	"mixed", "burst", "slow", "pipeline", "bigvalue", "churn", "idle", "udp",
-};
+#define SCENARIO_NAME_(e, name, text) [e] = #name,
+static const char *const scenario_names[LOAD_N_SCENARIOS] = { LOAD_SCENARIOS(SCENARIO_NAME_) };
+#undef SCENARIO_NAME_
+#define SCENARIO_TEXT_(e, name, text) [e] = text,
+static const char *const scenario_texts[LOAD_N_SCENARIOS] = { LOAD_SCENARIOS(SCENARIO_TEXT_) };
+#undef SCENARIO_TEXT_
 
 /* mixed: keys, the hot share of them, and counters per connection. */
 #define MIXED_KEYS 1000
@@ -56,6 +59,24 @@ int load_scenario_from_name(const char *name)
 		if (strcmp(scenario_names[i], name) == 0)
 			return i;
 	return -1;
+}
+
+/* Returns what a scenario does. */
+const char *load_scenario_text(enum load_scenario s)
+{
+	return (unsigned)s < LOAD_N_SCENARIOS ? scenario_texts[s] : NULL;
+}
+
+/* Lists the scenarios' names. */
+const char *load_scenario_list(char *buf, size_t n, const char *sep)
+{
+	size_t at = 0;
+
+	if (n > 0)
+		buf[0] = '\0';
+	for (int i = 0; i < LOAD_N_SCENARIOS && at < n; i++)
+		at += (size_t)snprintf(buf + at, n - at, "%s%s", i > 0 ? sep : "", scenario_names[i]);
+	return buf;
 }
 
 /* Makes a request of op on the key printed from fmt. */

@@ -1,7 +1,8 @@
 /*
  * CLI tests: build/tui/mcscope as a user runs it: help, bad command lines,
  * no server, export, and events/ctl/record against a fake server that
- * speaks src/PROTOCOL.md.
+ * speaks src/PROTOCOL.md. The command table (cmd.h) is linked in, so that
+ * every command and every option it declares is tried.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_run.h"
+#include "cmd.h"
 #include "fake_server.h"
 #include "json_check.h"
 
@@ -693,4 +695,272 @@ Test(cli, record_then_export)
 	unlink(file);
 	unlink(json_path);
 	rmdir(dir);
+}
+
+/* The help cmd_help makes for e, in-process (malloc'd). */
+static char *help_of(const struct cmd_entry *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	cmd_help(e, f);
+	fclose(f);
+	return text;
+}
+
+/* Fills args with e's name (none for the dashboard) and then rest; returns args. */
+static const char **command_line(const char **args, const struct cmd_entry *e, const char *const *rest)
+{
+	size_t n = 0;
+
+	if (e->name != NULL)
+		args[n++] = e->name;
+	while (*rest != NULL)
+		args[n++] = *rest++;
+	args[n] = NULL;
+	return args;
+}
+
+/* Runs args, which end in a help option, and checks that e's help came out. */
+static void expect_help(const struct cmd_entry *e, const char *const *args, const char *help,
+			const char *what)
+{
+	char *out, *err;
+	int rc = cli_run(args, NULL, &out, &err);
+
+	cr_expect_eq(rc, 0, "%s: exit %d\n%s", what, rc, err);
+	cr_expect_str_eq(out, help, "%s: not the help of '%s'", what, e->name ? e->name : "mcscope");
+	cr_expect_str_eq(err, "", "%s", what);
+	free(out);
+	free(err);
+}
+
+Test(cli, every_option_is_accepted_and_in_its_help)
+{
+	for (size_t i = 0; cmd_table[i] != NULL; i++) {
+		const struct cmd_entry *e = cmd_table[i];
+		const struct cli_option *blocks[CMD_BLOCKS];
+		char *help = help_of(e);
+
+		cmd_option_blocks(e, blocks);
+		for (int b = 0; b < CMD_BLOCKS; b++) {
+			for (size_t k = 0; blocks[b] != NULL && blocks[b][k].name != NULL; k++) {
+				const struct cli_option *o = &blocks[b][k];
+				char listed[96], long_form[64], short_form[4], what[128];
+				const char *args[8];
+
+				snprintf(listed, sizeof(listed), "--%s%s%s", o->name, o->arg ? " " : "",
+					 o->arg ? o->arg : "");
+				cr_expect_not_null(strstr(help, listed), "%s: '%s' is not in the help:\n%s",
+						   e->name ? e->name : "mcscope", listed, help);
+				snprintf(long_form, sizeof(long_form), "--%s", o->name);
+				snprintf(short_form, sizeof(short_form), "-%c", o->letter);
+				if (o->letter != 0) {
+					snprintf(listed, sizeof(listed), "-%c, --%s", o->letter, o->name);
+					cr_expect_not_null(strstr(help, listed), "%s: '%s' is not in the help",
+							   e->name ? e->name : "mcscope", listed);
+				}
+				if (b == CMD_BLOCK_HELP) {
+					/* The dashboard's own help needs one of its options first. */
+					const char *rest[] = { e->name ? long_form : "--once", e->name ? NULL : long_form,
+							       NULL };
+					const char *rest_short[] = { e->name ? short_form : "--once",
+								     e->name ? NULL : short_form, NULL };
+					snprintf(what, sizeof(what), "%s %s", e->name ? e->name : "mcscope", long_form);
+					expect_help(e, command_line(args, e, rest), help, what);
+					if (o->letter != 0)
+						expect_help(e, command_line(args, e, rest_short), help, what);
+					continue;
+				}
+				/* Accepted: parsing goes on to the --help after it. */
+				const char *rest[] = { long_form, o->arg ? "1" : "--help", o->arg ? "--help" : NULL,
+						       NULL };
+				const char *rest_short[] = { short_form, o->arg ? "1" : "--help",
+							     o->arg ? "--help" : NULL, NULL };
+				snprintf(what, sizeof(what), "%s %s", e->name ? e->name : "mcscope", long_form);
+				expect_help(e, command_line(args, e, rest), help, what);
+				if (o->letter != 0) {
+					snprintf(what, sizeof(what), "%s %s", e->name ? e->name : "mcscope", short_form);
+					expect_help(e, command_line(args, e, rest_short), help, what);
+				}
+			}
+		}
+		free(help);
+	}
+}
+
+Test(cli, a_bad_option_names_itself_and_points_to_help_for_every_command)
+{
+	for (size_t i = 0; cmd_table[i] != NULL; i++) {
+		const struct cmd_entry *e = cmd_table[i];
+		const struct cli_option *blocks[CMD_BLOCKS];
+		const struct cli_option *with_arg = NULL;
+		char prog[64], want[256], missing[64];
+		const char *args[6];
+		char *out, *err;
+		int rc;
+
+		cmd_prog(e, prog, sizeof(prog));
+		const char *bogus[] = { "--no-such-option", NULL };
+		rc = cli_run(command_line(args, e, bogus), NULL, &out, &err);
+		snprintf(want, sizeof(want), "%s: unrecognized option '--no-such-option'\nTry '%s --help'.\n",
+			 prog, prog);
+		cr_expect_eq(rc, EXIT_USAGE, "%s --no-such-option: exit %d", prog, rc);
+		cr_expect_str_eq(err, want);
+		cr_expect_str_eq(out, "");
+		free(out);
+		free(err);
+
+		const char *bad_letter[] = { "-9", NULL };
+		rc = cli_run(command_line(args, e, bad_letter), NULL, &out, &err);
+		snprintf(want, sizeof(want), "%s: invalid option -- '9'\nTry '%s --help'.\n", prog, prog);
+		cr_expect_eq(rc, EXIT_USAGE, "%s -9: exit %d", prog, rc);
+		cr_expect_str_eq(err, want);
+		free(out);
+		free(err);
+
+		/* An option that takes an argument, given none. */
+		cmd_option_blocks(e, blocks);
+		for (int b = 0; b < CMD_BLOCKS && with_arg == NULL; b++)
+			for (size_t k = 0; blocks[b] != NULL && blocks[b][k].name != NULL; k++)
+				if (blocks[b][k].arg != NULL && with_arg == NULL)
+					with_arg = &blocks[b][k];
+		if (with_arg == NULL)
+			continue;
+		snprintf(missing, sizeof(missing), "--%s", with_arg->name);
+		const char *no_arg[] = { missing, NULL };
+		rc = cli_run(command_line(args, e, no_arg), NULL, &out, &err);
+		snprintf(want, sizeof(want), "%s: option '%s' requires an argument\nTry '%s --help'.\n", prog,
+			 missing, prog);
+		cr_expect_eq(rc, EXIT_USAGE, "%s %s: exit %d", prog, missing, rc);
+		cr_expect_str_eq(err, want);
+		free(out);
+		free(err);
+	}
+}
+
+Test(cli, every_help_comes_from_the_table)
+{
+	const char *list_args[] = { "--help", NULL };
+	char *list, *list_err;
+
+	run(list_args, NULL, 0, &list, &list_err);
+	for (size_t i = 0; cmd_table[i] != NULL; i++) {
+		const struct cmd_entry *e = cmd_table[i];
+		char *help = help_of(e), prog[64], want[160];
+
+		cmd_prog(e, prog, sizeof(prog));
+		snprintf(want, sizeof(want), "Usage: %s ", prog);
+		cr_expect_eq(strncmp(help, want, strlen(want)), 0, "%s", help);
+		cr_expect_not_null(strstr(help, "\nExit status: 0 "), "%s has no exit statuses", prog);
+		/* Every line fits an 80-column terminal. */
+		for (const char *line = help; *line != '\0';) {
+			const char *nl = strchr(line, '\n');
+			size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
+			cr_expect_leq(n, 79, "%s: a line of %zu columns: %.*s", prog, n, (int)n, line);
+			cr_expect(n == 0 || line[n - 1] != ' ', "%s: trailing space: '%.*s'", prog, (int)n, line);
+			line += n + (nl != NULL);
+		}
+		if (e->name != NULL) {
+			const char *help_args[] = { "help", e->name, NULL };
+			const char *dash_args[] = { e->name, "--help", NULL };
+			expect_help(e, help_args, help, "help NAME");
+			expect_help(e, dash_args, help, "NAME --help");
+			snprintf(want, sizeof(want), "\n  %-8s %s\n", e->name, e->summary);
+			cr_expect_not_null(strstr(list, want), "--help does not list '%s'", want + 1);
+		}
+		free(help);
+	}
+	free(list);
+	free(list_err);
+}
+
+Test(cli, help_of_no_such_command_exits_64)
+{
+	const char *nosuch[] = { "help", "frobnicate", NULL };
+	const char *extra[] = { "help", "events", "extra", NULL };
+	char *out, *err;
+
+	run(nosuch, NULL, EXIT_USAGE, &out, &err);
+	cr_expect_str_eq(err, "mcscope: unknown command 'frobnicate'\nTry 'mcscope --help'.\n");
+	cr_expect_str_eq(out, "");
+	free(out);
+	free(err);
+	run(extra, NULL, EXIT_USAGE, &out, &err);
+	cr_expect_not_null(strstr(err, "'extra'"), "%s", err);
+	free(out);
+	free(err);
+}
+
+Test(cli, every_connecting_command_is_turned_away_the_same_way)
+{
+	struct fake_server s = {
+		.greeting = "error permission denied: uid 1001 is not the server's\n",
+		.hang_up = true,
+	};
+	char want[256];
+
+	start_server(&s);
+	const char *const cases[][6] = {
+		{ "events", "--socket", s.path, NULL },
+		{ "record", "--socket", s.path, "-o", "-", NULL },
+		{ "ctl", "--socket", s.path, "pause", NULL },
+	};
+	snprintf(want, sizeof(want), "%s: error permission denied: uid 1001 is not the server's\n", s.path);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out, *err;
+
+		run(cases[i], NULL, EXIT_UNAVAILABLE, &out, &err);
+		cr_expect_not_null(strstr(err, want), "%s: %s", cases[i][0], err);
+		cr_expect_str_eq(out, "", "%s printed what the server said", cases[i][0]);
+		free(out);
+		free(err);
+	}
+	fake_server_stop(&s);
+}
+
+Test(cli, a_server_that_sends_nothing_is_not_there)
+{
+	struct fake_server s = { .greeting = NULL, .hang_up = true };
+
+	start_server(&s);
+	const char *const cases[][6] = {
+		{ "events", "--socket", s.path, NULL },
+		{ "record", "--socket", s.path, "-o", "-", NULL },
+		{ "ctl", "--socket", s.path, "pause", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out, *err;
+
+		run(cases[i], NULL, EXIT_UNAVAILABLE, &out, &err);
+		cr_expect_not_null(strstr(err, "the server sent nothing"), "%s: %s", cases[i][0], err);
+		cr_expect_str_eq(out, "");
+		free(out);
+		free(err);
+	}
+	char *cmds = fake_server_commands(&s);
+	cr_expect_str_eq(cmds, "", "ctl sent its command to a server that said nothing");
+	free(cmds);
+	fake_server_stop(&s);
+}
+
+Test(cli, events_exits_0_on_sigterm_and_sighup)
+{
+	static const int sigs[] = { SIGTERM, SIGHUP };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct fake_server s = { .greeting = greeting, .stream = true };
+		const char *args[] = { "events", "--socket", s.path, NULL };
+		struct cli_proc p;
+
+		start_server(&s);
+		cr_assert(cli_start(&p, args, NULL));
+		cr_assert(wait_for_output(p.out_fd, (off_t)sizeof(greeting) + 1000), "no stream came");
+		kill(p.pid, sigs[i]);
+		cr_expect_eq(cli_wait(&p, CLI_DEADLINE_MS), 0, "after %s", strsignal(sigs[i]));
+		cli_done(&p);
+		fake_server_stop(&s);
+	}
 }

@@ -2,6 +2,7 @@
  * Tests of mcscope load against a real mcscoped: every scenario runs
  * clean (exit 0, no errors, some requests), and the failures end the way
  * the help says: bad flags 64, no server 69, a server killed mid-run 1.
+ * The load library is also run in-process, and its stats checked.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -17,6 +18,8 @@
 
 #include "../src/harness.h"
 #include "cli_run.h"
+#include "load.h"
+#include "stop.h"
 
 /* A run's numbers from the summary. */
 struct load_result {
@@ -251,4 +254,159 @@ Test(load, help)
 	cr_expect_eq(r.status, 0);
 	cr_expect(strstr(r.out, "pipeline") != NULL && strstr(r.out, "Exit status") != NULL, "%s", r.out);
 	result_free(&r);
+}
+
+/* The options of a short in-process workload against port. */
+static struct load_opts short_workload(int port)
+{
+	return (struct load_opts){
+		.host = "127.0.0.1",
+		.port = port,
+		.conns = 3,
+		.duration = 0.5,
+		.seed = 7,
+		.scenario = LOAD_MIXED,
+		.reply_timeout_us = LOAD_REPLY_TIMEOUT_US,
+	};
+}
+
+/* Starts mcscoped with two workers and no trace socket; fails the test when it cannot. */
+static void start_plain_server(struct server_proc *srv)
+{
+	const char *args[] = { "--no-trace", "-t", "2", NULL };
+
+	cr_assert(harness_start(srv, args), "mcscoped did not start");
+}
+
+/* The library in-process: a short workload's stats add up, and the summary prints them. */
+Test(load, library_runs_a_workload_in_process)
+{
+	struct server_proc srv;
+	struct load_opts o;
+	struct load_run *run = malloc(sizeof(*run));
+	uint64_t by_op = 0, requests;
+	char *text = NULL, want[64];
+	size_t len = 0;
+	FILE *mem;
+
+	cr_assert_not_null(run);
+	start_plain_server(&srv);
+	o = short_workload(srv.tcp_port);
+	cr_assert_eq(load_run_prepare(run, &o), 0);
+	cr_assert_eq(load_run_execute(run), 0);
+
+	requests = load_stats_requests(&run->stats);
+	cr_expect_gt(requests, 0, "no requests in 0.5 s");
+	cr_expect_eq(load_stats_errors(&run->stats), 0, "%llu failures",
+		     (unsigned long long)load_stats_errors(&run->stats));
+	for (int i = 0; i < LOAD_N_OPS; i++)
+		by_op += run->stats.op[i].count;
+	cr_expect_eq(by_op, requests, "the ops' counts add up to %llu, not %llu",
+		     (unsigned long long)by_op, (unsigned long long)requests);
+	cr_expect_eq(run->stats.hits + run->stats.misses, run->stats.op[LOAD_OP_GET].count,
+		     "every get is a hit or a miss");
+	cr_expect_geq(run->stats.connects, o.conns, "%llu connections for %u slots",
+		      (unsigned long long)run->stats.connects, o.conns);
+	cr_expect_eq(run->stop_signal, 0);
+	/* About the duration (libevent's timers go by its cached clock, a little behind). */
+	cr_expect_geq(run->end_us - run->start_us, 450000, "ran %llu us",
+		      (unsigned long long)(run->end_us - run->start_us));
+	cr_expect_lt(run->end_us - run->start_us, 500000 + LOAD_DRAIN_US, "ran %llu us",
+		     (unsigned long long)(run->end_us - run->start_us));
+
+	mem = open_memstream(&text, &len);
+	cr_assert_not_null(mem);
+	load_summary_print(mem, run);
+	fclose(mem);
+	cr_expect_not_null(strstr(text, "scenario=mixed "), "%s", text);
+	cr_expect_not_null(strstr(text, " seed=7 "), "%s", text);
+	snprintf(want, sizeof(want), "\nrequests=%llu errors=0 ", (unsigned long long)requests);
+	cr_expect_not_null(strstr(text, want), "no '%s' in:\n%s", want + 1, text);
+	free(text);
+	load_run_free(run);
+	free(run);
+
+	/* load_main wraps the same, with its exit status. */
+	cr_expect_eq(load_main(&o, false), 0);
+	cr_expect_eq(harness_stop(&srv), 0);
+}
+
+/* The library in-process: no server is 69, as mcscope load exits. */
+Test(load, library_reports_no_server)
+{
+	struct server_proc srv;
+	struct load_run *run = malloc(sizeof(*run));
+	struct load_opts o;
+
+	cr_assert_not_null(run);
+	start_plain_server(&srv);
+	o = short_workload(srv.tcp_port);
+	cr_assert_eq(harness_stop(&srv), 0);
+	cr_expect_eq(load_run_prepare(run, &o), 69);
+	load_run_free(run);
+	free(run);
+}
+
+/* The library in-process: a stop signal (stop.h) ends the run early, and says which. */
+Test(load, library_stops_on_a_stop_signal)
+{
+	struct server_proc srv;
+	struct load_run *run = malloc(sizeof(*run));
+	struct load_opts o;
+
+	cr_assert_not_null(run);
+	start_plain_server(&srv);
+	o = short_workload(srv.tcp_port);
+	o.duration = 60;
+	cr_assert_eq(stop_init(), 0);
+	cr_assert_eq(load_run_prepare(run, &o), 0);
+	/* Already there when the loop starts: it stops at once, not after a minute. */
+	raise(SIGTERM);
+	cr_assert_eq(load_run_execute(run), 0);
+	cr_expect_eq(run->stop_signal, SIGTERM);
+	cr_expect_lt(run->end_us - run->start_us, LOAD_DRAIN_US);
+	cr_expect_eq(load_stats_errors(&run->stats), 0);
+	load_run_free(run);
+	free(run);
+	harness_stop(&srv);
+}
+
+/* Requests the server has answered so far (gets and sets). */
+static long long served(const struct server_proc *srv)
+{
+	int fd = harness_connect(srv->tcp_port);
+	long long gets = harness_stat(fd, NULL, "cmd_get"), sets = harness_stat(fd, NULL, "cmd_set");
+
+	close(fd);
+	return gets + sets;
+}
+
+/* Ctrl-C: mcscope load stops early, says so, and still prints its summary. */
+Test(load, ctrl_c_prints_the_summary)
+{
+	struct server_proc srv;
+	struct cli_proc p;
+	char tcp[16];
+	struct load_result r = { 0 };
+	int i;
+
+	start_plain_server(&srv);
+	snprintf(tcp, sizeof(tcp), "%d", srv.tcp_port);
+	const char *args[] = { "load", "-p", tcp, "--conns", "2", "--rate", "200", "--duration", "60",
+			       NULL };
+	cr_assert(cli_start(&p, args, NULL));
+	/* Until the workload is under way: the server has answered some of it. */
+	for (i = 0; i < CLI_DEADLINE_MS / 10 && served(&srv) < 10; i++)
+		usleep(10000);
+	cr_assert_lt(i, CLI_DEADLINE_MS / 10, "the workload never got going");
+	kill(p.pid, SIGINT);
+	r.status = cli_wait(&p, CLI_DEADLINE_MS);
+	r.out = cli_slurp(p.out_fd);
+	r.err = cli_slurp(p.err_fd);
+	cli_done(&p);
+	cr_expect_eq(r.status, 0, "exit %d\n%s\n%s", r.status, r.out, r.err);
+	cr_expect_not_null(strstr(r.out, " stopped_by=Interrupt "), "%s", r.out);
+	cr_expect(parse_summary(&r) && r.requests > 0 && r.errors == 0, "summary:\n%s", r.out);
+	result_free(&r);
+	harness_stop(&srv);
 }

@@ -1,0 +1,55 @@
+/*
+ * dashboard_opts.h: what the dashboard is given to run: its screen
+ * options, which every command that shows the dashboard takes (mcscope,
+ * demo, replay), the check that live mode has a terminal, and where the
+ * events come from.
+ */
+#ifndef MCSCOPE_TUI_DASHBOARD_OPTS_H
+#define MCSCOPE_TUI_DASHBOARD_OPTS_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+
+struct replay;
+
+struct dashboard_opts {
+	const char *socket_path;
+	bool once;         /* print one plain-text frame and exit */
+	int frames;        /* batch mode: print this many frames (0: live curses) */
+	bool mouse;
+	int interval_ms;   /* between frames */
+	int rows, cols;    /* batch mode screen size */
+	struct replay *replay; /* the events come from this recording, not socket_path */
+	/* Called once, when the first snapshot has been read; returns NULL or what went wrong. */
+	const char *(*on_attached)(void *arg);
+	void *on_attached_arg;
+};
+
+/* The screen options, by index in dashboard_options. */
+enum {
+	DASHBOARD_OPT_ONCE,
+	DASHBOARD_OPT_FRAMES,
+	DASHBOARD_OPT_SIZE,
+	DASHBOARD_OPT_DELAY,
+	DASHBOARD_OPT_NO_MOUSE,
+	DASHBOARD_OPT_N
+};
+
+/* --once, --frames N, --size CxR, -d/--delay TENTHS, --no-mouse. */
+extern const struct cli_option dashboard_options[];
+
+/* Sets the defaults: live, mouse on, 10 frames a second, 80x24 text frames. */
+void dashboard_opts_init(struct dashboard_opts *o);
+
+/*
+ * Applies the screen options given: given[i] is dashboard_options[i]'s
+ * argument ("" for a flag), NULL when it was not given. False with a
+ * message naming the option when a value is bad.
+ */
+bool dashboard_opts_set(struct dashboard_opts *o, const char *const given[DASHBOARD_OPT_N]);
+
+/* Checks that live mode has a terminal; false with a message. */
+bool dashboard_can_run(const struct dashboard_opts *o);
+
+#endif
