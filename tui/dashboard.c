@@ -243,7 +243,7 @@ static int run_live(struct dashboard *d)
 			next_frame = now + (uint64_t)d->opts.interval_ms;
 			/* Events only update the model; drawing costs the same at any event rate. */
 			source_tick(d, now);
-			if (!d->view.display_frozen)
+			if (!d->view.display_held)
 				render(d);
 			term_paint(d->screen);
 		}

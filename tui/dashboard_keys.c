@@ -158,7 +158,7 @@ void dashboard_key(struct dashboard *d, int key)
 		dashboard_control(d, cmd);
 		break;
 	case 'p':
-		v->display_frozen = !v->display_frozen;
+		v->display_held = !v->display_held;
 		break;
 	case '+':
 		if (d->opts.interval_ms > 34)

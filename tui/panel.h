@@ -35,7 +35,7 @@ struct panel_view {
 	int filter_worker;          /* -1: every worker */
 	int filter_state;           /* -1: every state */
 	int log_scroll;
-	bool display_frozen;        /* p: the picture stands still */
+	bool display_held;          /* p: the display is held: the picture stands still */
 	bool show_help;
 	bool show_details;          /* Enter on a connection */
 	bool recording;
@@ -69,7 +69,7 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 				  const struct panel_view *v, int row, int col);
 
-/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED/FROZEN. */
+/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED, FROZEN, DISPLAY HELD. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
 

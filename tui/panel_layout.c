@@ -22,7 +22,7 @@ void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r
 		"n, Right   step one event (while paused)",
 		"f          freeze / thaw the selected worker",
 		"d          next dispatch policy (rr, least, random)",
-		"p          freeze the display only",
+		"p          hold the display",
 		"+ / -      faster / slower refresh",
 		"Tab        next panel           arrows, PgUp/PgDn: move",
 		"/          filter connections (worker, then state)",

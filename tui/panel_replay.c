@@ -58,7 +58,7 @@ const char *const *panel_replay_help(int *n)
 		"} / {      10 s forward / back (Shift-Right/Left too)",
 		"0 .. 9     jump to 0%, 10%, ... 90% of the recording",
 		"g, Home    the start             G, End: the end",
-		"p          freeze the display only",
+		"p          hold the display",
 		"+ / -      faster / slower refresh",
 		"Tab        next panel           arrows, PgUp/PgDn: move",
 		"/          filter connections (worker, then state)",
