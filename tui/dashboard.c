@@ -274,6 +274,7 @@ int dashboard_run(const struct dashboard_opts *opts)
 		goto out;
 	}
 	panel_view_init(&d.view);
+	d.view.keys = &key_table_live; /* a replay's start puts its own */
 	if (opts->once || opts->frames > 0)
 		rc = run_batch(&d);
 	else

@@ -88,7 +88,4 @@ void dashboard_replay_start(struct dashboard *d);
 /* Replay: plays on to monotonic time now_ms (batch mode passes a clock of its own). */
 void dashboard_replay_tick(struct dashboard *d, uint64_t now_ms);
 
-/* Replay: handles a key that steers playback; false when the key is not one of those. */
-bool dashboard_replay_key(struct dashboard *d, int key);
-
 #endif

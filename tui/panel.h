@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "key_table.h"
 #include "model.h"
 #include "screen.h"
 
@@ -39,7 +40,8 @@ struct panel_view {
 	bool show_help;
 	bool show_details;          /* Enter on a connection */
 	bool recording;
-	const char *message;        /* one line for the status bar, or NULL */
+	const char *message;        /* one line for the status bar, or NULL: the keys' bar */
+	const struct key_table *keys; /* the screen's keys, for ? and the bottom line; NULL: none */
 	const struct panel_replay *replay; /* NULL: live */
 };
 
@@ -105,18 +107,13 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 void panel_log_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		    struct rect r);
 
-/* The ? overlay: every key (the replay's while replaying). */
+/* The ? overlay: every key of the view's table with its help, sized to them, centred in r
+ * and never outside it. */
 void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r);
 
 /* A replay's top line up to the alerts: position, time, speed, then the server; returns the next column. */
 int panel_replay_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 			     struct rect r);
-
-/* The bottom line's key summary while replaying. */
-extern const char panel_replay_keys[];
-
-/* The ? overlay's lines while replaying (n of them). */
-const char *const *panel_replay_help(int *n);
 
 /* Returns a state's short name ("waiting" for conn_waiting). */
 const char *panel_state_short(int state);

@@ -11,42 +11,6 @@ void panel_view_init(struct panel_view *v)
 	};
 }
 
-/* Draws the ? overlay. */
-void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r)
-{
-	static const char *const live_lines[] = {
-		"mcscope keys",
-		"",
-		"q          quit                  ?  this help (Esc closes)",
-		"space      pause / resume the server",
-		"n, Right   step one event (while paused)",
-		"f          freeze / thaw the selected worker",
-		"d          next dispatch policy (rr, least, random)",
-		"p          hold the display",
-		"+ / -      faster / slower refresh",
-		"Tab        next panel           arrows, PgUp/PgDn: move",
-		"/          filter connections (worker, then state)",
-		"s          sort connections     Enter: details",
-		"r          start / stop recording to a file",
-		"click      a worker, a connection or a panel selects it",
-		"wheel      scrolls the panel in focus (--no-mouse: no mouse)",
-	};
-	int n = (int)(sizeof(live_lines) / sizeof(live_lines[0]));
-	const char *const *lines = v->replay != NULL ? panel_replay_help(&n) : live_lines;
-	int w = 62, top = r.row + (r.rows - n - 2) / 2, left = r.col + (r.cols - w) / 2;
-
-	if (left < r.col)
-		left = r.col;
-	if (top < r.row)
-		top = r.row;
-	for (int i = -1; i <= n; i++)
-		for (int c = 0; c < w; c++)
-			screen_putwc(s, top + 1 + i, left + c, ROLE_SELECTED, L' ');
-	for (int i = 0; i < n; i++)
-		screen_puts(s, top + 1 + i, left + 2, w - 4, i == 0 ? ROLE_TITLE : ROLE_SELECTED,
-			    lines[i]);
-}
-
 /* The diagram needs its own width plus room for the connections beside it, and a few events. */
 #define DIAGRAM_MIN_COLS (PANEL_STATES_DIAGRAM_COLS + 2 + 60)
 #define DIAGRAM_MIN_LOG 6
@@ -93,6 +57,7 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
 {
 	struct panel_rects r;
+	char bar[256];
 
 	screen_clear(s);
 	panel_layout_compute(s->rows, s->cols, m, &r);
@@ -103,9 +68,9 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
 		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->message);
-	else
-		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->replay != NULL ? panel_replay_keys :
-			    "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
+	else if (v->keys != NULL)
+		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM,
+			    key_table_bar(v->keys, bar, sizeof(bar), s->cols));
 	if (v->show_help)
 		panel_help_draw(s, v, (struct rect){ 0, 0, s->rows, s->cols });
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "key_table.h"
 #include "model.h"
 #include "panel_fixture.h"
 #include "panel.h"
@@ -184,6 +185,7 @@ Test(panels, paused_and_help_are_loud)
 	setlocale(LC_ALL, "C.UTF-8");
 	model_feed(m, paused, strlen(paused));
 	panel_view_init(&v);
+	v.keys = &key_table_live;
 	v.show_help = true;
 	char *text = render(m, 80, 24, true, &v);
 	cr_expect_not_null(strstr(text, "PAUSED"), "%s", text);
