@@ -1,7 +1,8 @@
 /*
  * The dashboard's key tables (tui/keys_*.c): each key bound once, the keys
  * both screens share written once, the keys doing what their help says, the
- * ? overlay and the bottom line drawn from the tables.
+ * ? overlay and the bottom line drawn from the tables, and the README
+ * listing every key of each table with its help.
  */
 #include <criterion/criterion.h>
 #include <curses.h>
@@ -22,9 +23,10 @@
 static const struct {
 	const char *name;
 	const struct key_table *table;
+	const char *readme_section; /* the README heading whose text lists the table */
 } tables[] = {
-	{ "live", &key_table_live },
-	{ "replay", &key_table_replay },
+	{ "live", &key_table_live, "## The dashboard" },
+	{ "replay", &key_table_replay, "### mcscope replay" },
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -37,6 +39,19 @@ static int count_of(const struct key_table *t)
 	while (key_table_at(t, n) != NULL)
 		n++;
 	return n;
+}
+
+/* Returns the table's Markdown, as key_table_write_markdown prints it (malloc'd). */
+static char *markdown_of(const struct key_table *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	cr_assert_not_null(out);
+	key_table_write_markdown(t, out);
+	fclose(out);
+	return text;
 }
 
 Test(keys, every_binding_has_keys_help_and_an_action)
@@ -409,4 +424,70 @@ Test(keys, the_overlay_never_writes_outside_its_rectangle)
 	cr_expect_not_null(strstr(text, "mcscope replay"), "%s", text);
 	free(text);
 	screen_destroy(s);
+}
+
+/* The README's text (malloc'd), from the path the build gives. */
+static char *readme(void)
+{
+	const char *path = getenv("MCSCOPE_README");
+	FILE *in;
+	long len;
+	char *text;
+
+	cr_assert_not_null(path, "MCSCOPE_README is not set (meson sets it)");
+	in = fopen(path, "r");
+	cr_assert_not_null(in, "cannot read %s", path);
+	cr_assert(fseek(in, 0, SEEK_END) == 0 && (len = ftell(in)) > 0 && fseek(in, 0, SEEK_SET) == 0);
+	text = malloc((size_t)len + 1);
+	cr_assert_not_null(text);
+	cr_assert_eq(fread(text, 1, (size_t)len, in), (size_t)len);
+	text[len] = '\0';
+	fclose(in);
+	return text;
+}
+
+/* Cuts text down to a section: from its heading's line to the next heading of level 2 or 3
+ * (in place). */
+static char *section(char *text, const char *heading)
+{
+	char line[128];
+	char *at, *end2, *end3;
+
+	snprintf(line, sizeof(line), "\n%s", heading);
+	at = strstr(text, line);
+	cr_assert_not_null(at, "the README has no '%s'", heading);
+	at++;
+	end2 = strstr(at, "\n## ");
+	end3 = strstr(at, "\n### ");
+	if (end2 == NULL || (end3 != NULL && end3 < end2))
+		end2 = end3;
+	if (end2 != NULL)
+		end2[1] = '\0';
+	return at;
+}
+
+Test(keys, the_readme_lists_every_key_with_its_help)
+{
+	for (size_t i = 0; i < NTABLES; i++) {
+		const struct key_table *t = tables[i].table;
+		const struct key_binding *b;
+		char *text = readme(), *md = markdown_of(t), help[256];
+		const char *sec = section(text, tables[i].readme_section);
+		bool all = true;
+
+		for (int k = 0; (b = key_table_at(t, k)) != NULL; k++) {
+			char row[320];
+			snprintf(row, sizeof(row), "| `%s` | %s |\n", b->label,
+				 key_binding_help(b, help, sizeof(help)));
+			all &= strstr(sec, row) != NULL;
+			cr_expect_not_null(strstr(sec, row), "README, %s: no row '%.*s'",
+					   tables[i].readme_section, (int)strlen(row) - 1, row);
+		}
+		/* The whole list, so that no key the table has dropped lingers there. */
+		cr_expect(all && strstr(sec, md) != NULL,
+			  "README, %s: its key list is not the %s table's; it should read:\n%s",
+			  tables[i].readme_section, tables[i].name, md);
+		free(md);
+		free(text);
+	}
 }
