@@ -79,7 +79,7 @@ void dashboard_key(struct dashboard *d, int key);
 /* Handles a left click at (row, col): focuses the panel there and selects its worker or connection. */
 void dashboard_click(struct dashboard *d, int row, int col);
 
-/* Sends one control command to the server, noting a failure in the status line. */
+/* Sends one control command to the server, noting a failure on the bottom line. */
 void dashboard_control(struct dashboard *d, const char *cmd);
 
 /* Replay: shows the recording from its start, with the replay's header and keys. */

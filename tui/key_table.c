@@ -41,8 +41,8 @@ const char *key_binding_help(const struct key_binding *b, char *buf, size_t n)
 	return buf;
 }
 
-/* Writes the bottom line's summary. */
-const char *key_table_bar(const struct key_table *t, char *buf, size_t n, int width)
+/* Writes the bottom line. */
+const char *key_table_bottom_line(const struct key_table *t, char *buf, size_t n, int width)
 {
 	const struct key_binding *b;
 	size_t len = 0;
@@ -51,13 +51,13 @@ const char *key_table_bar(const struct key_table *t, char *buf, size_t n, int wi
 		return buf;
 	buf[0] = '\0';
 	for (int i = 0; (b = key_table_at(t, i)) != NULL; i++) {
-		if (b->bar == NULL)
+		if (b->bottom == NULL)
 			continue;
-		/* Whole ones only: a bar cut in half reads as a different key. */
-		size_t need = (len > 0 ? 2 : 0) + strlen(b->bar);
+		/* Whole ones only: words cut in half read as a different key. */
+		size_t need = (len > 0 ? 2 : 0) + strlen(b->bottom);
 		if (len + need > (size_t)(width > 0 ? width : 0) || len + need >= n)
 			break;
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", len > 0 ? "  " : "", b->bar);
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", len > 0 ? "  " : "", b->bottom);
 	}
 	return buf;
 }

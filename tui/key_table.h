@@ -28,7 +28,7 @@ struct key_binding {
 	const char *help;       /* what they do, plain ASCII: "step one event (while paused)" */
 	/* When set, the help ends with this list in parentheses (wire_policy_list's signature). */
 	const char *(*help_list)(char *buf, size_t n, const char *sep);
-	const char *bar;        /* its words on the bottom line ("n step"), or NULL: not there */
+	const char *bottom;     /* its words on the bottom line ("n step"), or NULL: not there */
 	bool over_help;         /* acts while the ? overlay is up; any other key closes the overlay */
 	void (*action)(struct dashboard *d, int key); /* NULL: documented only (the mouse) */
 };
@@ -56,9 +56,9 @@ const struct key_binding *key_table_find(const struct key_table *t, int key);
 /* Writes a binding's help, its list included, into buf (n bytes); returns buf. */
 const char *key_binding_help(const struct key_binding *b, char *buf, size_t n);
 
-/* Writes the bottom line's summary into buf (n bytes): the bars in order, two spaces apart,
+/* Writes the bottom line into buf (n bytes): the bindings' words in order, two spaces apart,
  * as many whole ones as fit in width columns; returns buf. */
-const char *key_table_bar(const struct key_table *t, char *buf, size_t n, int width);
+const char *key_table_bottom_line(const struct key_table *t, char *buf, size_t n, int width);
 
 /* Prints the table as the README lists it: a Markdown table of keys and help. */
 void key_table_write_markdown(const struct key_table *t, FILE *out);

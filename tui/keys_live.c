@@ -69,14 +69,14 @@ static void toggle_recording(struct dashboard *d, int key)
 }
 
 static const struct key_binding key_bindings_live[] = {
-	{ .codes = { ' ' }, .label = "space", .help = "pause / resume the server", .bar = "space pause",
+	{ .codes = { ' ' }, .label = "space", .help = "pause / resume the server", .bottom = "space pause",
 	  .action = toggle_pause },
 	{ .codes = { 'n', KEY_RIGHT }, .label = "n, Right", .help = "step one event (while paused)",
-	  .bar = "n step", .action = step },
-	{ .codes = { 'f' }, .label = "f", .help = "freeze / thaw the selected worker", .bar = "f freeze",
+	  .bottom = "n step", .action = step },
+	{ .codes = { 'f' }, .label = "f", .help = "freeze / thaw the selected worker", .bottom = "f freeze",
 	  .action = toggle_freeze },
 	{ .codes = { 'd' }, .label = "d", .help = "next dispatch policy", .help_list = wire_policy_list,
-	  .bar = "d policy", .action = next_policy },
+	  .bottom = "d policy", .action = next_policy },
 	{ .codes = { 'r' }, .label = "r", .help = "start / stop recording to a trace file",
 	  .action = toggle_recording },
 	{ .label = NULL },

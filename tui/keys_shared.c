@@ -137,10 +137,10 @@ static void toggle_details(struct dashboard *d, int key)
 
 const struct key_binding key_bindings_first[] = {
 	{ .codes = { '?', KEY_F(1) }, .label = "?, F1", .help = "show / hide this help",
-	  .bar = "? help", .over_help = true, .action = toggle_help },
+	  .bottom = "? help", .over_help = true, .action = toggle_help },
 	{ .codes = { KEY_CODE_ESC }, .label = "Esc", .help = "close the help and the connection's path",
 	  .action = close_overlays },
-	{ .codes = { 'q' }, .label = "q", .help = "quit", .bar = "q quit", .over_help = true,
+	{ .codes = { 'q' }, .label = "q", .help = "quit", .bottom = "q quit", .over_help = true,
 	  .action = quit },
 	{ .label = NULL },
 };
@@ -150,7 +150,7 @@ const struct key_binding key_bindings_view[] = {
 	  .action = toggle_hold },
 	{ .codes = { '+', '-' }, .label = "+ / -", .help = "faster / slower refresh",
 	  .action = change_refresh },
-	{ .codes = { '\t' }, .label = "Tab", .help = "next panel", .bar = "Tab panel",
+	{ .codes = { '\t' }, .label = "Tab", .help = "next panel", .bottom = "Tab panel",
 	  .action = next_panel },
 	{ .codes = { KEY_UP, KEY_DOWN, 'k', 'j' }, .label = "Up / Down, k / j",
 	  .help = "move in the panel in focus", .action = move_row },

@@ -40,14 +40,14 @@ struct panel_view {
 	bool show_help;
 	bool show_details;          /* Enter on a connection */
 	bool recording;
-	const char *message;        /* one line for the status bar, or NULL: the keys' bar */
+	const char *message;        /* what the bottom line says, or NULL: the keys */
 	const struct key_table *keys; /* the screen's keys, for ? and the bottom line; NULL: none */
 	const struct panel_replay *replay; /* NULL: live */
 };
 
 /* Where each part of the screen goes, for a screen size. */
 struct panel_rects {
-	struct rect header, workers, states, conns, log, status;
+	struct rect header, workers, states, conns, log, bottom;
 };
 
 /* What a point on the screen shows: a panel (PANEL_COUNT: none that takes focus) and, in it,

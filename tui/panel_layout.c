@@ -35,7 +35,7 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 		out->log = (struct rect){ row + PANEL_STATES_DIAGRAM_ROWS + 2, 0,
 					  rest - PANEL_STATES_DIAGRAM_ROWS - 2, left - 1 };
 		out->conns = (struct rect){ row, left, rest, cols - left };
-		out->status = (struct rect){ rows - 1, 0, 1, cols };
+		out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 		return;
 	}
 	out->states = (struct rect){ row, 0, states, cols };
@@ -50,14 +50,14 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 		out->conns = (struct rect){ row, 0, conns, cols };
 		out->log = (struct rect){ row + conns, 0, rest - conns, cols };
 	}
-	out->status = (struct rect){ rows - 1, 0, 1, cols };
+	out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 }
 
 /* Lays out and draws every panel. */
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
 {
 	struct panel_rects r;
-	char bar[256];
+	char keys[256];
 
 	screen_clear(s);
 	panel_layout_compute(s->rows, s->cols, m, &r);
@@ -67,10 +67,10 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	panel_conns_draw(s, m, v, r.conns);
 	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
-		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->message);
+		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM, v->message);
 	else if (v->keys != NULL)
-		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM,
-			    key_table_bar(v->keys, bar, sizeof(bar), s->cols));
+		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM,
+			    key_table_bottom_line(v->keys, keys, sizeof(keys), s->cols));
 	if (v->show_help)
 		panel_help_draw(s, v, (struct rect){ 0, 0, s->rows, s->cols });
 }

@@ -114,21 +114,21 @@ Test(keys, d_lists_the_policies_the_server_knows)
 	cr_expect_not_null(strstr(want, "rr, least"), "%s", want);
 }
 
-Test(keys, the_bottom_line_takes_whole_bars_in_order)
+Test(keys, the_bottom_line_takes_whole_words_in_order)
 {
-	char bar[256];
+	char line[256];
 
-	cr_expect_str_eq(key_table_bar(&key_table_live, bar, sizeof(bar), 80),
+	cr_expect_str_eq(key_table_bottom_line(&key_table_live, line, sizeof(line), 80),
 			 "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
-	cr_expect_str_eq(key_table_bar(&key_table_replay, bar, sizeof(bar), 80),
+	cr_expect_str_eq(key_table_bottom_line(&key_table_replay, line, sizeof(line), 80),
 			 "? help  q quit  space play/pause  n/b step  [ ] speed  { } 10s  g/G start/end");
-	cr_expect_str_eq(key_table_bar(&key_table_replay, bar, sizeof(bar), 100),
+	cr_expect_str_eq(key_table_bottom_line(&key_table_replay, line, sizeof(line), 100),
 			 "? help  q quit  space play/pause  n/b step  [ ] speed  { } 10s  g/G start/end"
 			 "  Tab panel", "a wide screen has room for one more");
-	cr_expect_str_eq(key_table_bar(&key_table_live, bar, sizeof(bar), 17), "? help  q quit",
-			 "never half a bar");
-	cr_expect_str_eq(key_table_bar(&key_table_live, bar, sizeof(bar), 0), "");
-	cr_expect_str_eq(key_table_bar(&key_table_live, bar, 10, 80), "? help", "the buffer's end");
+	cr_expect_str_eq(key_table_bottom_line(&key_table_live, line, sizeof(line), 17), "? help  q quit",
+			 "never half a binding's words");
+	cr_expect_str_eq(key_table_bottom_line(&key_table_live, line, sizeof(line), 0), "");
+	cr_expect_str_eq(key_table_bottom_line(&key_table_live, line, 10, 80), "? help", "the buffer's end");
 }
 
 /* A dashboard on the panel fixture (4 workers, not connected), with a table's keys. */
