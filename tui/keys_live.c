@@ -68,6 +68,7 @@ static void toggle_recording(struct dashboard *d, int key)
 		snprintf(d->message, sizeof(d->message), "recording to %s (r stops)", name);
 }
 
+/* Between the shared first keys and the view's: the ones that steer the server. */
 static const struct key_binding key_bindings_live[] = {
 	{ .codes = { ' ' }, .label = "space", .help = "pause / resume the server", .bottom = "space pause",
 	  .action = toggle_pause },

@@ -85,6 +85,7 @@ static void cannot_steer(struct dashboard *d, int key)
 		 "a replay cannot steer the server: '%c' works on a live one", key);
 }
 
+/* Between the shared first keys and the view's: the ones that steer playback. */
 static const struct key_binding key_bindings_replay[] = {
 	{ .codes = { ' ' }, .label = "space", .help = "play / pause the recording",
 	  .bottom = "space play/pause", .action = toggle_play },

@@ -135,6 +135,7 @@ static void toggle_details(struct dashboard *d, int key)
 	d->view.show_details = !d->view.show_details;
 }
 
+/* First on both screens: the help, closing what covers the panels, quitting. */
 const struct key_binding key_bindings_first[] = {
 	{ .codes = { '?', KEY_F(1) }, .label = "?, F1", .help = "show / hide this help",
 	  .bottom = "? help", .over_help = true, .action = toggle_help },
@@ -145,6 +146,7 @@ const struct key_binding key_bindings_first[] = {
 	{ .label = NULL },
 };
 
+/* Last on both screens: what is shown and how; nothing reaches the server. */
 const struct key_binding key_bindings_view[] = {
 	{ .codes = { 'p' }, .label = "p", .help = "hold the display (p again lets it run)",
 	  .action = toggle_hold },

@@ -18,9 +18,9 @@ void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r
 		if ((int)strlen(b->label) > label_w)
 			label_w = (int)strlen(b->label);
 	for (int i = 0; (b = key_table_at(t, i)) != NULL; i++) {
-		int w = label_w + 2 + (int)strlen(key_binding_help(b, help, sizeof(help)));
-		if (w > text_w)
-			text_w = w;
+		int line_w = label_w + 2 + (int)strlen(key_binding_help(b, help, sizeof(help)));
+		if (line_w > text_w)
+			text_w = line_w;
 	}
 	/* The title, a blank line and a line per binding, in a margin of a row and two columns;
 	 * cut to r on a small screen. */
