@@ -33,6 +33,12 @@ static void quit(struct dashboard *d, int key)
 static void toggle_hold(struct dashboard *d, int key)
 {
 	d->view.display_held = !d->view.display_held;
+	/* The run loop draws nothing while the display is held: draw the held picture once
+	 * more here, so that it carries its DISPLAY HELD marker. */
+	if (d->view.display_held) {
+		d->view.message = NULL;
+		panel_layout_draw(d->screen, d->model, &d->view);
+	}
 }
 
 /* + draws more often, - less, within 34 ms and 2 s. */

@@ -41,6 +41,19 @@ static int count_of(const struct key_table *t)
 	return n;
 }
 
+/* Returns the screen's text (malloc'd). */
+static char *text_of(const struct screen *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	cr_assert_not_null(out);
+	screen_write_text(s, out);
+	fclose(out);
+	return text;
+}
+
 /* Returns the table's Markdown, as key_table_write_markdown prints it (malloc'd). */
 static char *markdown_of(const struct key_table *t)
 {
@@ -177,6 +190,10 @@ Test(keys, the_shared_keys_change_only_the_view)
 	dashboard_on_fixture(&d, &key_table_live);
 	dashboard_key(&d, 'p');
 	cr_expect(d.view.display_held);
+	char *held = text_of(d.screen);
+	const char *marker = strstr(held, "DISPLAY HELD (p)");
+	cr_expect(marker != NULL && marker < strchr(held, '\n'), "the held picture is marked:\n%s", held);
+	free(held);
 	dashboard_key(&d, 'p');
 	cr_expect_not(d.view.display_held);
 	dashboard_key(&d, '+');
@@ -304,19 +321,6 @@ Test(keys, the_replay_keys_steer_playback)
 	cr_expect(d.view.display_held, "p as live");
 	screen_destroy(d.screen);
 	replay_close(r);
-}
-
-/* Returns the screen's text (malloc'd). */
-static char *text_of(const struct screen *s)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	cr_assert_not_null(out);
-	screen_write_text(s, out);
-	fclose(out);
-	return text;
 }
 
 /* Draws the fixture at cols x rows with the table's overlay up; returns the screen. */
