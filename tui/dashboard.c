@@ -246,7 +246,7 @@ static int run_live(struct dashboard *d)
 			next_frame = now + (uint64_t)d->opts.interval_ms;
 			/* Events only update the model; drawing costs the same at any event rate. */
 			source_tick(d, now);
-			if (!d->view.display_frozen)
+			if (!d->view.display_held)
 				render(d);
 			term_paint(d->screen);
 		}
@@ -271,6 +271,7 @@ int dashboard_run(const struct dashboard_opts *opts)
 		goto out;
 	}
 	panel_view_init(&d.view);
+	d.view.keys = &key_table_live; /* a replay's start puts its own */
 	if (opts->once || opts->frames > 0)
 		rc = run_batch(&d);
 	else

@@ -42,7 +42,7 @@ void dashboard_key(struct dashboard *d, int key);
 /* Handles a left click at (row, col): focuses the panel there and selects its worker or connection. */
 void dashboard_click(struct dashboard *d, int row, int col);
 
-/* Sends one control command to the server, noting a failure in the status line. */
+/* Sends one control command to the server, noting a failure on the bottom line. */
 void dashboard_control(struct dashboard *d, const char *cmd);
 
 /* Replay: shows the recording from its start, with the replay's header and keys. */
@@ -50,8 +50,5 @@ void dashboard_replay_start(struct dashboard *d);
 
 /* Replay: plays on to monotonic time now_ms (batch mode passes a clock of its own). */
 void dashboard_replay_tick(struct dashboard *d, uint64_t now_ms);
-
-/* Replay: handles a key that steers playback; false when the key is not one of those. */
-bool dashboard_replay_key(struct dashboard *d, int key);
 
 #endif

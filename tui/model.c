@@ -607,7 +607,7 @@ static void apply_event(struct model *m, const struct event *e)
 		set_next_step(m, e);
 		/* A thread waiting at a gate while nothing is paused has been frozen. */
 		if (self != NULL && !m->paused)
-			self->frozen = true;
+			self->at_gate = true;
 		break;
 	default:
 		/* thread_ready, listen, accept, yield, accept_pause/resume: the log tells them. */
@@ -616,7 +616,7 @@ static void apply_event(struct model *m, const struct event *e)
 	/* A worker that did something has been thawed; snapshot and dropped lines are not its doing. */
 	if (self != NULL && e->ev != EVT_gate && e->ev != EVT_snapshot_worker &&
 	    e->ev != EVT_snapshot_conn && e->ev != EVT_dropped)
-		self->frozen = false;
+		self->at_gate = false;
 }
 
 /* True for what a server thread did (each one a step), as opposed to the stream's own lines. */

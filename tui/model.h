@@ -58,7 +58,7 @@ struct model_worker {
 	uint16_t depth_history[MODEL_DEPTH_HISTORY]; /* ring, newest at depth_history_pos - 1 */
 	unsigned depth_history_pos;
 	unsigned depth_history_len;
-	bool frozen;                 /* seen waiting at a gate while not paused */
+	bool at_gate;                /* seen waiting at a gate while not paused, i.e. frozen by freeze wK */
 };
 
 struct model_dispatch {

@@ -10,6 +10,7 @@
 
 struct diagram_arrow;
 
+#include "key_table.h"
 #include "model.h"
 #include "screen.h"
 
@@ -37,17 +38,18 @@ struct panel_view {
 	int filter_worker;          /* -1: every worker */
 	int filter_state;           /* -1: every state */
 	int log_scroll;
-	bool display_frozen;        /* p: the picture stands still */
+	bool display_held;          /* p: the display is held: the picture stands still */
 	bool show_help;
 	bool show_details;          /* Enter on a connection */
 	bool recording;
-	const char *message;        /* one line for the status bar, or NULL */
+	const char *message;        /* what the bottom line says, or NULL: the keys */
+	const struct key_table *keys; /* the screen's keys, for ? and the bottom line; NULL: none */
 	const struct panel_replay *replay; /* NULL: live */
 };
 
 /* Where each part of the screen goes, for a screen size. */
 struct panel_rects {
-	struct rect header, workers, states, conns, log, status;
+	struct rect header, workers, states, conns, log, bottom;
 };
 
 /* What a point on the screen shows: a panel (PANEL_COUNT: none that takes focus) and, in it,
@@ -71,7 +73,7 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 				  const struct panel_view *v, int row, int col);
 
-/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED/FROZEN. */
+/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED, FROZEN, DISPLAY HELD. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
 
@@ -111,18 +113,13 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 void panel_log_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		    struct rect r);
 
-/* The ? overlay: every key (the replay's while replaying). */
+/* The ? overlay: every key of the view's table with its help, sized to them, centred in r
+ * and never outside it. */
 void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r);
 
 /* A replay's top line up to the alerts: position, time, speed, then the server; returns the next column. */
 int panel_replay_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 			     struct rect r);
-
-/* The bottom line's key summary while replaying. */
-extern const char panel_replay_keys[];
-
-/* The ? overlay's lines while replaying (n of them). */
-const char *const *panel_replay_help(int *n);
 
 /* Returns a state's short name ("waiting" for conn_waiting). */
 const char *panel_state_short(int state);

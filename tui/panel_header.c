@@ -40,10 +40,10 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 	if (m->paused)
 		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " PAUSED ");
 	for (int i = 0; i < m->nworkers && n < 200; i++)
-		if (m->workers[i].frozen)
+		if (m->workers[i].at_gate)
 			n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " FROZEN w%d ", i);
-	if (v->display_frozen && n < 200)
-		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " DISPLAY FROZEN (p) ");
+	if (v->display_held && n < 200)
+		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " DISPLAY HELD (p) ");
 	if (n > 0) {
 		int at = end - n > r.col ? end - n : r.col;
 		if (at < col + 1 && at > r.col)

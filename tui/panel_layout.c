@@ -11,42 +11,6 @@ void panel_view_init(struct panel_view *v)
 	};
 }
 
-/* Draws the ? overlay. */
-void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r)
-{
-	static const char *const live_lines[] = {
-		"mcscope keys",
-		"",
-		"q          quit                  ?  this help (Esc closes)",
-		"space      pause / resume the server",
-		"n, Right   step one event (while paused)",
-		"f          freeze / thaw the selected worker",
-		"d          next dispatch policy (rr, least, random)",
-		"p          freeze the display only",
-		"+ / -      faster / slower refresh",
-		"Tab        next panel           arrows, PgUp/PgDn: move",
-		"/          filter connections (worker, then state)",
-		"s          sort connections     Enter: details",
-		"r          start / stop recording to a file",
-		"click      a worker, a connection or a panel selects it",
-		"wheel      scrolls the panel in focus (--no-mouse: no mouse)",
-	};
-	int n = (int)(sizeof(live_lines) / sizeof(live_lines[0]));
-	const char *const *lines = v->replay != NULL ? panel_replay_help(&n) : live_lines;
-	int w = 62, top = r.row + (r.rows - n - 2) / 2, left = r.col + (r.cols - w) / 2;
-
-	if (left < r.col)
-		left = r.col;
-	if (top < r.row)
-		top = r.row;
-	for (int i = -1; i <= n; i++)
-		for (int c = 0; c < w; c++)
-			screen_putwc(s, top + 1 + i, left + c, ROLE_SELECTED, L' ');
-	for (int i = 0; i < n; i++)
-		screen_puts(s, top + 1 + i, left + 2, w - 4, i == 0 ? ROLE_TITLE : ROLE_SELECTED,
-			    lines[i]);
-}
-
 /* The diagram needs its own width plus room for the connections beside it, and a few events. */
 #define DIAGRAM_MIN_COLS (PANEL_STATES_DIAGRAM_COLS + 2 + 60)
 #define DIAGRAM_MIN_LOG 6
@@ -71,7 +35,7 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 		out->log = (struct rect){ row + PANEL_STATES_DIAGRAM_ROWS + 2, 0,
 					  rest - PANEL_STATES_DIAGRAM_ROWS - 2, left - 1 };
 		out->conns = (struct rect){ row, left, rest, cols - left };
-		out->status = (struct rect){ rows - 1, 0, 1, cols };
+		out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 		return;
 	}
 	out->states = (struct rect){ row, 0, states, cols };
@@ -86,13 +50,14 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 		out->conns = (struct rect){ row, 0, conns, cols };
 		out->log = (struct rect){ row + conns, 0, rest - conns, cols };
 	}
-	out->status = (struct rect){ rows - 1, 0, 1, cols };
+	out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 }
 
 /* Lays out and draws every panel. */
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
 {
 	struct panel_rects r;
+	char keys[256];
 
 	screen_clear(s);
 	panel_layout_compute(s->rows, s->cols, m, &r);
@@ -102,10 +67,10 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	panel_conns_draw(s, m, v, r.conns);
 	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
-		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->message);
-	else
-		screen_puts(s, r.status.row, 0, s->cols, ROLE_DIM, v->replay != NULL ? panel_replay_keys :
-			    "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
+		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM, v->message);
+	else if (v->keys != NULL)
+		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM,
+			    key_table_bottom_line(v->keys, keys, sizeof(keys), s->cols));
 	if (v->show_help)
 		panel_help_draw(s, v, (struct rect){ 0, 0, s->rows, s->cols });
 }

@@ -14,8 +14,8 @@ struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 	struct panel_rects r;
 
 	panel_layout_compute(rows, cols, m, &r);
-	/* The status line is drawn last, over whatever panel reaches the bottom. */
-	if (rect_has(r.status, row, col))
+	/* The bottom line is drawn last, over whatever panel reaches it. */
+	if (rect_has(r.bottom, row, col))
 		return hit;
 	if (rect_has(r.workers, row, col)) {
 		/* The dispatch line and the column heads come first, then a row per worker. */

@@ -2,11 +2,6 @@
 
 #include "panel.h"
 
-
-/* The key summary on the bottom line (fits 80 columns). */
-const char panel_replay_keys[] =
-	"? help  q quit  space play/pause  n/b step  [ ] speed  { } 10s  g/G start/end";
-
 /* Writes a recorded time as m:ss.d, or h:mm:ss from an hour on. */
 static void format_time(char *buf, size_t n, uint64_t ns)
 {
@@ -43,29 +38,4 @@ int panel_replay_header_draw(struct screen *s, const struct model *m, const stru
 	col += screen_printf(s, r.row, col, end - col, ROLE_HEADER, "  pid %d :%d", m->pid,
 			     m->tcp_port);
 	return col;
-}
-
-/* The ? overlay while replaying. */
-const char *const *panel_replay_help(int *n)
-{
-	static const char *const lines[] = {
-		"mcscope replay keys",
-		"",
-		"q          quit                  ?  this help (Esc closes)",
-		"space      play / pause the recording",
-		"n, Right   one event forward     b, Left: one event back",
-		"] / [      faster / slower (also > / <)",
-		"} / {      10 s forward / back (Shift-Right/Left too)",
-		"0 .. 9     jump to 0%, 10%, ... 90% of the recording",
-		"g, Home    the start             G, End: the end",
-		"p          freeze the display only",
-		"+ / -      faster / slower refresh",
-		"Tab        next panel           arrows, PgUp/PgDn: move",
-		"/          filter connections (worker, then state)",
-		"s          sort connections     Enter: details",
-		"mouse      click selects, the wheel scrolls (--no-mouse: off)",
-	};
-
-	*n = (int)(sizeof(lines) / sizeof(lines[0]));
-	return lines;
 }

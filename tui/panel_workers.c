@@ -99,7 +99,7 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 		int n = 0;
 		if (w->delay_ms > 0)
 			n += snprintf(marks + n, sizeof(marks) - (size_t)n, " DELAY %ums ", w->delay_ms);
-		if (w->frozen)
+		if (w->at_gate)
 			n += snprintf(marks + n, sizeof(marks) - (size_t)n, " FROZEN ");
 		if (n > 0 && n < end - r.col)
 			screen_puts(s, row, end - n, n, ROLE_ALERT, marks);

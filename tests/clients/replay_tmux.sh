@@ -2,8 +2,8 @@
 # mcscope replay in a real terminal, a tmux pane: it opens playing at the
 # first whole picture with `replay` and the position in the header; space
 # stops and starts play; G, b, n and g move to the end, one event back, one
-# forward and the start; ] doubles the speed; ? lists the replay's keys;
-# played to the end it stops there and says so; q exits.
+# forward and the start; ] doubles the speed; ? lists the replay's keys,
+# the last one whole; played to the end it stops there and says so; q exits.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -54,6 +54,7 @@ wait_screen replay 5 "g: the start" "^ replay ‖ 1x  event 5/23  0:00.0/0:18.0 
 tm send-keys -t replay '?'
 wait_screen replay 5 "? lists the replay's keys" "mcscope replay keys"
 wait_screen replay 5 "? lists the replay's keys" "one event back"
+wait_screen replay 5 "? lists the last key whole" "wheel +scroll the panel in focus \(--no-mouse: off\)"
 tm send-keys -t replay Escape ']' ']' ']' ']'
 wait_screen replay 5 "] four times: 16x" "^ replay ‖ 16x  event 5/23 "
 tm send-keys -t replay ' '

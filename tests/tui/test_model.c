@@ -601,7 +601,7 @@ Test(model, gate_paused_resumed_next_step)
 	cr_expect_str_eq(f.m->next_step, "");
 	feed(&f, "thr=w1 ev=gate at=cq_pop conn=7");
 	cr_expect_str_eq(f.m->next_step, "next: w1 will cq_pop conn 7");
-	cr_expect_not(f.m->workers[1].frozen, "waiting in step mode is not a freeze");
+	cr_expect_not(f.m->workers[1].at_gate, "waiting in step mode is not a freeze");
 	feed(&f, "thr=main ev=gate at=accept conn=0");
 	cr_expect_str_eq(f.m->next_step, "next: main will accept");
 	feed(&f, "thr=main ev=resumed");
@@ -620,16 +620,16 @@ Test(model, frozen_marker)
 {
 	hello(&f, 2);
 	feed(&f, "thr=w1 ev=gate at=notify_read conn=0");
-	cr_expect(f.m->workers[1].frozen);
-	cr_expect_not(f.m->workers[0].frozen);
+	cr_expect(f.m->workers[1].at_gate);
+	cr_expect_not(f.m->workers[0].at_gate);
 	cr_expect_str_eq(f.m->next_step, "next: w1 will thread_libevent_process");
 	/* Main goes on dispatching; w1 stays frozen. */
 	dispatch(&f, 3, 1, -1, 1);
-	cr_expect(f.m->workers[1].frozen);
+	cr_expect(f.m->workers[1].at_gate);
 	feed(&f, "thr=w1 ev=dropped count=2");
-	cr_expect(f.m->workers[1].frozen, "a dropped line is not the worker's doing");
+	cr_expect(f.m->workers[1].at_gate, "a dropped line is not the worker's doing");
 	feed(&f, "thr=w1 ev=notify_read byte=c");
-	cr_expect_not(f.m->workers[1].frozen, "thawed: it acted");
+	cr_expect_not(f.m->workers[1].at_gate, "thawed: it acted");
 }
 
 Test(model, policy_switch)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "key_table.h"
 #include "model.h"
 #include "panel_fixture.h"
 #include "panel.h"
@@ -120,6 +121,21 @@ Test(panels, frozen_and_delayed_workers_are_marked)
 	model_destroy(m);
 }
 
+Test(panels, a_held_display_says_so_in_the_header)
+{
+	struct model *m = panel_fixture_feed(6);
+	struct panel_view v;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.display_held = true;
+	char *text = render(m, 80, 24, true, &v);
+	const char *marker = strstr(text, "DISPLAY HELD (p)");
+	cr_expect(marker != NULL && marker < strchr(text, '\n'), "%s", text);
+	free(text);
+	model_destroy(m);
+}
+
 Test(panels, two_hundred_by_sixty_uses_the_room)
 {
 	struct model *m = panel_fixture_feed(40);
@@ -169,6 +185,7 @@ Test(panels, paused_and_help_are_loud)
 	setlocale(LC_ALL, "C.UTF-8");
 	model_feed(m, paused, strlen(paused));
 	panel_view_init(&v);
+	v.keys = &key_table_live;
 	v.show_help = true;
 	char *text = render(m, 80, 24, true, &v);
 	cr_expect_not_null(strstr(text, "PAUSED"), "%s", text);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "key_table.h"
 #include "model.h"
 #include "panel.h"
 #include "panel_fixture.h"
@@ -183,6 +184,7 @@ static void check_frame(const char *type, bool color, int cols, int rows)
 	char want[4096], got[4096];
 
 	panel_view_init(&v);
+	v.keys = &key_table_live; /* as the live dashboard: its keys on the bottom line */
 	term_open(&t, type, cols, rows, color);
 	struct screen *s = paint_model(m, &v);
 	/* The terminal holds exactly the frame --once prints. */

@@ -1,0 +1,89 @@
+/*
+ * keys_live.c: the live dashboard's keys: the ones that steer the server,
+ * between the shared ones.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dashboard.h"
+#include "key_table.h"
+
+/* Pauses the server, or lets it run on. */
+static void toggle_pause(struct dashboard *d, int key)
+{
+	dashboard_control(d, d->model->paused ? "resume" : "pause");
+}
+
+/* Lets a paused server take one step. */
+static void step(struct dashboard *d, int key)
+{
+	if (!d->model->paused)
+		snprintf(d->message, sizeof(d->message), "not paused: space pauses, then n steps");
+	else
+		dashboard_control(d, "step 1");
+}
+
+/* Freezes the selected worker, or thaws the one this dashboard froze. */
+static void toggle_freeze(struct dashboard *d, int key)
+{
+	int w = d->view.selected_worker;
+	char cmd[64];
+
+	if (w < 0 || w >= d->model->nworkers)
+		return;
+	d->frozen[w] = !d->frozen[w];
+	snprintf(cmd, sizeof(cmd), "%s w%d", d->frozen[w] ? "freeze" : "thaw", w);
+	dashboard_control(d, cmd);
+}
+
+/* Switches the server to the next dispatch policy. */
+static void next_policy(struct dashboard *d, int key)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "dispatch %s",
+		 wire_policy_name((enum dispatch_policy)((d->model->policy + 1) % DISPATCH_MAX)));
+	dashboard_control(d, cmd);
+}
+
+/* Starts or stops writing every line the server sends to a trace file. */
+static void toggle_recording(struct dashboard *d, int key)
+{
+	char name[64];
+	time_t now = time(NULL);
+
+	if (d->recording != NULL) {
+		fclose(d->recording);
+		d->recording = NULL;
+		snprintf(d->message, sizeof(d->message), "recording stopped");
+		return;
+	}
+	strftime(name, sizeof(name), "mcscope-%Y%m%d-%H%M%S.trace", localtime(&now));
+	d->recording = fopen(name, "wx");
+	if (d->recording == NULL)
+		snprintf(d->message, sizeof(d->message), "cannot create %s", name);
+	else
+		snprintf(d->message, sizeof(d->message), "recording to %s (r stops)", name);
+}
+
+/* Between the shared first keys and the view's: the ones that steer the server. */
+static const struct key_binding key_bindings_live[] = {
+	{ .codes = { ' ' }, .label = "space", .help = "pause / resume the server", .bottom = "space pause",
+	  .action = toggle_pause },
+	{ .codes = { 'n', KEY_RIGHT }, .label = "n, Right", .help = "step one event (while paused)",
+	  .bottom = "n step", .action = step },
+	{ .codes = { 'f' }, .label = "f", .help = "freeze / thaw the selected worker", .bottom = "f freeze",
+	  .action = toggle_freeze },
+	{ .codes = { 'd' }, .label = "d", .help = "next dispatch policy", .help_list = wire_policy_list,
+	  .bottom = "d policy", .action = next_policy },
+	{ .codes = { 'r' }, .label = "r", .help = "start / stop recording to a trace file",
+	  .action = toggle_recording },
+	{ .label = NULL },
+};
+
+const struct key_table key_table_live = {
+	.title = "mcscope keys",
+	.lists = { key_bindings_first, key_bindings_live, key_bindings_view },
+};
