@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "diag.h"
+#include "key_table.h"
 #include "wire.h"
 
 /* The program's own options, which only come first: 'mcscope --help', 'mcscope -V'. */
@@ -31,7 +32,8 @@ static void usage(FILE *out)
 		      0, 0, NULL);
 	fputs("\n\nCommands:\n", out);
 	cmd_help_commands(out);
-	fputs("\n'mcscope COMMAND --help' describes one. Options:\n", out);
+	fputs("\n'mcscope COMMAND --help' describes one; 'mcscope help keys' lists the\n"
+	      "dashboard's keys. Options:\n", out);
 	cmd_help_options(out, blocks, 1, NULL);
 	fputc('\n', out);
 	cmd_help_wrap(out,
@@ -40,6 +42,17 @@ static void usage(FILE *out)
 		      "created.",
 		      0, 0, NULL);
 	fputc('\n', out);
+}
+
+/* Prints the dashboard's key tables, live then replay, as the README lists them. */
+static void help_keys(FILE *out)
+{
+	const struct key_table *tables[] = { &key_table_live, &key_table_replay };
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		fprintf(out, "%s%s\n\n", i > 0 ? "\n" : "", tables[i]->title);
+		key_table_write_markdown(tables[i], out);
+	}
 }
 
 /* Tells whether arg names program_options[which], by its letter or its long name. */
@@ -71,6 +84,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0) {
 		if (argc == 2) {
 			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[2], "keys") == 0 && argc == 3) {
+			help_keys(stdout);
 			return 0;
 		}
 		e = cmd_find(argv[2]);

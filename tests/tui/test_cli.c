@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_run.h"
+#include "key_table.h"
 #include "cmd.h"
 #include "fake_server.h"
 #include "json_check.h"
@@ -70,6 +71,30 @@ Test(cli, help_lists_every_command)
 		char want[32];
 		snprintf(want, sizeof(want), "\n  %s ", *cmd);
 		cr_expect(strstr(out, want) != NULL, "--help does not list %s:\n%s", *cmd, out);
+	}
+	cr_expect_str_eq(err, "");
+	free(out);
+	free(err);
+}
+
+Test(cli, help_keys_prints_both_key_tables)
+{
+	const char *args[] = { "help", "keys", NULL };
+	const struct key_table *tables[] = { &key_table_live, &key_table_replay };
+	char *out, *err;
+
+	run(args, NULL, 0, &out, &err);
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char *table;
+		size_t n;
+		FILE *f = open_memstream(&table, &n);
+
+		cr_assert_not_null(f);
+		key_table_write_markdown(tables[i], f);
+		fclose(f);
+		cr_expect(strstr(out, tables[i]->title) != NULL, "no '%s' in:\n%s", tables[i]->title, out);
+		cr_expect(strstr(out, table) != NULL, "'help keys' lacks the table:\n%s\nin:\n%s", table, out);
+		free(table);
 	}
 	cr_expect_str_eq(err, "");
 	free(out);
