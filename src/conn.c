@@ -43,7 +43,7 @@ static void conn_describe(struct conn *c, bool peer)
 /* Creates a conn and arms its event. */
 struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int event_flags,
 		      int read_buffer_size, enum transport transport, struct event_base *base,
-		      struct worker *thread)
+		      struct worker *worker)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
@@ -53,7 +53,7 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 	c->id = id;
 	c->transport = transport;
 	c->base = base;
-	c->thread = thread;
+	c->worker = worker;
 	c->write_and_go = conn_new_cmd;
 	c->rsize = read_buffer_size > 0 ? (size_t)read_buffer_size : DATA_BUFFER_SIZE;
 	c->rbuf = malloc(c->rsize);
@@ -62,7 +62,7 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 	c->rcurr = c->rbuf;
 	resp_init(&c->resp, server_storage);
 	c->ctx.storage = server_storage;
-	c->ctx.stats = thread != NULL ? &thread->stats : NULL;
+	c->ctx.stats = worker != NULL ? &worker->stats : NULL;
 	c->ctx.settings = &settings;
 	c->ctx.fd = sfd;
 	c->last_cmd_time = clock_now();
@@ -77,20 +77,20 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 		goto fail;
 	}
 	__atomic_fetch_add(&server_stats.conn_structures, 1, __ATOMIC_RELAXED);
-	if (thread != NULL) {
-		pthread_mutex_lock(&thread->conns_lock);
-		c->next = thread->conns;
-		if (thread->conns != NULL)
-			thread->conns->prev = c;
-		thread->conns = c;
-		pthread_mutex_unlock(&thread->conns_lock);
+	if (worker != NULL) {
+		pthread_mutex_lock(&worker->conns_lock);
+		c->next = worker->conns;
+		if (worker->conns != NULL)
+			worker->conns->prev = c;
+		worker->conns = c;
+		pthread_mutex_unlock(&worker->conns_lock);
 	} else {
 		pthread_mutex_lock(&listen_conns_lock);
 		c->next = listen_conns;
 		listen_conns = c;
 		pthread_mutex_unlock(&listen_conns_lock);
 	}
-	if (thread != NULL)
+	if (worker != NULL)
 		TRACE(conn_new, (int64_t)id, sfd, transport);
 	log_verbose(2, "<%d new %s client connection\n", sfd,
 		    wire_transport_name(transport));
@@ -140,7 +140,7 @@ void conn_free(struct conn *c)
 /* Closes a conn. */
 void conn_close(struct conn *c, enum close_reason reason)
 {
-	struct worker *w = c->thread;
+	struct worker *w = c->worker;
 
 	c->close_reason = reason;
 	event_del(&c->event);
@@ -163,7 +163,7 @@ void conn_close(struct conn *c, enum close_reason reason)
 		pthread_mutex_unlock(&w->conns_lock);
 		__atomic_fetch_sub(&w->open_conns, 1, __ATOMIC_RELAXED);
 	}
-	if (c->transport == TRANSPORT_TCP && c->thread != NULL)
+	if (c->transport == TRANSPORT_TCP && c->worker != NULL)
 		server_conn_closed();
 	conn_free(c);
 }

@@ -37,7 +37,7 @@ struct conn {
 	short ev_flags;
 	short which;                     /* the events libevent just reported */
 	struct event_base *base;
-	struct worker *thread;           /* NULL for a listening conn */
+	struct worker *worker;           /* NULL for a listening conn */
 
 	char *rbuf;                      /* read buffer */
 	char *rcurr;                     /* next byte to parse */
@@ -65,7 +65,7 @@ struct conn {
 /* Creates a conn on base for sfd and arms its event; NULL on failure (sfd left open). */
 struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int event_flags,
 		      int read_buffer_size, enum transport transport, struct event_base *base,
-		      struct worker *thread);
+		      struct worker *worker);
 
 /* Changes a conn's state: the one place that does, and the one place that reports it. */
 void conn_set_state(struct conn *c, enum conn_states state);
