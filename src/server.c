@@ -44,9 +44,7 @@ void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
 	if (!do_accept) {
 		pause_reason = reason;
 		__atomic_store_n(&accept_paused, 1, __ATOMIC_SEQ_CST);
-		for (struct conn *c = listen_conns; c != NULL; c = c->next)
-			if (c->transport == TRANSPORT_TCP)
-				event_del(&c->event);
+		conn_listening_enable(false);
 		__atomic_fetch_add(&server_stats.listen_disabled_num, 1, __ATOMIC_RELAXED);
 		TRACE(accept_pause, reason);
 		log_verbose(1, "stopped accepting: %s\n",
@@ -64,9 +62,7 @@ void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
 	}
 	__atomic_store_n(&accept_paused, 0, __ATOMIC_SEQ_CST);
 	TRACE(accept_resume, pause_reason);
-	for (struct conn *c = listen_conns; c != NULL; c = c->next)
-		if (c->transport == TRANSPORT_TCP && event_add(&c->event, NULL) != 0)
-			log_error("cannot resume accepting on fd %d", c->sfd);
+	conn_listening_enable(true);
 	log_verbose(1, "accepting again\n");
 }
 
@@ -241,6 +237,10 @@ static void report_ready(const struct settings *s, int tcp_port, int udp_port)
 	close(s->ready_fd);
 }
 
+/* conn.c's functions the workers make and close conns with: thread.c, which conn.c calls for
+ * its bookkeeping, is handed them rather than calling conn.c. */
+static const struct thread_conn_ops worker_conn_ops = { conn_new, conn_close };
+
 /* Runs the server. */
 int server_run(const struct settings *s)
 {
@@ -285,7 +285,7 @@ int server_run(const struct settings *s)
 		goto out;
 	}
 	trace_thread_register(TRACE_THR_MAIN);
-	if (thread_init(s->num_threads, server_storage) != 0) {
+	if (thread_init(s->num_threads, server_storage, &worker_conn_ops) != 0) {
 		status = 1;
 		goto out;
 	}
