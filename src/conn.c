@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "conn.h"
 #include "log.h"
 #include "resp.h"
-#include "server.h"
 #include "settings.h"
 #include "thread.h"
 #include "trace.h"
@@ -61,8 +61,9 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 	if (c->rbuf == NULL)
 		goto fail;
 	c->rcurr = c->rbuf;
-	resp_init(&c->resp, server_storage);
-	c->ctx.storage = server_storage;
+	/* A listening conn never reads or replies: it has no store. */
+	c->ctx.storage = worker != NULL ? worker->storage : NULL;
+	resp_init(&c->resp, c->ctx.storage);
 	c->ctx.stats = worker != NULL ? &worker->stats : NULL;
 	c->ctx.settings = &settings;
 	c->ctx.fd = sfd;
@@ -152,7 +153,7 @@ void conn_close(struct conn *c, enum close_reason reason)
 	if (w != NULL)
 		thread_conn_remove(w, &c->link);
 	if (c->transport == TRANSPORT_TCP && c->worker != NULL)
-		server_conn_closed();
+		accept_conn_closed();
 	conn_free(c);
 }
 

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "log.h"
@@ -28,65 +29,6 @@
 
 struct event_base *main_base;
 struct storage *server_storage;
-
-static bool accepting = true;    /* main thread only */
-static enum accept_pause_reason pause_reason; /* main thread only: why accepting stopped */
-static int accept_paused;        /* atomic: tells closing workers to wake the main thread */
-static struct event *resume_event;
-static struct event *emfile_retry_event;
-
-/* Starts or stops accepting. */
-void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
-{
-	if (do_accept == accepting)
-		return;
-	accepting = do_accept;
-	if (!do_accept) {
-		pause_reason = reason;
-		__atomic_store_n(&accept_paused, 1, __ATOMIC_SEQ_CST);
-		conn_listening_enable(false);
-		__atomic_fetch_add(&server_stats.listen_disabled_num, 1, __ATOMIC_RELAXED);
-		TRACE(accept_pause, reason);
-		log_verbose(1, "stopped accepting: %s\n",
-			    reason == ACCEPT_PAUSE_EMFILE ? "out of file descriptors" : "maxconns");
-		if (reason == ACCEPT_PAUSE_EMFILE) {
-			/* A descriptor may come free outside the server too: try again soon. */
-			struct timeval tv = { 0, 10000 };
-			evtimer_add(emfile_retry_event, &tv);
-		} else if (__atomic_load_n(&server_stats.curr_conns, __ATOMIC_SEQ_CST) <
-			   (uint64_t)settings.maxconns) {
-			/* A conn closed between our check and the pause: don't wait for another. */
-			event_active(resume_event, EV_TIMEOUT, 0);
-		}
-		return;
-	}
-	__atomic_store_n(&accept_paused, 0, __ATOMIC_SEQ_CST);
-	TRACE(accept_resume, pause_reason);
-	conn_listening_enable(true);
-	log_verbose(1, "accepting again\n");
-}
-
-/* Main thread: a conn closed while accepting was paused. */
-static void resume_cb(evutil_socket_t fd, short which, void *arg)
-{
-	if (!accepting &&
-	    __atomic_load_n(&server_stats.curr_conns, __ATOMIC_SEQ_CST) < (uint64_t)settings.maxconns)
-		accept_new_conns(true, ACCEPT_PAUSE_MAXCONNS);
-}
-
-/* Main thread: try accepting again after running out of descriptors. */
-static void emfile_retry_cb(evutil_socket_t fd, short which, void *arg)
-{
-	resume_cb(fd, which, arg);
-}
-
-/* Tells the main thread a client connection closed. */
-void server_conn_closed(void)
-{
-	__atomic_fetch_sub(&server_stats.curr_conns, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&accept_paused, __ATOMIC_SEQ_CST))
-		event_active(resume_event, EV_TIMEOUT, 0);
-}
 
 /* Handles a pending stop signal. */
 void server_signal_read(int signal_fd)
@@ -268,12 +210,13 @@ int server_run(const struct settings *s)
 		status = 1;
 		goto out;
 	}
-	resume_event = event_new(main_base, -1, 0, resume_cb, NULL);
-	emfile_retry_event = evtimer_new(main_base, emfile_retry_cb, NULL);
+	if (accept_init(main_base, conn_listening_enable) != 0) {
+		status = 1;
+		goto out;
+	}
 	signal_event = event_new(main_base, signal_fd, EV_READ | EV_PERSIST, signal_cb, NULL);
 	clock_event = event_new(main_base, -1, EV_PERSIST, clock_cb, NULL);
-	if (resume_event == NULL || emfile_retry_event == NULL || signal_event == NULL ||
-	    clock_event == NULL || event_add(signal_event, NULL) != 0 ||
+	if (signal_event == NULL || clock_event == NULL || event_add(signal_event, NULL) != 0 ||
 	    evtimer_add(clock_event, &one_second) != 0) {
 		log_error("cannot set up the main event loop");
 		status = 1;
@@ -318,10 +261,7 @@ out:
 	close(signal_fd);
 	if (clock_event != NULL)
 		event_free(clock_event);
-	if (resume_event != NULL)
-		event_free(resume_event);
-	if (emfile_retry_event != NULL)
-		event_free(emfile_retry_event);
+	accept_destroy();
 	if (server_storage != NULL)
 		storage_destroy(server_storage);
 	if (main_base != NULL)
