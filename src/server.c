@@ -30,8 +30,9 @@
 struct event_base *main_base;
 struct storage *server_storage;
 
-/* Handles a pending stop signal. */
-void server_signal_read(int signal_fd)
+/* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the main
+ * loop (any thread: the publisher calls it too, as the main thread may be stopped at a gate). */
+static void server_signal_read(int signal_fd)
 {
 	struct signalfd_siginfo info;
 
@@ -237,7 +238,8 @@ int server_run(const struct settings *s)
 		goto out;
 	if ((tcp_port = server_socket(s, s->port, TRANSPORT_TCP)) < 0)
 		goto out;
-	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port, signal_fd) != 0)
+	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port, signal_fd,
+						    server_signal_read) != 0)
 		goto out;
 	/* Set up first, then paused: the first thing a controller steps through is an accept. */
 	if (s->paused)

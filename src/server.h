@@ -21,8 +21,4 @@ extern struct storage *server_storage;
 /* Runs the server with the given settings until SIGINT/SIGTERM; returns the exit status. */
 int server_run(const struct settings *s);
 
-/* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the
- * main loop (any thread: the main thread itself may be stopped at a gate). */
-void server_signal_read(int signal_fd);
-
 #endif
