@@ -10,6 +10,7 @@
 #include "log.h"
 #include "resp.h"
 #include "settings.h"
+#include "stats.h"
 #include "thread.h"
 #include "trace.h"
 

@@ -20,7 +20,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "settings.h"
-#include "thread.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 

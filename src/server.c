@@ -16,8 +16,9 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "log.h"
+#include "proto_text.h"
 #include "server.h"
-#include "stats.h"
+#include "stats_write.h"
 #include "storage.h"
 #include "thread.h"
 #include "trace.h"
@@ -27,8 +28,10 @@
 /* Exit status when a socket can't be set up (sysexits' EX_OSERR, as memcached uses). */
 #define EXIT_SOCKET 71
 
-struct event_base *main_base;
-struct storage *server_storage;
+/* The main thread's event base. */
+static struct event_base *main_base;
+/* The item store every worker shares. */
+static struct storage *server_storage;
 
 /* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the main
  * loop (any thread: the publisher calls it too, as the main thread may be stopped at a gate). */
@@ -224,6 +227,7 @@ int server_run(const struct settings *s)
 		goto out;
 	}
 	dispatch_init(&dispatcher, s->dispatch, s->seed);
+	proto_text_set_stats(stats_write);
 	if (trace_init(s->num_threads) != 0) {
 		status = 1;
 		goto out;

@@ -6,17 +6,7 @@
 #ifndef MCSCOPE_SERVER_H
 #define MCSCOPE_SERVER_H
 
-#include <event2/event.h>
-
 #include "settings.h"
-
-struct storage;
-
-/* The main thread's event base. */
-extern struct event_base *main_base;
-
-/* The item store every worker shares. */
-extern struct storage *server_storage;
 
 /* Runs the server with the given settings until SIGINT/SIGTERM; returns the exit status. */
 int server_run(const struct settings *s);
