@@ -48,14 +48,13 @@ void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 		struct worker *w = &workers[i];
 		struct thread_counters n;
 		unsigned depth, max_depth;
+		uint64_t pending;
 
 		thread_counters_read(w, &n);
+		pending = n.notify_written > n.notify_read ? n.notify_written - n.notify_read : 0;
 		cq_depth(&w->new_conn_queue, &depth, &max_depth);
 		snapshot_add(&ctx, TRACE_REC(snapshot_worker, depth, max_depth, (int64_t)n.open_conns,
-					     (int64_t)n.dispatched,
-					     (int64_t)(n.notify_written > n.notify_read
-							       ? n.notify_written - n.notify_read
-							       : 0),
+					     (int64_t)n.dispatched, (int64_t)pending,
 					     trace_gate_delay_of(i)),
 			     i);
 	}
