@@ -5,15 +5,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "conn.h"
 #include "log.h"
 #include "resp.h"
-#include "server.h"
 #include "settings.h"
+#include "stats.h"
 #include "thread.h"
 #include "trace.h"
 
-struct conn *listen_conns;
+/* The main thread's listening conns, linked through c->link like a worker's. */
+static struct thread_conn_link *listen_conns;
 /* Guards listen_conns against "stats conns" on a worker; the main thread alone changes it. */
 static pthread_mutex_t listen_conns_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -43,7 +45,7 @@ static void conn_describe(struct conn *c, bool peer)
 /* Creates a conn and arms its event. */
 struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int event_flags,
 		      int read_buffer_size, enum transport transport, struct event_base *base,
-		      struct worker *thread)
+		      struct worker *worker)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
@@ -53,16 +55,17 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 	c->id = id;
 	c->transport = transport;
 	c->base = base;
-	c->thread = thread;
+	c->worker = worker;
 	c->write_and_go = conn_new_cmd;
 	c->rsize = read_buffer_size > 0 ? (size_t)read_buffer_size : DATA_BUFFER_SIZE;
 	c->rbuf = malloc(c->rsize);
 	if (c->rbuf == NULL)
 		goto fail;
 	c->rcurr = c->rbuf;
-	resp_init(&c->resp, server_storage);
-	c->ctx.storage = server_storage;
-	c->ctx.stats = thread != NULL ? &thread->stats : NULL;
+	/* A listening conn never reads or replies: it has no store. */
+	c->ctx.storage = worker != NULL ? worker->storage : NULL;
+	resp_init(&c->resp, c->ctx.storage);
+	c->ctx.stats = worker != NULL ? &worker->stats : NULL;
 	c->ctx.settings = &settings;
 	c->ctx.fd = sfd;
 	c->last_cmd_time = clock_now();
@@ -77,20 +80,16 @@ struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int eve
 		goto fail;
 	}
 	__atomic_fetch_add(&server_stats.conn_structures, 1, __ATOMIC_RELAXED);
-	if (thread != NULL) {
-		pthread_mutex_lock(&thread->conns_lock);
-		c->next = thread->conns;
-		if (thread->conns != NULL)
-			thread->conns->prev = c;
-		thread->conns = c;
-		pthread_mutex_unlock(&thread->conns_lock);
+	if (worker != NULL) {
+		thread_conn_add(worker, &c->link, c);
 	} else {
+		c->link.conn = c;
 		pthread_mutex_lock(&listen_conns_lock);
-		c->next = listen_conns;
-		listen_conns = c;
+		c->link.next = listen_conns;
+		listen_conns = &c->link;
 		pthread_mutex_unlock(&listen_conns_lock);
 	}
-	if (thread != NULL)
+	if (worker != NULL)
 		TRACE(conn_new, (int64_t)id, sfd, transport);
 	log_verbose(2, "<%d new %s client connection\n", sfd,
 		    wire_transport_name(transport));
@@ -140,7 +139,7 @@ void conn_free(struct conn *c)
 /* Closes a conn. */
 void conn_close(struct conn *c, enum close_reason reason)
 {
-	struct worker *w = c->thread;
+	struct worker *w = c->worker;
 
 	c->close_reason = reason;
 	event_del(&c->event);
@@ -152,19 +151,10 @@ void conn_close(struct conn *c, enum close_reason reason)
 	if (w != NULL)
 		TRACE(conn_close, (int64_t)c->id, c->sfd, reason);
 	close(c->sfd);
-	if (w != NULL) {
-		pthread_mutex_lock(&w->conns_lock);
-		if (c->prev != NULL)
-			c->prev->next = c->next;
-		else
-			w->conns = c->next;
-		if (c->next != NULL)
-			c->next->prev = c->prev;
-		pthread_mutex_unlock(&w->conns_lock);
-		__atomic_fetch_sub(&w->open_conns, 1, __ATOMIC_RELAXED);
-	}
-	if (c->transport == TRANSPORT_TCP && c->thread != NULL)
-		server_conn_closed();
+	if (w != NULL)
+		thread_conn_remove(w, &c->link);
+	if (c->transport == TRANSPORT_TCP && c->worker != NULL)
+		accept_conn_closed();
 	conn_free(c);
 }
 
@@ -186,15 +176,10 @@ void conn_event_handler(evutil_socket_t fd, short which, void *arg)
 void conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg)
 {
 	pthread_mutex_lock(&listen_conns_lock);
-	for (struct conn *c = listen_conns; c != NULL; c = c->next)
-		fn(c, -1, arg);
+	for (struct thread_conn_link *link = listen_conns; link != NULL; link = link->next)
+		fn(link->conn, -1, arg);
 	pthread_mutex_unlock(&listen_conns_lock);
-	for (int i = 0; i < num_workers; i++) {
-		pthread_mutex_lock(&workers[i].conns_lock);
-		for (struct conn *c = workers[i].conns; c != NULL; c = c->next)
-			fn(c, i, arg);
-		pthread_mutex_unlock(&workers[i].conns_lock);
-	}
+	thread_conn_foreach(fn, arg);
 }
 
 /* Writes the stats lines of one conn. */
@@ -225,18 +210,34 @@ void conn_stats_write(struct resp *out)
 	conn_foreach(conn_stats_one, out);
 }
 
+/* Starts or stops watching every listening conn. */
+void conn_listening_enable(bool on)
+{
+	/* Only the main thread changes the list, and this is the main thread: no lock. */
+	for (struct thread_conn_link *link = listen_conns; link != NULL; link = link->next) {
+		struct conn *c = link->conn;
+
+		if (c->transport != TRANSPORT_TCP)
+			continue;
+		if (!on)
+			event_del(&c->event);
+		else if (event_add(&c->event, NULL) != 0)
+			log_error("cannot resume accepting on fd %d", c->sfd);
+	}
+}
+
 /* Closes and frees every listening conn (main thread, at shutdown). */
 void conn_close_listening(void)
 {
 	pthread_mutex_lock(&listen_conns_lock);
-	struct conn *c = listen_conns;
+	struct thread_conn_link *link = listen_conns;
 	listen_conns = NULL;
 	pthread_mutex_unlock(&listen_conns_lock);
-	while (c != NULL) {
-		struct conn *next = c->next;
+	while (link != NULL) {
+		struct conn *c = link->conn;
+		link = link->next;
 		event_del(&c->event);
 		close(c->sfd);
 		conn_free(c);
-		c = next;
 	}
 }

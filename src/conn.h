@@ -16,12 +16,10 @@
 #include <sys/socket.h>
 
 #include "clock.h"
-#include "cq.h"
 #include "proto_text.h"
 #include "resp.h"
+#include "thread.h"
 #include "wire.h"
-
-struct worker;
 
 #define DATA_BUFFER_SIZE 2048       /* a TCP conn's first read buffer */
 #define UDP_READ_BUFFER_SIZE 65536  /* a UDP conn's read buffer: one whole datagram */
@@ -37,7 +35,7 @@ struct conn {
 	short ev_flags;
 	short which;                     /* the events libevent just reported */
 	struct event_base *base;
-	struct worker *thread;           /* NULL for a listening conn */
+	struct worker *worker;           /* NULL for a listening conn */
 
 	char *rbuf;                      /* read buffer */
 	char *rcurr;                     /* next byte to parse */
@@ -59,13 +57,13 @@ struct conn {
 
 	char peer[64];                   /* "tcp:1.2.3.4:5678", for stats conns */
 	rel_time_t last_cmd_time;        /* atomic */
-	struct conn *prev, *next;        /* in the owning worker's list */
+	struct thread_conn_link link;    /* in its thread's list: its worker's, or listen_conns */
 };
 
 /* Creates a conn on base for sfd and arms its event; NULL on failure (sfd left open). */
 struct conn *conn_new(int sfd, uint64_t id, enum conn_states init_state, int event_flags,
 		      int read_buffer_size, enum transport transport, struct event_base *base,
-		      struct worker *thread);
+		      struct worker *worker);
 
 /* Changes a conn's state: the one place that does, and the one place that reports it. */
 void conn_set_state(struct conn *c, enum conn_states state);
@@ -92,10 +90,10 @@ void conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg);
 /* Writes "stats conns": every open conn's address, state, worker and idle seconds. */
 void conn_stats_write(struct resp *out);
 
+/* Starts (on) or stops libevent watching every listening TCP conn (main thread: accept pausing). */
+void conn_listening_enable(bool on);
+
 /* Closes and frees every listening conn (main thread, at shutdown). */
 void conn_close_listening(void);
-
-/* The main thread's listening conns; only the main thread changes the list. */
-extern struct conn *listen_conns;
 
 #endif

@@ -75,7 +75,7 @@ int dispatch_conn_new(int sfd, uint64_t conn_id, enum conn_states init_state, in
 	int tid;
 
 	for (int i = 0; i < num_workers; i++)
-		open[i] = __atomic_load_n(&workers[i].open_conns, __ATOMIC_RELAXED);
+		open[i] = thread_open_conns(&workers[i]);
 	item = cqi_new();
 	if (item == NULL) {
 		log_error("dispatch_conn_new: out of memory for a queue item; closing fd %d", sfd);
@@ -94,8 +94,7 @@ int dispatch_conn_new(int sfd, uint64_t conn_id, enum conn_states init_state, in
 	TRACE(dispatch, (int64_t)conn_id, sfd, tid, last < 0 ? -2 : last,
 	      __atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED), transport, init_state);
 	/* Counted here, not when the worker picks it up, so "least" sees queued conns too. */
-	__atomic_fetch_add(&w->open_conns, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&w->dispatched, 1, __ATOMIC_RELAXED);
+	thread_count_dispatch(w);
 	/* cq_push records under the CQ lock; a gate must wait outside it. */
 	TRACE_GATE(cq_push, conn_id);
 	cq_push(&w->new_conn_queue, item);

@@ -15,12 +15,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "log.h"
-#include "server.h"
 #include "settings.h"
-#include "thread.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 
@@ -315,7 +315,7 @@ static void drive_listening(struct conn *c)
 			      TRANSPORT_TCP) < 0) {
 		close(sfd);
 		__atomic_fetch_add(&server_stats.rejected_conns, 1, __ATOMIC_RELAXED);
-		server_conn_closed();
+		accept_conn_closed();
 	}
 }
 

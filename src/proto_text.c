@@ -30,6 +30,9 @@
 #define GET_CAS 1
 #define GET_TOUCH 2
 
+/* Writes "stats" replies (stats_write.c's, set by the server). */
+static int (*stats_writer)(struct resp *out, const char *args, struct storage *storage);
+
 /* Counts into the worker's stats, when there are any to count into. */
 #define COUNT(ctx, field)                               \
 	do {                                            \
@@ -518,7 +521,7 @@ static enum proto_action cmd_quit(struct cmd *c)
 	return PROTO_CLOSE;
 }
 
-/* stats [group ...]: the text comes from stats.c. */
+/* stats [group ...]: the text comes from stats_write.c. */
 static enum proto_action cmd_stats(struct cmd *c)
 {
 	const char *p = c->tok[0].s + c->tok[0].n;
@@ -534,7 +537,7 @@ static enum proto_action cmd_stats(struct cmd *c)
 	args = strndup(p, (size_t)(e - p));
 	if (args == NULL)
 		return reply(c, "SERVER_ERROR out of memory");
-	rc = stats_write(c->out, args);
+	rc = stats_writer != NULL ? stats_writer(c->out, args, c->ctx->storage) : -1;
 	free(args);
 	if (rc < 0) {
 		resp_truncate(c->out, mark);
@@ -656,4 +659,11 @@ enum proto_action proto_text_process(struct proto_ctx *ctx, struct resp *out, ch
 	    token_is(&c.tok[c.ntok - 1], "noreply"))
 		c.noreply = true;
 	return def->run(&c);
+}
+
+/* Sets what writes "stats" replies. */
+void proto_text_set_stats(int (*write)(struct resp *out, const char *args,
+				       struct storage *storage))
+{
+	stats_writer = write;
 }

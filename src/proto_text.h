@@ -69,4 +69,10 @@ enum proto_action proto_text_process(struct proto_ctx *ctx, struct resp *out, ch
 void proto_text_complete_nread(struct proto_ctx *ctx, struct resp *out,
 			       struct proto_pending *pending);
 
+/* Sets what writes the reply to "stats <args>" (-1 for an unknown group): the server's
+ * stats_write, which reports on threads and conns from above this module. Set it before any
+ * command runs; until then "stats" answers ERROR. */
+void proto_text_set_stats(int (*write)(struct resp *out, const char *args,
+				       struct storage *storage));
+
 #endif

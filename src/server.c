@@ -12,11 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "accept.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "log.h"
+#include "proto_text.h"
 #include "server.h"
-#include "stats.h"
+#include "stats_write.h"
 #include "storage.h"
 #include "thread.h"
 #include "trace.h"
@@ -26,74 +28,14 @@
 /* Exit status when a socket can't be set up (sysexits' EX_OSERR, as memcached uses). */
 #define EXIT_SOCKET 71
 
-struct event_base *main_base;
-struct storage *server_storage;
+/* The main thread's event base. */
+static struct event_base *main_base;
+/* The item store every worker shares. */
+static struct storage *server_storage;
 
-static bool accepting = true;    /* main thread only */
-static enum accept_pause_reason pause_reason; /* main thread only: why accepting stopped */
-static int accept_paused;        /* atomic: tells closing workers to wake the main thread */
-static struct event *resume_event;
-static struct event *emfile_retry_event;
-
-/* Starts or stops accepting. */
-void accept_new_conns(bool do_accept, enum accept_pause_reason reason)
-{
-	if (do_accept == accepting)
-		return;
-	accepting = do_accept;
-	if (!do_accept) {
-		pause_reason = reason;
-		__atomic_store_n(&accept_paused, 1, __ATOMIC_SEQ_CST);
-		for (struct conn *c = listen_conns; c != NULL; c = c->next)
-			if (c->transport == TRANSPORT_TCP)
-				event_del(&c->event);
-		__atomic_fetch_add(&server_stats.listen_disabled_num, 1, __ATOMIC_RELAXED);
-		TRACE(accept_pause, reason);
-		log_verbose(1, "stopped accepting: %s\n",
-			    reason == ACCEPT_PAUSE_EMFILE ? "out of file descriptors" : "maxconns");
-		if (reason == ACCEPT_PAUSE_EMFILE) {
-			/* A descriptor may come free outside the server too: try again soon. */
-			struct timeval tv = { 0, 10000 };
-			evtimer_add(emfile_retry_event, &tv);
-		} else if (__atomic_load_n(&server_stats.curr_conns, __ATOMIC_SEQ_CST) <
-			   (uint64_t)settings.maxconns) {
-			/* A conn closed between our check and the pause: don't wait for another. */
-			event_active(resume_event, EV_TIMEOUT, 0);
-		}
-		return;
-	}
-	__atomic_store_n(&accept_paused, 0, __ATOMIC_SEQ_CST);
-	TRACE(accept_resume, pause_reason);
-	for (struct conn *c = listen_conns; c != NULL; c = c->next)
-		if (c->transport == TRANSPORT_TCP && event_add(&c->event, NULL) != 0)
-			log_error("cannot resume accepting on fd %d", c->sfd);
-	log_verbose(1, "accepting again\n");
-}
-
-/* Main thread: a conn closed while accepting was paused. */
-static void resume_cb(evutil_socket_t fd, short which, void *arg)
-{
-	if (!accepting &&
-	    __atomic_load_n(&server_stats.curr_conns, __ATOMIC_SEQ_CST) < (uint64_t)settings.maxconns)
-		accept_new_conns(true, ACCEPT_PAUSE_MAXCONNS);
-}
-
-/* Main thread: try accepting again after running out of descriptors. */
-static void emfile_retry_cb(evutil_socket_t fd, short which, void *arg)
-{
-	resume_cb(fd, which, arg);
-}
-
-/* Tells the main thread a client connection closed. */
-void server_conn_closed(void)
-{
-	__atomic_fetch_sub(&server_stats.curr_conns, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&accept_paused, __ATOMIC_SEQ_CST))
-		event_active(resume_event, EV_TIMEOUT, 0);
-}
-
-/* Handles a pending stop signal. */
-void server_signal_read(int signal_fd)
+/* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the main
+ * loop (any thread: the publisher calls it too, as the main thread may be stopped at a gate). */
+static void server_signal_read(int signal_fd)
 {
 	struct signalfd_siginfo info;
 
@@ -241,6 +183,10 @@ static void report_ready(const struct settings *s, int tcp_port, int udp_port)
 	close(s->ready_fd);
 }
 
+/* conn.c's functions the workers make and close conns with: thread.c, which conn.c calls for
+ * its bookkeeping, is handed them rather than calling conn.c. */
+static const struct thread_conn_ops worker_conn_ops = { conn_new, conn_close };
+
 /* Runs the server. */
 int server_run(const struct settings *s)
 {
@@ -268,24 +214,26 @@ int server_run(const struct settings *s)
 		status = 1;
 		goto out;
 	}
-	resume_event = event_new(main_base, -1, 0, resume_cb, NULL);
-	emfile_retry_event = evtimer_new(main_base, emfile_retry_cb, NULL);
+	if (accept_init(main_base, conn_listening_enable) != 0) {
+		status = 1;
+		goto out;
+	}
 	signal_event = event_new(main_base, signal_fd, EV_READ | EV_PERSIST, signal_cb, NULL);
 	clock_event = event_new(main_base, -1, EV_PERSIST, clock_cb, NULL);
-	if (resume_event == NULL || emfile_retry_event == NULL || signal_event == NULL ||
-	    clock_event == NULL || event_add(signal_event, NULL) != 0 ||
+	if (signal_event == NULL || clock_event == NULL || event_add(signal_event, NULL) != 0 ||
 	    evtimer_add(clock_event, &one_second) != 0) {
 		log_error("cannot set up the main event loop");
 		status = 1;
 		goto out;
 	}
 	dispatch_init(&dispatcher, s->dispatch, s->seed);
+	proto_text_set_stats(stats_write);
 	if (trace_init(s->num_threads) != 0) {
 		status = 1;
 		goto out;
 	}
 	trace_thread_register(TRACE_THR_MAIN);
-	if (thread_init(s->num_threads, server_storage) != 0) {
+	if (thread_init(s->num_threads, server_storage, &worker_conn_ops) != 0) {
 		status = 1;
 		goto out;
 	}
@@ -294,7 +242,8 @@ int server_run(const struct settings *s)
 		goto out;
 	if ((tcp_port = server_socket(s, s->port, TRANSPORT_TCP)) < 0)
 		goto out;
-	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port, signal_fd) != 0)
+	if (!s->no_trace && trace_publish_start(s, tcp_port, udp_port, signal_fd,
+						    server_signal_read) != 0)
 		goto out;
 	/* Set up first, then paused: the first thing a controller steps through is an accept. */
 	if (s->paused)
@@ -318,10 +267,7 @@ out:
 	close(signal_fd);
 	if (clock_event != NULL)
 		event_free(clock_event);
-	if (resume_event != NULL)
-		event_free(resume_event);
-	if (emfile_retry_event != NULL)
-		event_free(emfile_retry_event);
+	accept_destroy();
 	if (server_storage != NULL)
 		storage_destroy(server_storage);
 	if (main_base != NULL)

@@ -1,16 +1,14 @@
 /*
- * stats.h: memcached's counters and the stats command family.
+ * stats.h: memcached's counters.
  *
  * Each worker counts into its own struct thread_stats with relaxed atomic
  * adds (no lock, no cache line shared with another worker); "stats" sums
- * them on demand.
+ * them on demand (stats_write.c writes the stats command family).
  */
 #ifndef MCSCOPE_STATS_H
 #define MCSCOPE_STATS_H
 
 #include <stdint.h>
-
-struct resp;
 
 /* Per-worker counters, named as in memcached's "stats" output. */
 #define STATS_THREAD_FIELDS(X) \
@@ -43,8 +41,5 @@ struct server_stats {
 };
 
 extern struct server_stats server_stats;
-
-/* Writes the reply to "stats <args>" (args may be empty); returns -1 for an unknown group. */
-int stats_write(struct resp *out, const char *args);
 
 #endif

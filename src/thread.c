@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conn.h"
 #include "log.h"
 #include "resp.h"
 #include "thread.h"
@@ -12,6 +11,9 @@
 
 struct worker *workers;
 int num_workers;
+
+/* conn_new and conn_close, as the server handed them in. */
+static struct thread_conn_ops conn_ops;
 
 /* Start-up: the main thread waits here until every worker has reported in. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -41,11 +43,11 @@ static void thread_close_conns(struct worker *w)
 {
 	for (;;) {
 		pthread_mutex_lock(&w->conns_lock);
-		struct conn *c = w->conns;
+		struct thread_conn_link *link = w->conns;
 		pthread_mutex_unlock(&w->conns_lock);
-		if (c == NULL)
+		if (link == NULL)
 			break;
-		conn_close(c, CLOSE_SHUTDOWN);
+		conn_ops.conn_close(link->conn, CLOSE_SHUTDOWN);
 	}
 }
 
@@ -62,8 +64,9 @@ static void thread_accept_queued(struct worker *w)
 
 	if (item == NULL)
 		return;
-	struct conn *c = conn_new(item->sfd, item->conn_id, item->init_state, item->event_flags,
-				  item->read_buffer_size, item->transport, w->base, w);
+	struct conn *c = conn_ops.conn_new(item->sfd, item->conn_id, item->init_state,
+					   item->event_flags, item->read_buffer_size, item->transport,
+					   w->base, w);
 	if (c == NULL) {
 		log_error("thread_libevent_process: cannot create a conn for fd %d", item->sfd);
 		if (item->transport == TRANSPORT_TCP)
@@ -172,8 +175,9 @@ int thread_notify(struct worker *w, char byte)
 }
 
 /* Creates and starts the workers. */
-int thread_init(int nthreads, struct storage *storage)
+int thread_init(int nthreads, struct storage *storage, const struct thread_conn_ops *ops)
 {
+	conn_ops = *ops;
 	workers = aligned_alloc(64, sizeof(*workers) * (size_t)nthreads);
 	if (workers == NULL) {
 		log_error("cannot allocate %d workers", nthreads);
@@ -235,6 +239,68 @@ void thread_free(void)
 	free(workers);
 	workers = NULL;
 	num_workers = 0;
+}
+
+/* Counts a conn handed to a worker. */
+void thread_count_dispatch(struct worker *w)
+{
+	__atomic_fetch_add(&w->open_conns, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->dispatched, 1, __ATOMIC_RELAXED);
+}
+
+/* Puts a conn on its worker's list. */
+void thread_conn_add(struct worker *w, struct thread_conn_link *link, struct conn *c)
+{
+	link->conn = c;
+	link->prev = NULL;
+	pthread_mutex_lock(&w->conns_lock);
+	link->next = w->conns;
+	if (w->conns != NULL)
+		w->conns->prev = link;
+	w->conns = link;
+	pthread_mutex_unlock(&w->conns_lock);
+}
+
+/* Takes a conn off its worker's list. */
+void thread_conn_remove(struct worker *w, struct thread_conn_link *link)
+{
+	pthread_mutex_lock(&w->conns_lock);
+	if (link->prev != NULL)
+		link->prev->next = link->next;
+	else
+		w->conns = link->next;
+	if (link->next != NULL)
+		link->next->prev = link->prev;
+	pthread_mutex_unlock(&w->conns_lock);
+	__atomic_fetch_sub(&w->open_conns, 1, __ATOMIC_RELAXED);
+}
+
+/* Calls fn for every worker's conns. */
+void thread_conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg)
+{
+	for (int i = 0; i < num_workers; i++) {
+		pthread_mutex_lock(&workers[i].conns_lock);
+		for (struct thread_conn_link *link = workers[i].conns; link != NULL; link = link->next)
+			fn(link->conn, i, arg);
+		pthread_mutex_unlock(&workers[i].conns_lock);
+	}
+}
+
+/* Returns a worker's open conns. */
+uint64_t thread_open_conns(struct worker *w)
+{
+	return __atomic_load_n(&w->open_conns, __ATOMIC_RELAXED);
+}
+
+/* Reads a worker's counters. */
+void thread_counters_read(struct worker *w, struct thread_counters *out)
+{
+	/* Written first, as a byte is counted written before it is sent: read passes it only when
+	 * a byte is both sent and read between the two loads. */
+	out->notify_written = __atomic_load_n(&w->notify_written, __ATOMIC_RELAXED);
+	out->notify_read = __atomic_load_n(&w->notify_read, __ATOMIC_RELAXED);
+	out->open_conns = __atomic_load_n(&w->open_conns, __ATOMIC_RELAXED);
+	out->dispatched = __atomic_load_n(&w->dispatched, __ATOMIC_RELAXED);
 }
 
 /* Sums every worker's counters. */

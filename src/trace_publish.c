@@ -22,7 +22,6 @@
 #include "trace_ring.h"
 #include "trace_snapshot.h"
 #include "trace_socket.h"
-#include "server.h"
 
 /* A client that lags this far behind loses events instead of holding them up. */
 #define CLIENT_BUFFER_MAX (4 * 1024 * 1024)
@@ -50,6 +49,7 @@ static struct trace_client *clients;
 static char socket_path[108];
 static int pub_tcp_port, pub_udp_port;
 static int controllers;
+static void (*signal_handler)(int signal_fd);
 
 /* Ring index of a thread: 0 main, 1 + K worker K. */
 static int ring_index(int thr)
@@ -432,7 +432,7 @@ static void stop_cb(evutil_socket_t fd, short which, void *arg)
 /* Publisher: SIGINT/SIGTERM, when the main thread can't take it. */
 static void signal_cb(evutil_socket_t fd, short which, void *arg)
 {
-	server_signal_read((int)fd);
+	signal_handler((int)fd);
 }
 
 /* The publisher thread. */
@@ -443,8 +443,10 @@ static void *publisher(void *arg)
 }
 
 /* Claims the socket and starts the thread. */
-int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, int signal_fd)
+int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, int signal_fd,
+			void (*on_signal)(int signal_fd))
 {
+	signal_handler = on_signal;
 	pub_tcp_port = tcp_port;
 	pub_udp_port = udp_port;
 	if (s->trace_socket != NULL)

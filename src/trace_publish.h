@@ -8,9 +8,11 @@
 
 #include "settings.h"
 
-/* Claims the socket and starts the thread, which also watches signal_fd (the main thread
- * may be stopped at a gate when a signal comes); -1 with a message on failure. */
-int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, int signal_fd);
+/* Claims the socket and starts the thread, which also watches signal_fd and calls
+ * on_signal(signal_fd) when it is readable (the main thread may be stopped at a gate when a
+ * stop signal comes); -1 with a message on failure. */
+int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, int signal_fd,
+			void (*on_signal)(int signal_fd));
 
 /* Stops the thread, disconnects every client and removes the socket. */
 void trace_publish_stop(void);

@@ -46,15 +46,15 @@ void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 		     TRACE_THR_MAIN);
 	for (int i = 0; i < num_workers; i++) {
 		struct worker *w = &workers[i];
+		struct thread_counters n;
 		unsigned depth, max_depth;
-		uint64_t written = __atomic_load_n(&w->notify_written, __ATOMIC_RELAXED);
-		uint64_t read = __atomic_load_n(&w->notify_read, __ATOMIC_RELAXED);
+		uint64_t pending;
 
+		thread_counters_read(w, &n);
+		pending = n.notify_written > n.notify_read ? n.notify_written - n.notify_read : 0;
 		cq_depth(&w->new_conn_queue, &depth, &max_depth);
-		snapshot_add(&ctx, TRACE_REC(snapshot_worker, depth, max_depth,
-					     (int64_t)__atomic_load_n(&w->open_conns, __ATOMIC_RELAXED),
-					     (int64_t)__atomic_load_n(&w->dispatched, __ATOMIC_RELAXED),
-					     (int64_t)(written > read ? written - read : 0),
+		snapshot_add(&ctx, TRACE_REC(snapshot_worker, depth, max_depth, (int64_t)n.open_conns,
+					     (int64_t)n.dispatched, (int64_t)pending,
 					     trace_gate_delay_of(i)),
 			     i);
 	}

@@ -10,6 +10,7 @@
 #include "proto_text.h"
 #include "resp.h"
 #include "stats.h"
+#include "stats_write.h"
 #include "storage.h"
 
 #ifndef MCSCOPE_VERSION
@@ -35,6 +36,7 @@ static void setup(void)
 	memset(&ts, 0, sizeof(ts));
 	memset(&pending, 0, sizeof(pending));
 	ctx = (struct proto_ctx){ .storage = st, .stats = &ts, .settings = NULL, .fd = 7 };
+	proto_text_set_stats(stats_write);
 }
 
 /* Gives everything back; the store insists no reference is left. */
