@@ -32,6 +32,8 @@
 static struct event_base *main_base;
 /* The item store every worker shares. */
 static struct storage *server_storage;
+/* Made active by whichever thread reads a stop signal; it ends the main loop in the main thread. */
+static struct event *stop_event;
 
 /* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the main
  * loop (any thread: the publisher calls it too, as the main thread may be stopped at a gate). */
@@ -43,6 +45,15 @@ static void server_signal_read(int signal_fd)
 		return;
 	log_verbose(1, "Signal handled: %s.\n", strsignal((int)info.ssi_signo));
 	trace_gate_shutdown();
+	/* Not event_base_loopbreak here: a break asked for before the main thread enters its loop
+	 * is forgotten when it does, and the publisher may read the signal that early. An active
+	 * event waits for the loop. */
+	event_active(stop_event, EV_TIMEOUT, 0);
+}
+
+/* Main thread: a stop signal was read; leave the main loop. */
+static void stop_cb(evutil_socket_t fd, short which, void *arg)
+{
 	event_base_loopbreak(main_base);
 }
 
@@ -220,7 +231,9 @@ int server_run(const struct settings *s)
 	}
 	signal_event = event_new(main_base, signal_fd, EV_READ | EV_PERSIST, signal_cb, NULL);
 	clock_event = event_new(main_base, -1, EV_PERSIST, clock_cb, NULL);
-	if (signal_event == NULL || clock_event == NULL || event_add(signal_event, NULL) != 0 ||
+	stop_event = event_new(main_base, -1, 0, stop_cb, NULL);
+	if (signal_event == NULL || clock_event == NULL || stop_event == NULL ||
+	    event_add(signal_event, NULL) != 0 ||
 	    evtimer_add(clock_event, &one_second) != 0) {
 		log_error("cannot set up the main event loop");
 		status = 1;
@@ -267,6 +280,9 @@ out:
 	close(signal_fd);
 	if (clock_event != NULL)
 		event_free(clock_event);
+	if (stop_event != NULL)
+		event_free(stop_event);
+	stop_event = NULL;
 	accept_destroy();
 	if (server_storage != NULL)
 		storage_destroy(server_storage);

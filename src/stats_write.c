@@ -75,7 +75,7 @@ static void stats_general(struct resp *out, struct storage *storage)
 		    (unsigned long long)ss.evictions, (unsigned long long)ss.reclaimed,
 		    (unsigned long long)ss.expired_unfetched, (unsigned long long)ss.evicted_unfetched,
 		    (unsigned long long)__atomic_load_n(&trace_counters.events, __ATOMIC_RELAXED),
-		    (unsigned long long)__atomic_load_n(&trace_counters.dropped, __ATOMIC_RELAXED),
+		    (unsigned long long)trace_dropped_total(),
 		    (unsigned long long)__atomic_load_n(&trace_counters.clients, __ATOMIC_RELAXED));
 }
 

@@ -90,6 +90,16 @@ uint64_t trace_next_seq(void)
 	return __atomic_add_fetch(&trace_seq, 1, __ATOMIC_RELAXED);
 }
 
+/* Returns every event lost so far. */
+uint64_t trace_dropped_total(void)
+{
+	uint64_t n = __atomic_load_n(&trace_counters.dropped, __ATOMIC_RELAXED);
+
+	for (int i = 0; rings != NULL && i < nrings; i++)
+		n += trace_ring_lost(rings[i]);
+	return n;
+}
+
 /* Waits at the calling thread's gate. */
 void trace_gate_here(enum wire_event ev, uint64_t conn)
 {

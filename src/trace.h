@@ -104,12 +104,16 @@ uint64_t trace_last_seq(void);
 /* Takes a fresh sequence number (for lines the publisher makes itself). */
 uint64_t trace_next_seq(void);
 
-/* Counters for stats: events recorded, events lost, clients connected. */
+/* Counters for stats: events recorded, events a client's full buffer lost, clients connected. */
 struct trace_counters {
 	uint64_t events;
 	uint64_t dropped;
 	uint64_t clients;
 };
 extern struct trace_counters trace_counters;
+
+/* Returns every event lost so far: at the clients' buffers (trace_counters.dropped) and in the
+ * threads' rings, counted as they happen, not when the publisher next drains. */
+uint64_t trace_dropped_total(void);
 
 #endif

@@ -142,7 +142,6 @@ static void drain(void)
 		uint64_t lost = trace_ring_take_dropped(trace_ring_of(i - 1));
 		if (lost == 0)
 			continue;
-		__atomic_fetch_add(&trace_counters.dropped, lost, __ATOMIC_RELAXED);
 		for (struct trace_client *cl = clients; cl != NULL; cl = cl->next)
 			cl->pending_drops[i] += lost;
 	}

@@ -31,8 +31,10 @@ struct trace_ring {
 	alignas(CACHE_LINE) uint64_t tail; /* next slot to read */
 	uint64_t head_seen;                /* the consumer's copy of head */
 
-	/* Written by the producer only when full, so it gets its own line. */
+	/* Written by the producer only when full, so they get their own line: lost since the
+	 * consumer last took the count, and lost in all. */
 	alignas(CACHE_LINE) uint64_t dropped;
+	uint64_t lost;
 
 	alignas(CACHE_LINE) struct trace_rec slots[];
 };
@@ -87,7 +89,7 @@ bool trace_ring_push(struct trace_ring *ring, const struct trace_rec *rec)
 		/* Acquire: the consumer has finished reading the slot it released. */
 		ring->tail_seen = __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
 		if (head - ring->tail_seen >= ring->capacity) {
-			__atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
+			trace_ring_count_dropped(ring);
 			return false;
 		}
 	}
@@ -141,8 +143,15 @@ uint64_t trace_ring_take_dropped(struct trace_ring *ring)
 	return __atomic_exchange_n(&ring->dropped, 0, __ATOMIC_RELAXED);
 }
 
+/* Returns how many records the ring lost in all. */
+uint64_t trace_ring_lost(struct trace_ring *ring)
+{
+	return __atomic_load_n(&ring->lost, __ATOMIC_RELAXED);
+}
+
 /* Counts a record as dropped without writing it. */
 void trace_ring_count_dropped(struct trace_ring *ring)
 {
 	__atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ring->lost, 1, __ATOMIC_RELAXED);
 }

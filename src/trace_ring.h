@@ -42,6 +42,9 @@ void trace_ring_consume(struct trace_ring *ring);
 /* Consumer: the number of records dropped since the last call, resetting it to 0. */
 uint64_t trace_ring_take_dropped(struct trace_ring *ring);
 
+/* Any thread: how many records the ring has lost since it was made (never reset). */
+uint64_t trace_ring_lost(struct trace_ring *ring);
+
 /* Producer: counts one record as dropped without writing it (nobody could take it). */
 void trace_ring_count_dropped(struct trace_ring *ring);
 

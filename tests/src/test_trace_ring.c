@@ -111,6 +111,7 @@ Test(trace_ring, full_ring_drops_and_counts)
 	rec = rec_for(5);
 	cr_assert_not(trace_ring_push(ring, &rec));
 	cr_assert_eq(trace_ring_take_dropped(ring), 1);
+	cr_assert_eq(trace_ring_lost(ring), 4, "the lost total is never taken or reset");
 	for (uint64_t i = 1; i <= 4; i++) {
 		cr_assert(trace_ring_pop(ring, &out));
 		assert_rec(&out, i);
