@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -121,14 +122,39 @@ bool harness_start(struct server_proc *p, const char *const *args)
 	return true;
 }
 
+/* Waits for pid to exit, at most the deadline: then it is killed and false returned. */
+static bool wait_exit(pid_t pid, int *status)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	/* Without pidfds (before Linux 5.3) there is no deadline; the test's timeout remains. */
+	if (pidfd >= 0) {
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+		int rc;
+
+		do
+			rc = poll(&pfd, 1, HARNESS_DEADLINE_MS);
+		while (rc < 0 && errno == EINTR);
+		close(pidfd);
+		if (rc == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return false;
+		}
+	}
+	return waitpid(pid, status, 0) == pid;
+}
+
 /* Stops the server. */
 int harness_stop(struct server_proc *p)
 {
 	int status;
 
 	kill(p->pid, SIGTERM);
-	if (waitpid(p->pid, &status, 0) != p->pid)
+	if (!wait_exit(p->pid, &status)) {
+		fprintf(stderr, "mcscoped did not stop within %d ms of SIGTERM\n", HARNESS_DEADLINE_MS);
 		return -1;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* A sanitizer's report is the server's stderr: show it with the failure. */
 		char *err = harness_stderr(p);
@@ -165,8 +191,10 @@ int harness_run(const char *const *args, char **err)
 	p.pid = spawn(args, -1, &p.stderr_fd);
 	if (p.pid < 0)
 		return -1;
-	if (waitpid(p.pid, &status, 0) != p.pid)
+	if (!wait_exit(p.pid, &status)) {
+		fprintf(stderr, "mcscoped did not exit within %d ms\n", HARNESS_DEADLINE_MS);
 		status = -1;
+	}
 	*err = harness_stderr(&p);
 	close(p.stderr_fd);
 	if (status == -1 || !WIFEXITED(status))
