@@ -18,28 +18,32 @@ const char *diag_prog(void)
 	return diag_prefix;
 }
 
+/* Prints "prefix: message" in one write, so that another writer's line cannot interleave. */
+static void diag_vprint(const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s: %s\n", diag_prefix, msg);
+}
+
 /* Prints one message line. */
 void diag_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	/* One fprintf per part would let another writer's line interleave; build it whole. */
-	char msg[1024];
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_vprint(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", diag_prefix, msg);
 }
 
 /* Prints the message and aborts. */
 void diag_fatal(const char *fmt, ...)
 {
 	va_list ap;
-	char msg[1024];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	diag_vprint(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", diag_prefix, msg);
 	abort();
 }

@@ -46,3 +46,16 @@ struct model *panel_fixture_feed(int n)
 	model_tick(m, 1000000000ULL);
 	return m;
 }
+
+/* Returns the screen's text. */
+char *panel_fixture_text(const struct screen *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	cr_assert_not_null(out);
+	screen_write_text(s, out);
+	fclose(out);
+	return text;
+}

@@ -41,19 +41,6 @@ static int count_of(const struct key_table *t)
 	return n;
 }
 
-/* Returns the screen's text (malloc'd). */
-static char *text_of(const struct screen *s)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	cr_assert_not_null(out);
-	screen_write_text(s, out);
-	fclose(out);
-	return text;
-}
-
 /* Returns the table's Markdown, as key_table_write_markdown prints it (malloc'd). */
 static char *markdown_of(const struct key_table *t)
 {
@@ -190,7 +177,7 @@ Test(keys, the_shared_keys_change_only_the_view)
 	dashboard_on_fixture(&d, &key_table_live);
 	dashboard_key(&d, 'p');
 	cr_expect(d.view.display_held);
-	char *held = text_of(d.screen);
+	char *held = panel_fixture_text(d.screen);
 	const char *marker = strstr(held, "DISPLAY HELD (p)");
 	cr_expect(marker != NULL && marker < strchr(held, '\n'), "the held picture is marked:\n%s", held);
 	free(held);
@@ -346,7 +333,7 @@ Test(keys, the_overlay_shows_every_key_whole_and_is_sized_to_them)
 		const struct key_table *t = tables[i].table;
 		const struct key_binding *b;
 		struct screen *s = overlay_at(t, 80, 24);
-		char *text = text_of(s), help[256];
+		char *text = panel_fixture_text(s), help[256];
 		int widest = (int)strlen(t->title), label_w = 0;
 
 		cr_expect_not_null(strstr(text, t->title), "%s", text);
@@ -424,7 +411,7 @@ Test(keys, the_overlay_never_writes_outside_its_rectangle)
 	}
 	/* A whole screen too small for it: cut, on the screen. */
 	struct screen *s = overlay_at(&key_table_replay, 30, 8);
-	char *text = text_of(s);
+	char *text = panel_fixture_text(s);
 	cr_expect_not_null(strstr(text, "mcscope replay"), "%s", text);
 	free(text);
 	screen_destroy(s);

@@ -11,19 +11,6 @@
 #include "panel.h"
 #include "screen.h"
 
-/* Returns the screen's text (malloc'd). */
-static char *text_of(const struct screen *s)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	cr_assert_not_null(out);
-	screen_write_text(s, out);
-	fclose(out);
-	return text;
-}
-
 /* Draws the model at cols x rows and returns the text (malloc'd). */
 static char *render(struct model *m, int cols, int rows, bool utf8, struct panel_view *v)
 {
@@ -31,7 +18,7 @@ static char *render(struct model *m, int cols, int rows, bool utf8, struct panel
 
 	cr_assert_not_null(s);
 	panel_layout_draw(s, m, v);
-	char *text = text_of(s);
+	char *text = panel_fixture_text(s);
 	screen_destroy(s);
 	return text;
 }
@@ -321,7 +308,7 @@ Test(panels, two_hundred_by_sixty_draws_the_state_diagram)
 	setlocale(LC_ALL, "C.UTF-8");
 	panel_view_init(&v);
 	panel_layout_draw(s, m, &v);
-	char *text = text_of(s);
+	char *text = panel_fixture_text(s);
 	/* A request's cycle along the top, each box with its live count, arrows between. */
 	cr_expect_not_null(strstr(text, "\u2502  listening 1  \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
 				     "\u2502  new_cmd 10   \u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6"
@@ -367,7 +354,7 @@ Test(panels, the_selected_connections_path_in_the_diagram)
 	v.show_details = true;
 	v.conn_selected = 1; /* by id: the listening conn, then conn 10 */
 	panel_layout_draw(s, m, &v);
-	char *text = text_of(s);
+	char *text = panel_fixture_text(s);
 	cr_expect_not_null(strstr(text, "conn 10: its steps numbered"), "%s", text);
 	/* conn 10 went new_cmd (step 1), then waiting (step 2): the numbers sit on the boxes. */
 	int one_row, one_col, two_row, two_col, box_row, box_col;
