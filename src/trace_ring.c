@@ -153,5 +153,7 @@ uint64_t trace_ring_lost(struct trace_ring *ring)
 void trace_ring_count_dropped(struct trace_ring *ring)
 {
 	__atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ring->lost, 1, __ATOMIC_RELAXED);
+	/* The producer alone writes lost: a plain increment, stored atomically for readers. */
+	__atomic_store_n(&ring->lost, __atomic_load_n(&ring->lost, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
 }
