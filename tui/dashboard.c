@@ -103,7 +103,7 @@ static bool dashboard_read(struct dashboard *d)
 	}
 }
 
-/* Shows the selected connection's path through the states in the status line. */
+/* Shows the selected connection's path through the states on the bottom line. */
 static void describe_selection(struct dashboard *d)
 {
 	const struct model_conn *one[1];

@@ -41,7 +41,6 @@ struct panel_view {
 	bool display_held;          /* p: the display is held: the picture stands still */
 	bool show_help;
 	bool show_details;          /* Enter on a connection */
-	bool recording;
 	const char *message;        /* what the bottom line says, or NULL: the keys */
 	const struct key_table *keys; /* the screen's keys, for ? and the bottom line; NULL: none */
 	const struct panel_replay *replay; /* NULL: live */
