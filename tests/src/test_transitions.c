@@ -101,8 +101,9 @@ static void *collect(void *arg)
 	return arg;
 }
 
-/* Waits until the trace has shown from -> to more than `before` times; false at the deadline. */
-static bool wait_move(enum conn_states from, enum conn_states to, uint64_t before)
+/* Waits until done(arg) holds of what the trace has shown, the collector's lock held while it
+ * is asked; false when the trace ends or the deadline passes first. */
+static bool await(bool (*done)(const void *arg), const void *arg)
 {
 	struct timespec until;
 	bool ok;
@@ -110,12 +111,43 @@ static bool wait_move(enum conn_states from, enum conn_states to, uint64_t befor
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += HARNESS_DEADLINE_MS / 1000;
 	pthread_mutex_lock(&col.lock);
-	while (col.seen[from][to] <= before && !col.ended &&
-	       pthread_cond_timedwait(&col.cond, &col.lock, &until) == 0)
+	while (!done(arg) && !col.ended && pthread_cond_timedwait(&col.cond, &col.lock, &until) == 0)
 		;
-	ok = col.seen[from][to] > before;
+	ok = done(arg);
 	pthread_mutex_unlock(&col.lock);
 	return ok;
+}
+
+/* A move seen more often than before. */
+struct move {
+	enum conn_states from, to;
+	uint64_t before;
+};
+
+/* True once the move has happened again. */
+static bool moved(const void *arg)
+{
+	const struct move *m = arg;
+
+	return col.seen[m->from][m->to] > m->before;
+}
+
+/* True once more answers than *arg came. */
+static bool answered(const void *arg)
+{
+	return col.answers > *(const int *)arg;
+}
+
+/* True once the snapshot has ended. */
+static bool attached(const void *arg)
+{
+	return col.attached;
+}
+
+/* True once *arg paused lines came. */
+static bool paused(const void *arg)
+{
+	return col.paused >= *(const int *)arg;
 }
 
 /* How often the trace has shown from -> to so far. */
@@ -130,27 +162,21 @@ static uint64_t moves(enum conn_states from, enum conn_states to)
 }
 
 /* Expects the move from -> to to happen now (after what has been seen). */
-#define EXPECT_MOVE(from, to, before) \
-	cr_assert(wait_move(from, to, before), "the trace never showed %s -> %s", \
-		  wire_state_name(from), wire_state_name(to))
+#define EXPECT_MOVE(from, to, before_) \
+	cr_assert(await(moved, &(struct move){ from, to, before_ }), \
+		  "the trace never showed %s -> %s", wire_state_name(from), wire_state_name(to))
 
 /* Sends a control command on the trace socket and waits for its ok. */
 static void control(const char *cmd)
 {
-	struct timespec until;
 	int before;
 
 	pthread_mutex_lock(&col.lock);
 	before = col.answers;
 	pthread_mutex_unlock(&col.lock);
 	cr_assert(harness_send(col.lr.fd, cmd, strlen(cmd)));
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += HARNESS_DEADLINE_MS / 1000;
+	cr_assert(await(answered, &before), "no answer to %s", cmd);
 	pthread_mutex_lock(&col.lock);
-	while (col.answers == before && !col.ended &&
-	       pthread_cond_timedwait(&col.cond, &col.lock, &until) == 0)
-		;
-	cr_assert_gt(col.answers, before, "no answer to %s", cmd);
 	cr_assert_eq(strncmp(col.answer, "ok", 2), 0, "%s: %s", cmd, col.answer);
 	pthread_mutex_unlock(&col.lock);
 }
@@ -158,31 +184,13 @@ static void control(const char *cmd)
 /* Waits until the trace client has its snapshot: from then on it gets every event. */
 static void wait_attached(void)
 {
-	struct timespec until;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += HARNESS_DEADLINE_MS / 1000;
-	pthread_mutex_lock(&col.lock);
-	while (!col.attached && !col.ended &&
-	       pthread_cond_timedwait(&col.cond, &col.lock, &until) == 0)
-		;
-	cr_assert(col.attached, "the trace never sent its snapshot");
-	pthread_mutex_unlock(&col.lock);
+	cr_assert(await(attached, NULL), "the trace never sent its snapshot");
 }
 
 /* Waits until the server has paused at a breakpoint (the n-th paused line). */
 static void wait_paused(int n)
 {
-	struct timespec until;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += HARNESS_DEADLINE_MS / 1000;
-	pthread_mutex_lock(&col.lock);
-	while (col.paused < n && !col.ended &&
-	       pthread_cond_timedwait(&col.cond, &col.lock, &until) == 0)
-		;
-	cr_assert_geq(col.paused, n, "the breakpoint never hit");
-	pthread_mutex_unlock(&col.lock);
+	cr_assert(await(paused, &n), "the breakpoint never hit");
 }
 
 /* Sends a request and checks the reply. */
