@@ -265,3 +265,16 @@ out:
 	free(ctx.state);
 	return rc;
 }
+
+/* Tells how a stream ended. */
+int cmd_stream_ended(const struct client *c, int rc)
+{
+	if (rc == 0) {
+		diag_error("the server closed the stream (it stopped, or let this client go)");
+		return 0;
+	}
+	if (errno == EINTR && stop_signal() != 0)
+		return 0;
+	diag_error("reading from %s: %s", c->path, strerror(errno));
+	return 1;
+}

@@ -111,6 +111,13 @@ void cmd_option_blocks(const struct cmd_entry *e, const struct cli_option *block
  */
 int cmd_run(const struct cmd_entry *e, int argc, char **argv);
 
+/*
+ * What a command that follows the stream makes of the read (rc, 0 or below)
+ * that ended it: 0 for a stop signal or the server closing the stream (said
+ * on stderr), 1 with a message for a failed read.
+ */
+int cmd_stream_ended(const struct client *c, int rc);
+
 /* ---- cmd_help: help texts made from the table ---- */
 
 /* Prints e's help: usage, text, options, notes and exit statuses. */

@@ -171,17 +171,8 @@ static int events_exec(struct cmd_ctx *ctx)
 			goto cleanup;
 		}
 		rc = client_read_line(c, &line, &len);
-		if (rc < 0) {
-			if (errno == EINTR && stop_signal() != 0) {
-				rc = 0;
-			} else {
-				diag_error("reading from %s: %s", c->path, strerror(errno));
-				rc = 1;
-			}
-			goto cleanup;
-		}
-		if (rc == 0) {
-			diag_error("the server closed the stream (it stopped, or let this client go)");
+		if (rc <= 0) {
+			rc = cmd_stream_ended(c, rc);
 			goto cleanup;
 		}
 		print_line(NULL, line, len);

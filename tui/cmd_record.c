@@ -154,17 +154,8 @@ static int record_exec(struct cmd_ctx *ctx)
 		const char *data;
 
 		rc = client_read_block(c, &data, &len);
-		if (rc < 0) {
-			if (errno == EINTR && stop_signal() != 0) {
-				rc = 0;
-			} else {
-				diag_error("reading from %s: %s", c->path, strerror(errno));
-				rc = 1;
-			}
-			break;
-		}
-		if (rc == 0) {
-			diag_error("the server closed the stream (it stopped, or let this client go)");
+		if (rc <= 0) {
+			rc = cmd_stream_ended(c, rc);
 			break;
 		}
 		if (!write_all(fd, data, len))
