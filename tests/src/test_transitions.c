@@ -237,6 +237,24 @@ static void udp_send_raw(int fd, int port, const char *bytes)
 		     (ssize_t)strlen(bytes));
 }
 
+/* Sends request on fd with a breakpoint on entering state (the n-th breakpoint of the run), resets
+ * the connection while the worker waits there, and expects it to find the client gone: state ->
+ * closing. */
+static void reset_at(int fd, enum conn_states state, const char *request, int n)
+{
+	char cmd[64];
+	uint64_t before = moves(state, conn_closing);
+
+	snprintf(cmd, sizeof(cmd), "break state to=%s\n", wire_state_name(state));
+	control(cmd);
+	cr_assert(harness_send(fd, request, strlen(request)));
+	wait_paused(n);
+	reset(fd);
+	control("break off\n");
+	control("resume\n");
+	EXPECT_MOVE(state, conn_closing, before);
+}
+
 /* Runs the TCP scenarios: the main road, noreply, too large, pipelining, partial lines, errors. */
 static void tcp_scenarios(int port)
 {
@@ -317,24 +335,8 @@ static void tcp_scenarios(int port)
 	cr_assert(harness_send(fd, "set v 0 0 900\r\n", 15));
 	cr_assert(harness_send(fd, value, strlen(value)));
 	ask(fd, "\r\n", "STORED\r\n");
-	control("break state to=conn_write\n");
-	before = moves(conn_write, conn_closing);
-	cr_assert(harness_send(fd, "version\r\n", 9));
-	wait_paused(1);
-	reset(fd);
-	control("break off\n");
-	control("resume\n");
-	EXPECT_MOVE(conn_write, conn_closing, before);
-
-	fd = harness_connect(port);
-	control("break state to=conn_mwrite\n");
-	before = moves(conn_mwrite, conn_closing);
-	cr_assert(harness_send(fd, "get v v v\r\n", 11));
-	wait_paused(2);
-	reset(fd);
-	control("break off\n");
-	control("resume\n");
-	EXPECT_MOVE(conn_mwrite, conn_closing, before);
+	reset_at(fd, conn_write, "version\r\n", 1);
+	reset_at(harness_connect(port), conn_mwrite, "get v v v\r\n", 2);
 }
 
 /* Runs the UDP scenarios: a request refused at once, a value cut short, quit, a datagram without a header. */
