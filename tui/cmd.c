@@ -22,6 +22,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_replay_entry,
 	&cmd_export_entry,
 	&cmd_load_entry,
+	&cmd_lab_entry,
 	NULL,
 };
 
@@ -65,7 +66,7 @@ void cmd_option_blocks(const struct cmd_entry *e, const struct cli_option *block
 {
 	blocks[CMD_BLOCK_TARGET] = (e->flags & CMD_TARGET) ? cli_target_options : NULL;
 	blocks[CMD_BLOCK_OWN] = e->options;
-	blocks[CMD_BLOCK_SCREEN] = (e->flags & CMD_SCREEN) ? dashboard_options : NULL;
+	blocks[CMD_BLOCK_SCREEN] = (e->flags & (CMD_SCREEN | CMD_SCREEN_OPTS)) ? dashboard_options : NULL;
 	blocks[CMD_BLOCK_HELP] = has_letter(e->options, 'h') ? help_only : help_h;
 }
 
@@ -226,7 +227,7 @@ int cmd_run(const struct cmd_entry *e, int argc, char **argv)
 		if (rc != 0)
 			return rc;
 	}
-	if (e->flags & CMD_SCREEN) {
+	if (e->flags & (CMD_SCREEN | CMD_SCREEN_OPTS)) {
 		dashboard_opts_init(&ctx.screen);
 		if (!dashboard_opts_set(&ctx.screen, given[CMD_BLOCK_SCREEN]))
 			return cli_usage_error();

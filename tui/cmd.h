@@ -34,6 +34,8 @@ enum cmd_flags {
 	CMD_SCREEN = 1 << 3,
 	/* Options end at the first operand (ctl: its command's words are not options). */
 	CMD_OPTIONS_FIRST = 1 << 4,
+	/* The screen options are taken (ctx->screen) but a terminal is not required: only some of its actions show the dashboard, and they check. */
+	CMD_SCREEN_OPTS = 1 << 5,
 };
 
 /* A number or a text that an entry's help texts name as %{name}; a table of them ends with { NULL }. */
@@ -92,6 +94,7 @@ extern const struct cmd_entry cmd_record_entry;
 extern const struct cmd_entry cmd_replay_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_load_entry;
+extern const struct cmd_entry cmd_lab_entry;
 
 /* Writes the command's name as messages and help give it, "mcscope NAME" or "mcscope", into buf; returns buf. */
 const char *cmd_prog(const struct cmd_entry *e, char *buf, size_t n);

@@ -108,7 +108,8 @@ static const char *start_load(void *arg)
 static int demo_exec(struct cmd_ctx *ctx)
 {
 	struct demo_state *st = ctx->state;
-	char server[4096];
+	char server[4096], threads[16];
+	char *flags[] = { "-t", threads, NULL };
 	int rc = 1;
 
 	if (demo_find_server(st->server, server, sizeof(server)) != 0)
@@ -116,7 +117,8 @@ static int demo_exec(struct cmd_ctx *ctx)
 	st->load.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 
 	demo_init(&st->demo);
-	if (demo_start_server(&st->demo, server, st->threads) != 0) {
+	snprintf(threads, sizeof(threads), "%d", st->threads);
+	if (demo_start_server(&st->demo, server, flags) != 0) {
 		/* Ctrl-C while it started is a quit like any other. */
 		rc = stop_signal() != 0 ? 0 : 1;
 		goto out;

@@ -91,6 +91,8 @@ static bool dashboard_read(struct dashboard *d)
 			const char *nl = memchr(data, '\n', len);
 			size_t n = nl != NULL ? (size_t)(nl - data) + 1 : len;
 			enum event_status st = model_feed(d->model, data, n);
+			if (d->opts.on_line != NULL)
+				d->opts.on_line(d->opts.on_line_arg, data, n);
 			if (!d->synced && memmem(data, n, " ev=snapshot_end", 16) != NULL) {
 				d->synced = true;
 				attached(d);
@@ -272,6 +274,8 @@ int dashboard_run(const struct dashboard_opts *opts)
 	}
 	panel_view_init(&d.view);
 	d.view.keys = &key_table_live; /* a replay's start puts its own */
+	d.view.lab = opts->lab;
+	d.view.lab_port = opts->lab_port;
 	if (opts->once || opts->frames > 0)
 		rc = run_batch(&d);
 	else

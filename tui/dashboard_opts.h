@@ -8,10 +8,12 @@
 #define MCSCOPE_TUI_DASHBOARD_OPTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "cli.h"
 
 struct replay;
+struct lab_live;
 
 struct dashboard_opts {
 	const char *socket_path;
@@ -24,6 +26,12 @@ struct dashboard_opts {
 	/* Called once, when the first snapshot has been read; returns NULL or what went wrong. */
 	const char *(*on_attached)(void *arg);
 	void *on_attached_arg;
+	/* Called with every line the server sends, after the model has it; NULL: none. */
+	void (*on_line)(void *arg, const char *line, size_t len);
+	void *on_line_arg;
+	/* A lab's goals for the Lab panel, and the lab server's TCP port; NULL: no lab. */
+	const struct lab_live *lab;
+	int lab_port;
 };
 
 /* The screen options, by index in dashboard_options. */

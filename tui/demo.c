@@ -215,14 +215,22 @@ static bool read_ready(int fd, int *port)
 }
 
 /* Starts the server. */
-int demo_start_server(struct demo *d, const char *server, int threads)
+int demo_start_server(struct demo *d, const char *server, char *const flags[])
 {
-	char t[16], sock_arg[PATH_MAX + 32];
-	int ready[2];
+	char sock_arg[PATH_MAX + 32];
+	char *argv[DEMO_FLAGS_MAX + 8];
+	int ready[2], argc = 0;
 
+	argv[argc++] = (char *)server;
+	for (int i = 0; flags != NULL && flags[i] != NULL; i++) {
+		if (i == DEMO_FLAGS_MAX) {
+			diag_error("more than %d server flags", DEMO_FLAGS_MAX);
+			return -1;
+		}
+		argv[argc++] = flags[i];
+	}
 	if (make_dir(d) != 0)
 		return -1;
-	snprintf(t, sizeof(t), "%d", threads);
 	snprintf(sock_arg, sizeof(sock_arg), "--trace-socket=%s", d->socket_path);
 	if (pipe2(ready, O_CLOEXEC) != 0) {
 		diag_error("pipe: %s", strerror(errno));
@@ -230,8 +238,14 @@ int demo_start_server(struct demo *d, const char *server, int threads)
 	}
 	d->server = fork_child(d->server_log, SIGTERM);
 	if (d->server == 0) {
-		char *argv[] = { (char *)server, "-t", t, "-p", "0", "-l", "127.0.0.1",
-				 sock_arg, "--ready-fd=3", NULL };
+		/* Last, so that no flag given can move the port, the address or the socket. */
+		argv[argc++] = "-p";
+		argv[argc++] = "0";
+		argv[argc++] = "-l";
+		argv[argc++] = "127.0.0.1";
+		argv[argc++] = sock_arg;
+		argv[argc++] = "--ready-fd=3";
+		argv[argc] = NULL;
 		/* dup2 onto the same number would keep close-on-exec. */
 		if (ready[1] == 3)
 			fcntl(3, F_SETFD, 0);

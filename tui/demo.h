@@ -34,12 +34,16 @@ void demo_init(struct demo *d);
  */
 int demo_find_server(const char *path, char *out, size_t n);
 
+/* The most flags demo_start_server passes on. */
+#define DEMO_FLAGS_MAX 32
+
 /*
- * Makes the private directory and starts server with -t threads, waiting
+ * Makes the private directory and starts server with flags (NULL-ended,
+ * e.g. { "-t", "4", NULL }), waiting
  * until it accepts; -1 with a message (and the server's own words) on
  * failure, or without one when a stop signal came first (stop.h).
  */
-int demo_start_server(struct demo *d, const char *server, int threads);
+int demo_start_server(struct demo *d, const char *server, char *const flags[]);
 
 /* Starts the workload o against the server (o's port is filled in); -1 with a message. */
 int demo_start_load(struct demo *d, struct load_opts *o);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct diagram_arrow;
+struct lab_live;
 
 #include "key_table.h"
 #include "model.h"
@@ -44,6 +45,8 @@ struct panel_view {
 	const char *message;        /* what the bottom line says, or NULL: the keys */
 	const struct key_table *keys; /* the screen's keys, for ? and the bottom line; NULL: none */
 	const struct panel_replay *replay; /* NULL: live */
+	const struct lab_live *lab; /* the Lab panel's goals; NULL: no Lab panel */
+	int lab_port;               /* the lab server's TCP port, for the student's own clients */
 };
 
 /* Where each part of the screen goes, for a screen size. */
@@ -111,6 +114,12 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 /* The latest events as sentences, the next step on top while stepping. */
 void panel_log_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		    struct rect r);
+
+/* The rows the Lab panel takes: a title, a row per goal, the status line. */
+int panel_lab_rows(const struct panel_view *v);
+
+/* The Lab panel: the lab's goals as a checklist, ticked as the events reach them. */
+void panel_lab_draw(struct screen *s, const struct panel_view *v, struct rect r);
 
 /* The ? overlay: every key of the view's table with its help, sized to them, centred in r
  * and never outside it. */

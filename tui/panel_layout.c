@@ -65,6 +65,13 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	panel_workers_draw(s, m, v, r.workers);
 	panel_states_draw(s, m, v, r.states);
 	panel_conns_draw(s, m, v, r.conns);
+	/* A lab's checklist goes above the events, which give it their first rows (clicks there focus the events). */
+	int lab = panel_lab_rows(v);
+	if (lab > 0 && r.log.rows > lab + 3) {
+		panel_lab_draw(s, v, (struct rect){ r.log.row, r.log.col, lab, r.log.cols });
+		r.log.row += lab;
+		r.log.rows -= lab;
+	}
 	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
 		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM, v->message);

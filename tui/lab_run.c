@@ -1,0 +1,496 @@
+/* lab_run.c: a lab's scenario, step by step, on a private server. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "demo.h"
+#include "diag.h"
+#include "lab_run.h"
+#include "stop.h"
+
+/* How long the stream may take to end once the server was asked to stop. */
+#define DRAIN_MS 5000
+
+/* One client connection of the scenario. */
+struct run_conn {
+	int fd;           /* -1 when closed */
+	uint64_t id;      /* the server's conn= */
+	char in[65536];   /* bytes read and not yet expected */
+	size_t inlen;
+};
+
+struct run {
+	const struct lab *lab;
+	struct demo demo;
+	struct client client;
+	struct lab_trace *t;
+	struct run_conn conns[LAB_RUN_CONNS];
+	int nconns;
+	char *why;
+	size_t whylen;
+	const struct lab_step *step;
+};
+
+/* Milliseconds on the monotonic clock. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Says why the current step failed; returns LAB_RUN_STEP_FAILED. */
+static int step_failed(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int step_failed(struct run *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->step != NULL)
+		snprintf(r->why, r->whylen, "lab.conf:%d (run %s): %s", r->step->line, r->step->text, msg);
+	else
+		snprintf(r->why, r->whylen, "%s", msg);
+	return LAB_RUN_STEP_FAILED;
+}
+
+/* Reads every line the stream has ready into the trace; -1 when it ended or failed. */
+static int drain_ready(struct run *r)
+{
+	const char *line;
+	size_t len;
+
+	do {
+		int rc = client_read_line(&r->client, &line, &len);
+		if (rc <= 0)
+			return -1;
+		lab_trace_add(r->t, line, len);
+	} while (client_line_ready(&r->client));
+	return 0;
+}
+
+/*
+ * Waits up to the deadline for the stream (and fd for events, when not -1);
+ * reads what the stream has. 1 when fd is ready, 0 when the time is up or
+ * only the stream moved, -1 when the stream ended or a stop came.
+ */
+static int pump(struct run *r, int fd, short events, uint64_t deadline)
+{
+	struct pollfd p[3] = {
+		{ .fd = r->client.fd, .events = POLLIN },
+		{ .fd = stop_fd(), .events = POLLIN },
+		{ .fd = fd, .events = events },
+	};
+	uint64_t now = now_ms();
+	int timeout = now >= deadline ? 0 : (int)(deadline - now);
+
+	if (client_line_ready(&r->client))
+		return drain_ready(r) == 0 ? 0 : -1;
+	int rc = poll(p, fd >= 0 ? 3 : 2, timeout);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -1;
+	if (p[1].revents != 0)
+		return -1;
+	if (p[0].revents != 0 && drain_ready(r) != 0)
+		return -1;
+	return fd >= 0 && p[2].revents != 0 ? 1 : 0;
+}
+
+/* Finds an event in the trace from line *from on; advances *from past it. */
+static bool find_event(struct run *r, size_t *from, int ev, uint64_t conn, struct event *e)
+{
+	for (; *from < r->t->n; (*from)++)
+		if (lab_trace_event(r->t, *from, e) == EVENT_LINE && e->ev == ev &&
+		    (conn == 0 || event_num(e, KEY_conn, 0) == conn)) {
+			(*from)++;
+			return true;
+		}
+	return false;
+}
+
+/* Waits for the count-th event ev (of conn, when not 0) in the whole run. */
+static int wait_event(struct run *r, int ev, uint64_t conn, unsigned long count)
+{
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
+	size_t from = 0;
+	unsigned long seen = 0;
+	struct event e;
+
+	for (;;) {
+		while (find_event(r, &from, ev, conn, &e))
+			if (++seen >= count)
+				return 0;
+		if (now_ms() >= deadline)
+			return step_failed(r, "no %s%s within %d s (saw %lu of %lu)", wire_event_name(ev),
+					   conn ? " of that connection" : "", LAB_RUN_WAIT_MS / 1000, seen, count);
+		if (pump(r, -1, 0, deadline) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+}
+
+/* Turns 'TEXT' escapes into bytes; returns the length, -1 on a bad escape. */
+static ssize_t unescape(const char *in, char *out, size_t n)
+{
+	size_t len = 0;
+
+	for (; *in != '\0'; in++) {
+		char c = *in;
+		if (c == '\\') {
+			in++;
+			switch (*in) {
+			case 'r': c = '\r'; break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case '\\': c = '\\'; break;
+			case '\'': c = '\''; break;
+			case 'x':
+				if (!isxdigit((unsigned char)in[1]) || !isxdigit((unsigned char)in[2]))
+					return -1;
+				char hex[3] = { in[1], in[2], '\0' };
+				c = (char)strtol(hex, NULL, 16);
+				in += 2;
+				break;
+			default:
+				return -1;
+			}
+		}
+		if (len == n)
+			return -1;
+		out[len++] = c;
+	}
+	return (ssize_t)len;
+}
+
+/* The connection a step names (1-based); NULL after saying why. */
+static struct run_conn *conn_of(struct run *r, const char *word)
+{
+	char *end;
+	long i = strtol(word, &end, 10);
+
+	if (*end != '\0' || i < 1 || i > r->nconns || r->conns[i - 1].fd < 0) {
+		step_failed(r, "no open client connection %s", word);
+		return NULL;
+	}
+	return &r->conns[i - 1];
+}
+
+/* Opens one connection and waits for its accept, then for until's event. */
+static int open_conn(struct run *r, int until)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)r->demo.tcp_port) };
+	socklen_t len = sizeof(sin);
+	char peer[64];
+	size_t from = 0;
+	struct event e;
+
+	if (r->nconns == LAB_RUN_CONNS)
+		return step_failed(r, "more than %d client connections", LAB_RUN_CONNS);
+	struct run_conn *c = &r->conns[r->nconns];
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+		return step_failed(r, "cannot connect to 127.0.0.1:%d: %s", r->demo.tcp_port, strerror(errno));
+	c->inlen = 0;
+	r->nconns++;
+	fcntl(c->fd, F_SETFL, O_NONBLOCK);
+	getsockname(c->fd, (struct sockaddr *)&sin, &len);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%d", ntohs(sin.sin_port));
+	/* Which conn= is ours: the accept whose peer is our address. */
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
+	for (c->id = 0; c->id == 0;) {
+		while (c->id == 0 && find_event(r, &from, EVT_accept, 0, &e))
+			if (event_str_eq(&e, KEY_peer, peer))
+				c->id = event_num(&e, KEY_conn, 0);
+		if (c->id != 0)
+			break;
+		if (now_ms() >= deadline)
+			return step_failed(r, "connection %d was not accepted within %d s", r->nconns,
+					   LAB_RUN_WAIT_MS / 1000);
+		if (pump(r, -1, 0, deadline) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+	return until == EVT_accept ? 0 : wait_event(r, until, c->id, 1);
+}
+
+/* Sends n bytes on a connection, reading the stream meanwhile. */
+static int send_bytes(struct run *r, struct run_conn *c, const char *buf, size_t n)
+{
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
+
+	while (n > 0) {
+		ssize_t w = send(c->fd, buf, n, MSG_NOSIGNAL);
+		if (w > 0) {
+			buf += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EINTR)
+			return step_failed(r, "send: %s", strerror(errno));
+		if (now_ms() >= deadline)
+			return step_failed(r, "the server took no bytes for %d s", LAB_RUN_WAIT_MS / 1000);
+		if (pump(r, c->fd, POLLOUT, deadline) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+	return 0;
+}
+
+/* Writes bytes as a quoted, escaped text for messages. */
+static void quote(const char *in, size_t len, char *out, size_t n)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < len && used + 5 < n; i++) {
+		unsigned char ch = (unsigned char)in[i];
+		if (ch == '\r')
+			used += (size_t)snprintf(out + used, n - used, "\\r");
+		else if (ch == '\n')
+			used += (size_t)snprintf(out + used, n - used, "\\n");
+		else if (ch < 32 || ch > 126)
+			used += (size_t)snprintf(out + used, n - used, "\\x%02x", ch);
+		else
+			out[used++] = (char)ch;
+	}
+	out[used] = '\0';
+}
+
+/* Reads until exactly want has come. */
+static int expect_bytes(struct run *r, struct run_conn *c, const char *want, size_t n)
+{
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
+	char a[256], b[256];
+
+	if (n > sizeof(c->in))
+		return step_failed(r, "expected text longer than %zu bytes", sizeof(c->in));
+	while (c->inlen < n) {
+		ssize_t got = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+		if (got > 0) {
+			c->inlen += (size_t)got;
+			continue;
+		}
+		if (got == 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR)
+			return step_failed(r, "recv: %s", strerror(errno));
+		if (now_ms() >= deadline)
+			break;
+		if (pump(r, c->fd, POLLIN, deadline) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+	if (c->inlen < n || memcmp(c->in, want, n) != 0) {
+		quote(want, n, a, sizeof(a));
+		quote(c->in, c->inlen, b, sizeof(b));
+		return step_failed(r, "expected '%s', got '%s'", a, b);
+	}
+	c->inlen -= n;
+	memmove(c->in, c->in + n, c->inlen);
+	return 0;
+}
+
+/* Keeps every line a control command's answer comes after. */
+static void record_line(void *arg, const char *line, size_t len)
+{
+	lab_trace_add(arg, line, len);
+}
+
+/* Carries out one step. */
+static int run_step(struct run *r, char *text)
+{
+	char *w[6], buf[LAB_LINE_MAX];
+	int n = lab_split(text, w, 6);
+	struct run_conn *c;
+	ssize_t len;
+
+	if (n < 1)
+		return step_failed(r, "an empty step");
+	if (strcmp(w[0], "connect") == 0) {
+		long count = n >= 2 ? strtol(w[1], NULL, 10) : 0;
+		const char *until = n >= 3 && strncmp(w[2], "until=", 6) == 0 ? w[2] + 6 : "conn_new";
+		int ev = wire_event_from_name(until, strlen(until));
+		for (long i = 0; i < count; i++) {
+			int rc = open_conn(r, ev);
+			if (rc != 0)
+				return rc;
+		}
+		return 0;
+	}
+	if (strcmp(w[0], "send") == 0 || strcmp(w[0], "expect") == 0) {
+		if ((c = conn_of(r, w[1])) == NULL)
+			return LAB_RUN_STEP_FAILED;
+		if ((len = unescape(w[2], buf, sizeof(buf))) < 0)
+			return step_failed(r, "a bad escape in '%s'", w[2]);
+		return w[0][0] == 's' ? send_bytes(r, c, buf, (size_t)len) : expect_bytes(r, c, buf, (size_t)len);
+	}
+	if (strcmp(w[0], "fill") == 0) {
+		if ((c = conn_of(r, w[1])) == NULL)
+			return LAB_RUN_STEP_FAILED;
+		long total = strtol(w[2], NULL, 10);
+		memset(buf, 'x', sizeof(buf));
+		for (long done = 0; done < total;) {
+			size_t chunk = (size_t)(total - done) < sizeof(buf) ? (size_t)(total - done) : sizeof(buf);
+			int rc = send_bytes(r, c, buf, chunk);
+			if (rc != 0)
+				return rc;
+			done += (long)chunk;
+		}
+		return 0;
+	}
+	if (strcmp(w[0], "close") == 0) {
+		if ((c = conn_of(r, w[1])) == NULL)
+			return LAB_RUN_STEP_FAILED;
+		close(c->fd);
+		c->fd = -1;
+		return wait_event(r, EVT_conn_close, c->id, 1);
+	}
+	if (strcmp(w[0], "ctl") == 0) {
+		const char *answer;
+		size_t alen;
+		int rc = client_command(&r->client, w[1], &answer, &alen, record_line, r->t);
+		if (rc < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+		if (rc != 0)
+			return step_failed(r, "the server answered '%.*s'", (int)alen, answer);
+		return 0;
+	}
+	if (strcmp(w[0], "wait") == 0) {
+		int ev = wire_event_from_name(w[1], strlen(w[1]));
+		unsigned long count = 1;
+		uint64_t conn = 0;
+		for (int i = 2; i < n; i++) {
+			if (strncmp(w[i], "count=", 6) == 0)
+				count = strtoul(w[i] + 6, NULL, 10);
+			else if (strncmp(w[i], "conn=", 5) == 0 && (c = conn_of(r, w[i] + 5)) != NULL)
+				conn = c->id;
+			else
+				return LAB_RUN_STEP_FAILED;
+		}
+		return wait_event(r, ev, conn, count);
+	}
+	return step_failed(r, "unknown step '%s'", w[0]);
+}
+
+/* The words each step takes: name, least and most words in all. */
+static const struct {
+	const char *name;
+	int min, max;
+	const char *usage;
+} step_forms[] = {
+	{ "connect", 2, 3, "connect N [until=accept|dispatch|conn_new]" },
+	{ "send", 3, 3, "send I 'TEXT'" },
+	{ "fill", 3, 3, "fill I N" },
+	{ "expect", 3, 3, "expect I 'TEXT'" },
+	{ "close", 2, 2, "close I" },
+	{ "ctl", 2, 2, "ctl 'COMMAND'" },
+	{ "wait", 2, 4, "wait EVENT [count=N] [conn=I]" },
+};
+
+/* Checks the steps' words before anything starts. */
+int lab_run_check_steps(const struct lab *lab, const struct lab_step *steps, int nsteps)
+{
+	for (int i = 0; i < nsteps; i++) {
+		char copy[LAB_LINE_MAX], *w[6];
+		strcpy(copy, steps[i].text);
+		int n = lab_split(copy, w, 6);
+		size_t k;
+		for (k = 0; k < sizeof(step_forms) / sizeof(step_forms[0]); k++)
+			if (n > 0 && strcmp(w[0], step_forms[k].name) == 0)
+				break;
+		if (n <= 0 || k == sizeof(step_forms) / sizeof(step_forms[0])) {
+			diag_error("%s/lab.conf:%d: unknown step '%s'", lab->dir, steps[i].line, steps[i].text);
+			return -1;
+		}
+		bool ok = n >= step_forms[k].min && n <= step_forms[k].max;
+		if (ok && (strcmp(w[0], "wait") == 0 || strcmp(w[0], "connect") == 0)) {
+			const char *ev = strcmp(w[0], "wait") == 0 ? w[1] : (n == 3 ? w[2] + 6 : "conn_new");
+			ok = wire_event_from_name(ev, strlen(ev)) >= 0 && (n < 3 || strcmp(w[0], "wait") == 0 ||
+									   strncmp(w[2], "until=", 6) == 0);
+		}
+		if (!ok) {
+			diag_error("%s/lab.conf:%d: expected '%s', got '%s'", lab->dir, steps[i].line,
+				   step_forms[k].usage, steps[i].text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Asks the server to stop and reads the stream to its end. */
+static void finish(struct run *r)
+{
+	uint64_t deadline = now_ms() + DRAIN_MS;
+
+	for (int i = 0; i < r->nconns; i++)
+		if (r->conns[i].fd >= 0)
+			close(r->conns[i].fd);
+	r->nconns = 0;
+	if (r->demo.server > 0 && r->client.fd >= 0) {
+		kill(r->demo.server, SIGTERM);
+		while (now_ms() < deadline && pump(r, -1, 0, deadline) == 0)
+			;
+	}
+	client_close(&r->client);
+	demo_stop(&r->demo);
+}
+
+/* Runs the steps. */
+enum lab_run_status lab_run(const struct lab *lab, const char *server, const struct lab_step *steps,
+			    int nsteps, struct lab_trace *t, char *why, size_t n)
+{
+	struct run r = { .lab = lab, .t = t, .why = why, .whylen = n };
+	char flags_buf[LAB_LINE_MAX], *flags[DEMO_FLAGS_MAX + 1];
+	const char *line;
+	size_t len;
+	int rc = LAB_RUN_OK;
+
+	why[0] = '\0';
+	client_init(&r.client);
+	demo_init(&r.demo);
+	strcpy(flags_buf, lab->server);
+	int nflags = lab_split(flags_buf, flags, DEMO_FLAGS_MAX);
+	if (nflags < 0) {
+		snprintf(why, n, "%s/lab.conf: an open quote in the server line", lab->dir);
+		return LAB_RUN_STEP_FAILED;
+	}
+	flags[nflags] = NULL;
+	if (demo_start_server(&r.demo, server, flags) != 0) {
+		demo_stop(&r.demo);
+		return stop_signal() ? LAB_RUN_STOPPED : LAB_RUN_NO_SERVER;
+	}
+	client_set_stop_fd(&r.client, stop_fd());
+	if (client_connect(&r.client, r.demo.socket_path) != 0) {
+		rc = LAB_RUN_NO_SERVER;
+		goto out;
+	}
+	/* The hello and the snapshot, then the steps. */
+	do {
+		if (client_read_line(&r.client, &line, &len) <= 0) {
+			rc = stop_signal() ? LAB_RUN_STOPPED : step_failed(&r, "the trace stream ended before its snapshot");
+			goto out;
+		}
+		lab_trace_add(t, line, len);
+	} while (strstr(t->lines[t->n - 1], " ev=snapshot_end") == NULL);
+	for (int i = 0; i < nsteps && rc == LAB_RUN_OK; i++) {
+		char text[LAB_LINE_MAX];
+		r.step = &steps[i];
+		strcpy(text, steps[i].text);
+		rc = run_step(&r, text);
+	}
+out:
+	finish(&r);
+	return rc;
+}

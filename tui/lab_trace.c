@@ -1,0 +1,115 @@
+/* lab_trace.c: the lines of a lab run, in order. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "lab_trace.h"
+
+/* Sets t up empty. */
+void lab_trace_init(struct lab_trace *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+/* Frees the lines. */
+void lab_trace_free(struct lab_trace *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	lab_trace_init(t);
+}
+
+/* Appends a line. */
+bool lab_trace_add(struct lab_trace *t, const char *line, size_t len)
+{
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (t->n == LAB_TRACE_MAX_LINES) {
+		t->full = true;
+		return false;
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap == 0 ? 1024 : t->cap * 2;
+		char **lines = realloc(t->lines, cap * sizeof(*lines));
+		if (lines == NULL)
+			return false;
+		t->lines = lines;
+		t->cap = cap;
+	}
+	char *copy = malloc(len + 1);
+	if (copy == NULL)
+		return false;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	t->lines[t->n++] = copy;
+	return true;
+}
+
+/* Parses line i. */
+enum event_status lab_trace_event(const struct lab_trace *t, size_t i, struct event *e)
+{
+	return event_parse(t->lines[i], strlen(t->lines[i]), e);
+}
+
+/* Reads a trace file. */
+int lab_trace_load(struct lab_trace *t, const char *path)
+{
+	char line[LAB_TRACE_LINE_MAX + 2];
+	FILE *f = fopen(path, "r");
+	int rc = 0;
+
+	if (f == NULL) {
+		diag_error("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strlen(line);
+		if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
+			diag_error("%s:%zu: a line longer than %d bytes: not a trace", path, t->n + 1,
+				   LAB_TRACE_LINE_MAX);
+			rc = -1;
+			break;
+		}
+		if (!lab_trace_add(t, line, len)) {
+			diag_error("%s: more than %d lines, or out of memory: not a lab's trace", path,
+				   LAB_TRACE_MAX_LINES);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		diag_error("cannot read %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* Writes every line to an open file. */
+bool lab_trace_write(const struct lab_trace *t, FILE *f)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (fprintf(f, "%s\n", t->lines[i]) < 0)
+			return false;
+	return true;
+}
+
+/* Writes every line. */
+int lab_trace_save(const struct lab_trace *t, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		diag_error("cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	bool ok = lab_trace_write(t, f);
+	if (fclose(f) != 0 || !ok) {
+		diag_error("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

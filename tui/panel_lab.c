@@ -1,0 +1,34 @@
+/* panel_lab.c: the Lab panel: the lab's goals, ticked live. */
+#include "lab_live.h"
+#include "panel.h"
+
+/* The rows the Lab panel takes. */
+int panel_lab_rows(const struct panel_view *v)
+{
+	return v->lab == NULL ? 0 : 2 + v->lab->ngoals;
+}
+
+/* Draws the checklist. */
+void panel_lab_draw(struct screen *s, const struct panel_view *v, struct rect r)
+{
+	const struct lab_live *l = v->lab;
+	char progress[256];
+	int row = r.row;
+
+	if (l == NULL || r.rows < 1)
+		return;
+	screen_printf(s, row++, r.col, r.cols, ROLE_TITLE, "Lab %d: %s  (clients: nc 127.0.0.1 %d)",
+		      l->lab->number, l->lab->title, v->lab_port);
+	for (int i = 0; i < l->ngoals && row < r.row + r.rows; i++, row++) {
+		const struct lab_goal_state *g = &l->goals[i];
+		int col = r.col;
+		col += screen_printf(s, row, col, r.cols, g->reached ? ROLE_NEWEST : ROLE_TEXT, " [%c] %s",
+				     g->reached ? 'x' : ' ', g->goal->title);
+		if (!g->reached) {
+			lab_goal_progress(g, progress, sizeof(progress));
+			screen_printf(s, row, col, r.col + r.cols - col, ROLE_DIM, "  (%s)", progress);
+		}
+	}
+	if (row < r.row + r.rows)
+		screen_puts(s, row, r.col, r.cols, l->done ? ROLE_ALERT : ROLE_DIM, l->status);
+}
