@@ -241,6 +241,8 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 	struct ctl_cmd cmd;
 	char err[256];
 
+	/* An answer comes after every event recorded before its command: a reader can use one as a barrier. */
+	drain();
 	if (ctl_parse(line, len, num_workers, &cmd, err, sizeof(err)) != 0) {
 		answer(cl, "error %s", err);
 		return;

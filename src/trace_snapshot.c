@@ -59,6 +59,9 @@ void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 			     i);
 	}
 	conn_foreach(snapshot_conn, &ctx);
+	/* A client that comes while the server is paused (--paused, say) must know it. */
+	if (trace_gate_paused())
+		snapshot_add(&ctx, TRACE_REC(paused, WIRE_ABSENT, WIRE_ABSENT), TRACE_THR_MAIN);
 	last = __atomic_load_n(&dispatcher.last_thread, __ATOMIC_RELAXED);
 	snapshot_add(&ctx, TRACE_REC(snapshot_end, last < 0 ? -2 : last,
 				     num_workers > 0 ? (last + 1) % num_workers : 0),

@@ -439,6 +439,10 @@ static void finish(struct run *r)
 			close(r->conns[i].fd);
 	r->nconns = 0;
 	if (r->demo.server > 0 && r->client.fd >= 0) {
+		const char *answer;
+		size_t len;
+		/* An answer is a barrier: every event of the run so far comes before it. */
+		client_command(&r->client, "filter off", &answer, &len, record_line, r->t);
 		kill(r->demo.server, SIGTERM);
 		while (now_ms() < deadline && pump(r, -1, 0, deadline) == 0)
 			;
