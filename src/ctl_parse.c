@@ -190,13 +190,29 @@ static int parse_freeze_thaw(struct parser *ps, struct ctl_cmd *c, const char *n
 	return parse_worker(ps, ps->tok[1], &c->worker);
 }
 
-/* step [N]. */
+/* step [main|wK] [N]. */
 static int parse_step(struct parser *ps, struct ctl_cmd *c)
 {
-	if (want_args(ps, 0, 1, "step [N]") < 0)
+	static const char usage[] = "step [main|wK] [N]";
+	int at = 1;
+
+	if (want_args(ps, 0, 2, usage) < 0)
 		return -1;
 	c->count = 1;
-	if (ps->ntok == 2 && (!parse_uint(ps->tok[1], CTL_STEP_MAX, &c->count) || c->count == 0))
+	/* A thread's name starts with a letter, a count with a digit: either may be left out. */
+	if (ps->ntok > at && tok_is(ps->tok[at], "main")) {
+		c->thr = -1;
+		at++;
+	} else if (ps->ntok > at && ps->tok[at].p[0] == 'w') {
+		if (parse_worker(ps, ps->tok[at], &c->thr) < 0)
+			return -1;
+		at++;
+	}
+	if (at == 2 && ps->ntok > at && (tok_is(ps->tok[at], "main") || ps->tok[at].p[0] == 'w'))
+		return fail(ps, "step names one thread (usage: %s)", usage);
+	if (ps->ntok > at + 1)
+		return fail(ps, "too many arguments (usage: %s)", usage);
+	if (ps->ntok == at + 1 && (!parse_uint(ps->tok[at], CTL_STEP_MAX, &c->count) || c->count == 0))
 		return fail(ps, "step count must be 1-%u", CTL_STEP_MAX);
 	return 0;
 }
@@ -383,6 +399,7 @@ int ctl_parse(const char *line, size_t len, int nthreads, struct ctl_cmd *out, c
 	c.cmd = (enum wire_ctl)cmd;
 	c.worker = -1;
 	c.break_state = -1;
+	c.thr = CTL_THR_ANY;
 	switch (c.cmd) {
 	case CTL_pause:
 		rc = want_args(&ps, 0, 0, "pause");

@@ -22,15 +22,21 @@
 /* Words of thr_mask: bit 0 is main, bit k+1 is worker k. */
 #define CTL_THR_WORDS ((CTL_MAX_WORKERS + 1 + 63) / 64)
 
+/* step's thr when it names no thread: any, in the order the threads reached their gates (the
+ * wire's "none"). */
+#define CTL_THR_ANY (-2)
+
 /* step N's bounds, and delay's in ms. */
 #define CTL_STEP_MAX 1000000u
 #define CTL_DELAY_MAX_MS 10000u
 
-/* One parsed command. Fields a command does not use keep their defaults: 0, false, -1 for worker and break_state. */
+/* One parsed command. Fields a command does not use keep their defaults: 0, false, -1 for worker
+ * and break_state, CTL_THR_ANY for thr. */
 struct ctl_cmd {
 	enum wire_ctl cmd;
 	bool off;                        /* filter off, break off */
 	unsigned count;                  /* step: 1..CTL_STEP_MAX, 1 when not given */
+	int thr;                         /* step main / step wK: -1 main or the worker; CTL_THR_ANY */
 	int worker;                      /* freeze, thaw, delay: the worker */
 	unsigned delay_ms;               /* delay: 0..CTL_DELAY_MAX_MS, 0 clears */
 	enum dispatch_policy policy;     /* dispatch */

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +22,7 @@ static struct {
 	bool paused;
 	bool shutdown;
 	unsigned tokens;                     /* trace points step still lets through */
+	unsigned thr_tokens[GATE_THREADS];   /* what step main / step wK still lets that thread through */
 	bool frozen[GATE_THREADS];           /* by ring index: 0 main, 1 + K worker K */
 	uint64_t break_mask;
 	int break_state;
@@ -53,6 +55,12 @@ static void gates_update(void)
 static bool must_wait(int i)
 {
 	return !g.shutdown && (g.paused || g.frozen[i]);
+}
+
+/* Adds n to a token count; a count that would wrap stays at its most instead. */
+static void tokens_add(unsigned *tokens, unsigned n)
+{
+	*tokens = *tokens > UINT_MAX - n ? UINT_MAX : *tokens + n;
 }
 
 /* True when w is the oldest waiter that a step may release; gate_lock held. */
@@ -111,9 +119,12 @@ void trace_gate(int thr, enum wire_event ev, uint64_t conn, int to_state)
 		g.head = &me;
 	g.tail = &me;
 	gate_record(EVT_gate, ev, conn);
-	while (must_wait(i) && !(g.tokens > 0 && next_to_step(&me)))
+	/* A step of its own lets it through whatever the order; a plain step takes the oldest. */
+	while (must_wait(i) && g.thr_tokens[i] == 0 && !(g.tokens > 0 && next_to_step(&me)))
 		pthread_cond_wait(&gate_cond, &gate_lock);
-	if (must_wait(i))
+	if (must_wait(i) && g.thr_tokens[i] > 0)
+		g.thr_tokens[i]--;
+	else if (must_wait(i))
 		g.tokens--;
 	/* Leave the FIFO and let the next waiter check for a token. */
 	struct gate_waiter **p = &g.head;
@@ -138,6 +149,7 @@ bool trace_gate_pause(void)
 	was = g.paused;
 	g.paused = true;
 	g.tokens = 0;
+	memset(g.thr_tokens, 0, sizeof(g.thr_tokens));
 	gates_update();
 	pthread_mutex_unlock(&gate_lock);
 	return !was;
@@ -152,6 +164,7 @@ bool trace_gate_resume(void)
 	was = g.paused;
 	g.paused = false;
 	g.tokens = 0;
+	memset(g.thr_tokens, 0, sizeof(g.thr_tokens));
 	gates_update();
 	pthread_mutex_unlock(&gate_lock);
 	return was;
@@ -165,10 +178,40 @@ bool trace_gate_step(unsigned n)
 	pthread_mutex_lock(&gate_lock);
 	paused = g.paused;
 	if (paused)
-		g.tokens += n;
+		tokens_add(&g.tokens, n);
 	pthread_cond_broadcast(&gate_cond);
 	pthread_mutex_unlock(&gate_lock);
 	return paused;
+}
+
+/* True when thread thr waits at a gate now; gate_lock held. */
+static bool waiting_now(int thr)
+{
+	for (const struct gate_waiter *x = g.head; x != NULL; x = x->next)
+		if (x->thr == thr)
+			return true;
+	return false;
+}
+
+/* Lets n trace points of one thread through. */
+enum trace_gate_step trace_gate_step_thread(int thr, unsigned n)
+{
+	int i = thr + 1;
+	enum trace_gate_step step;
+
+	if (i < 0 || i >= GATE_THREADS)
+		return TRACE_GATE_STEP_REFUSED;
+	pthread_mutex_lock(&gate_lock);
+	if (!must_wait(i)) {
+		step = TRACE_GATE_STEP_REFUSED;
+	} else {
+		/* Kept when it is not at a gate: its next trace points use them, without anyone waiting. */
+		step = waiting_now(thr) ? TRACE_GATE_STEP_WAITING : TRACE_GATE_STEP_IDLE;
+		tokens_add(&g.thr_tokens[i], n);
+		pthread_cond_broadcast(&gate_cond);
+	}
+	pthread_mutex_unlock(&gate_lock);
+	return step;
 }
 
 /* Freezes or thaws a worker. */
@@ -178,6 +221,9 @@ void trace_gate_freeze(int worker, bool frozen)
 		return;
 	pthread_mutex_lock(&gate_lock);
 	g.frozen[worker + 1] = frozen;
+	/* Thawed and not paused, it runs free: steps kept for it would surprise the next freeze. */
+	if (!must_wait(worker + 1))
+		g.thr_tokens[worker + 1] = 0;
 	gates_update();
 	pthread_mutex_unlock(&gate_lock);
 }
@@ -228,6 +274,7 @@ void trace_gate_reset(void)
 	pthread_mutex_lock(&gate_lock);
 	g.paused = false;
 	g.tokens = 0;
+	memset(g.thr_tokens, 0, sizeof(g.thr_tokens));
 	g.break_mask = 0;
 	g.break_state = -1;
 	memset(g.frozen, 0, sizeof(g.frozen));

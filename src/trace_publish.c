@@ -191,6 +191,30 @@ static void announce(struct trace_rec r)
 	broadcast(&r);
 }
 
+/* step main / step wK: answers at once, whether or not the thread can move now. */
+static void control_step_thread(struct trace_client *cl, int thr, unsigned count)
+{
+	char name[16];
+
+	trace_thr_name(thr, name, sizeof(name));
+	switch (trace_gate_step_thread(thr, count)) {
+	case TRACE_GATE_STEP_REFUSED:
+		if (thr == TRACE_THR_MAIN)
+			answer(cl, "error not paused (send pause first)");
+		else
+			answer(cl, "error not paused and %s is not frozen (send pause or freeze %s first)",
+			       name, name);
+		break;
+	case TRACE_GATE_STEP_WAITING:
+		answer(cl, "ok step %s %u", name, count);
+		break;
+	case TRACE_GATE_STEP_IDLE:
+		/* Not at a gate: blocked in its event loop, or on its way to its next trace point. */
+		answer(cl, "ok step %s %u idle", name, count);
+		break;
+	}
+}
+
 /* Runs the step-mode commands. */
 static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 {
@@ -208,7 +232,9 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 		answer(cl, "ok resumed");
 		break;
 	case CTL_step:
-		if (!trace_gate_step(cmd->count))
+		if (cmd->thr != CTL_THR_ANY)
+			control_step_thread(cl, cmd->thr, cmd->count);
+		else if (!trace_gate_step(cmd->count))
 			answer(cl, "error not paused (send pause first)");
 		else
 			answer(cl, "ok step %u", cmd->count);

@@ -97,8 +97,8 @@ static bool dashboard_read(struct dashboard *d)
 				d->synced = true;
 				attached(d);
 			}
-			if (st == EVENT_ANSWER_ERROR)
-				snprintf(d->message, sizeof(d->message), "server: %.*s", (int)(n - 1), data);
+			if (st == EVENT_ANSWER_OK || st == EVENT_ANSWER_ERROR)
+				dashboard_answer(d, st, data, n);
 			data += n;
 			len -= n;
 		}

@@ -45,6 +45,10 @@ void dashboard_click(struct dashboard *d, int row, int col);
 /* Sends one control command to the server, noting a failure on the bottom line. */
 void dashboard_control(struct dashboard *d, const char *cmd);
 
+/* Reports the answer to a control command (len bytes, its newline included) on the bottom line:
+ * an error, or a step left waiting for a thread with nothing to do. */
+void dashboard_answer(struct dashboard *d, enum event_status st, const char *line, size_t len);
+
 /* Replay: shows the recording from its start, with the replay's header and keys. */
 void dashboard_replay_start(struct dashboard *d);
 

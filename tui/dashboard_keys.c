@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "dashboard.h"
 #include "key_table.h"
@@ -10,6 +11,30 @@ void dashboard_control(struct dashboard *d, const char *cmd)
 		snprintf(d->message, sizeof(d->message), "not connected: '%s' not sent", cmd);
 	else
 		snprintf(d->message, sizeof(d->message), "sent: %s", cmd);
+}
+
+/* Reports an answer. */
+void dashboard_answer(struct dashboard *d, enum event_status st, const char *line, size_t len)
+{
+	char text[64], thr[16], tail[8];
+	unsigned count;
+
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	if (st == EVENT_ANSWER_ERROR) {
+		snprintf(d->message, sizeof(d->message), "server: %.*s", (int)len, line);
+		return;
+	}
+	if (st != EVENT_ANSWER_OK || len >= sizeof(text))
+		return;
+	memcpy(text, line, len);
+	text[len] = '\0';
+	/* "ok step w2 1 idle": the thread was not at a gate, so the step only waits for it. */
+	if (sscanf(text, "ok step %15s %u %7s", thr, &count, tail) != 3 || strcmp(tail, "idle") != 0)
+		return;
+	snprintf(d->message, sizeof(d->message),
+		 "%s is idle in its event loop: the step%s for its next trace point", thr,
+		 count == 1 ? " waits" : "s wait");
 }
 
 /* Handles a left click. */

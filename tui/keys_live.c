@@ -25,6 +25,30 @@ static void step(struct dashboard *d, int key)
 		dashboard_control(d, "step 1");
 }
 
+/* m steps the main thread alone, s the selected worker alone (while paused, or while it is frozen). */
+static void step_thread(struct dashboard *d, int key)
+{
+	int w = d->view.selected_worker;
+	char cmd[64];
+
+	if (key == 'm') {
+		if (!d->model->paused)
+			snprintf(d->message, sizeof(d->message), "not paused: space pauses, then m steps main");
+		else
+			dashboard_control(d, "step main");
+		return;
+	}
+	if (w < 0 || w >= d->model->nworkers)
+		return;
+	if (!d->model->paused && !d->frozen[w] && !d->model->workers[w].at_gate) {
+		snprintf(d->message, sizeof(d->message),
+			 "not paused: space pauses (or f freezes w%d), then s steps it", w);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "step w%d", w);
+	dashboard_control(d, cmd);
+}
+
 /* Freezes the selected worker, or thaws the one this dashboard froze. */
 static void toggle_freeze(struct dashboard *d, int key)
 {
@@ -74,6 +98,8 @@ static const struct key_binding key_bindings_live[] = {
 	  .action = toggle_pause },
 	{ .codes = { 'n', KEY_RIGHT }, .label = "n, Right", .help = "step one event (while paused)",
 	  .bottom = "n step", .action = step },
+	{ .codes = { 'm', 's' }, .label = "m / s",
+	  .help = "step main / the selected worker alone (paused or frozen)", .action = step_thread },
 	{ .codes = { 'f' }, .label = "f", .help = "freeze / thaw the selected worker", .bottom = "f freeze",
 	  .action = toggle_freeze },
 	{ .codes = { 'd' }, .label = "d", .help = "next dispatch policy", .help_list = wire_policy_list,

@@ -99,7 +99,7 @@ static const struct key_binding key_bindings_replay[] = {
 	  .help = "jump to 0%, 10%, ... 90% of the recording", .action = jump_tenth },
 	{ .codes = { 'g', KEY_HOME, 'G', KEY_END }, .label = "g, Home / G, End",
 	  .help = "go to the start / the end", .bottom = "g/G start/end", .action = go_to_end },
-	{ .codes = { 'f', 'd', 'r' }, .label = "f, d, r",
+	{ .codes = { 'm', 's', 'f', 'd', 'r' }, .label = "m, s, f, d, r",
 	  .help = "steer a live server: here they only say so", .action = cannot_steer },
 	{ .label = NULL },
 };

@@ -166,7 +166,7 @@ const struct key_binding key_bindings_view[] = {
 	  .action = move_page },
 	{ .codes = { '/' }, .label = "/", .help = "filter connections (worker, then state)",
 	  .action = cycle_filter },
-	{ .codes = { 's' }, .label = "s", .help = "cycle the connections' sort order",
+	{ .codes = { 'o' }, .label = "o", .help = "cycle the connections' sort order",
 	  .action = next_sort },
 	/* '\r' is Enter as the terminal sends it once nonl() is on. */
 	{ .codes = { '\n', '\r', KEY_ENTER }, .label = "Enter",

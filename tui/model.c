@@ -511,6 +511,36 @@ static void set_next_step(struct model *m, const struct event *e)
 			      sizeof(m->next_step));
 }
 
+/* Returns the gate record of thread thr (main or a worker the model keeps), or NULL. */
+static struct model_gate *gate_of(struct model *m, int thr)
+{
+	struct model_worker *w = worker_at(m, thr);
+
+	if (thr == EVENT_THR_MAIN)
+		return &m->main_gate;
+	return w != NULL ? &w->gate : NULL;
+}
+
+/* gate: the thread waits before at=; a step of its own would let it do that. */
+static void gate_wait(struct model *m, const struct event *e)
+{
+	struct model_gate *g = gate_of(m, e->thr);
+	const struct event_value *at = event_get(e, KEY_at);
+
+	if (g == NULL)
+		return;
+	g->waiting = true;
+	g->at = at != NULL ? wire_event_from_name(at->s, at->len) : EVENT_UNKNOWN;
+}
+
+/* resumed: every thread runs on but a frozen worker, which stays at its gate. */
+static void gates_open(struct model *m)
+{
+	m->main_gate.waiting = false;
+	for (int i = 0; i < MODEL_MAX_WORKERS; i++)
+		m->workers[i].gate.waiting &= m->workers[i].at_gate;
+}
+
 /* Appends the event's sentence to the log ring. */
 static void log_push(struct model *m, const struct event *e)
 {
@@ -524,6 +554,12 @@ static void log_push(struct model *m, const struct event *e)
 	m->log_pos = (m->log_pos + 1) % MODEL_LOG_LINES;
 	if (m->log_len < MODEL_LOG_LINES)
 		m->log_len++;
+}
+
+/* True for what a server thread did (each one a step), as opposed to the stream's own lines. */
+static bool is_thread_event(int ev)
+{
+	return wire_event_spec(ev)->cls == WIRE_STEP;
 }
 
 /* Applies one known event to the state. */
@@ -602,9 +638,11 @@ static void apply_event(struct model *m, const struct event *e)
 	case EVT_resumed:
 		m->paused = false;
 		m->next_step[0] = '\0';
+		gates_open(m);
 		break;
 	case EVT_gate:
 		set_next_step(m, e);
+		gate_wait(m, e);
 		/* A thread waiting at a gate while nothing is paused has been frozen. */
 		if (self != NULL && !m->paused)
 			self->at_gate = true;
@@ -613,16 +651,13 @@ static void apply_event(struct model *m, const struct event *e)
 		/* thread_ready, listen, accept, yield, accept_pause/resume: the log tells them. */
 		break;
 	}
+	/* A step of its own: the thread has left its gate (the stream's lines may be the publisher's). */
+	if (is_thread_event(e->ev) && gate_of(m, e->thr) != NULL)
+		gate_of(m, e->thr)->waiting = false;
 	/* A worker that did something has been thawed; snapshot and dropped lines are not its doing. */
 	if (self != NULL && e->ev != EVT_gate && e->ev != EVT_snapshot_worker &&
 	    e->ev != EVT_snapshot_conn && e->ev != EVT_dropped)
 		self->at_gate = false;
-}
-
-/* True for what a server thread did (each one a step), as opposed to the stream's own lines. */
-static bool is_thread_event(int ev)
-{
-	return wire_event_spec(ev)->cls == WIRE_STEP;
 }
 
 /* True when a closed connection is no longer listed: too long ago, or too many closes ago. */

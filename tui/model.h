@@ -47,6 +47,12 @@ struct model_conn {
 	unsigned path_len;
 };
 
+/* A thread stopped at a gate, before the step it will take next (from gate's at=). */
+struct model_gate {
+	bool waiting;                /* it waits at a gate now: a step of its own would move it */
+	int at;                      /* enum wire_event it waits before; EVENT_UNKNOWN when this build lacks it */
+};
+
 struct model_worker {
 	unsigned cq_depth;
 	unsigned cq_max_depth;
@@ -59,6 +65,7 @@ struct model_worker {
 	unsigned depth_history_pos;
 	unsigned depth_history_len;
 	bool at_gate;                /* seen waiting at a gate while not paused, i.e. frozen by freeze wK */
+	struct model_gate gate;      /* until it takes a step, or everything resumes */
 };
 
 struct model_dispatch {
@@ -86,6 +93,7 @@ struct model {
 	int next_worker;
 	bool paused;
 	char next_step[MODEL_LOG_TEXT]; /* "next: w2 will cq_pop conn 7", "" when not stepping */
+	struct model_gate main_gate; /* the main thread's, as each worker's gate */
 	uint64_t first_ts, last_ts;  /* ts of the first and newest event */
 	uint64_t events;             /* event lines applied */
 	uint64_t thread_events;      /* of those, what the server's threads did: each one a step */

@@ -26,7 +26,8 @@ void panel_help_draw(struct screen *s, const struct panel_view *v, struct rect r
 	 * cut to r on a small screen. */
 	int w = text_w + 4 < r.cols ? text_w + 4 : r.cols;
 	int h = n + 4 < r.rows ? n + 4 : r.rows;
-	int top = r.row + (r.rows - h) / 2, left = r.col + (r.cols - w) / 2;
+	/* An odd spare row goes above it, so that the header's PAUSED stays in sight. */
+	int top = r.row + (r.rows - h + 1) / 2, left = r.col + (r.cols - w) / 2;
 	int text_cols = w - 4 > 0 ? w - 4 : 0;
 
 	for (int row = top; row < top + h; row++)

@@ -4,10 +4,24 @@
 
 #define BAR_WIDTH 8
 
-/* Draws the dispatch line: the main thread, the worker rr picks next, the latest hand-offs. */
+/* Writes who's " next cq_pop " into buf when the thread waits at a gate, else ""; returns the length. */
+static int gate_mark(const char *who, const struct model_gate *g, char *buf, size_t n)
+{
+	const char *at = g->at >= 0 ? wire_event_name((enum wire_event)g->at) : NULL;
+
+	buf[0] = '\0';
+	if (!g->waiting)
+		return 0;
+	return snprintf(buf, n, " %snext %s ", who, at != NULL ? at : "?");
+}
+
+/* Draws the dispatch line: main, the worker rr picks next, the latest hand-offs, main's next step. */
 static void draw_dispatch(struct screen *s, const struct model *m, struct rect r)
 {
 	int col = r.col, end = r.col + r.cols;
+	char mark[40];
+	/* At the line's end, as each worker's is at its row's end. */
+	int n = gate_mark("main ", &m->main_gate, mark, sizeof(mark));
 
 	col += screen_puts(s, r.row, col, end - col, ROLE_TITLE, "Dispatch ");
 	col += screen_puts(s, r.row, col, end - col, ROLE_TEXT, "main ");
@@ -15,7 +29,7 @@ static void draw_dispatch(struct screen *s, const struct model *m, struct rect r
 	if (m->nworkers > 0)
 		col += screen_printf(s, r.row, col, end - col, ROLE_POINTER, " next w%d", m->next_worker);
 	col += screen_puts(s, r.row, col, end - col, ROLE_DIM, "   recent:");
-	for (unsigned i = 0; col < end - 12; i++) {
+	for (unsigned i = 0; col < end - 12 - n; i++) {
 		const struct model_dispatch *d = model_recent_get(m, i);
 		if (d == NULL)
 			break;
@@ -23,6 +37,8 @@ static void draw_dispatch(struct screen *s, const struct model *m, struct rect r
 				     " %llu%sw%d", (unsigned long long)d->conn,
 				     s->utf8 ? "\u2192" : "->", d->to);
 	}
+	if (n > 0 && n < end - r.col)
+		screen_puts(s, r.row, end - n, n, ROLE_ALERT, mark);
 }
 
 /* Draws a CQ depth bar scaled so that the highest depth seen fills it. */
@@ -95,12 +111,13 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 					     panel_state_short(st), w->per_state[st]);
 		}
 		/* Markers at the row's end, over the state counts they may cover. */
-		char marks[48] = "";
+		char marks[80] = "";
 		int n = 0;
 		if (w->delay_ms > 0)
 			n += snprintf(marks + n, sizeof(marks) - (size_t)n, " DELAY %ums ", w->delay_ms);
 		if (w->at_gate)
 			n += snprintf(marks + n, sizeof(marks) - (size_t)n, " FROZEN ");
+		n += gate_mark("", &w->gate, marks + n, sizeof(marks) - (size_t)n);
 		if (n > 0 && n < end - r.col)
 			screen_puts(s, row, end - n, n, ROLE_ALERT, marks);
 	}

@@ -45,6 +45,7 @@ static struct ctl_cmd base(enum wire_ctl cmd)
 	c.cmd = cmd;
 	c.worker = -1;
 	c.break_state = -1;
+	c.thr = CTL_THR_ANY;
 	return c;
 }
 
@@ -55,6 +56,7 @@ static void expect_ok_n(const char *line, int nthreads, struct ctl_cmd want)
 	cr_expect_eq(got.cmd, want.cmd, "'%s': cmd", line);
 	cr_expect_eq(got.off, want.off, "'%s': off", line);
 	cr_expect_eq(got.count, want.count, "'%s': count %u", line, got.count);
+	cr_expect_eq(got.thr, want.thr, "'%s': thr %d", line, got.thr);
 	cr_expect_eq(got.worker, want.worker, "'%s': worker %d", line, got.worker);
 	cr_expect_eq(got.delay_ms, want.delay_ms, "'%s': delay_ms %u", line, got.delay_ms);
 	cr_expect_eq(got.policy, want.policy, "'%s': policy", line);
@@ -110,6 +112,52 @@ Test(ctl_parse, step)
 	expect_ok("step 1000000", want);
 	want.count = 7;
 	expect_ok("step 007", want);
+}
+
+Test(ctl_parse, step_one_thread)
+{
+	struct ctl_cmd want = base(CTL_step);
+
+	want.count = 1;
+	want.thr = -1;
+	expect_ok("step main", want);
+	want.count = 5;
+	expect_ok("step main 5", want);
+	want.count = 1;
+	want.thr = 0;
+	expect_ok("step w0", want);
+	want.thr = 3;
+	want.count = 1000000;
+	expect_ok("step w3 1000000", want);
+	want.thr = 2;
+	want.count = 2;
+	expect_ok(" step\tw2  2 \r", want);
+	/* One worker: w0 is the only name. */
+	want.thr = 0;
+	want.count = 1;
+	expect_ok_n("step w0", 1, want);
+}
+
+Test(ctl_parse, bad_step_threads)
+{
+	expect_bad("step w4", "no worker w4 (w0-w3)");
+	expect_bad("step w9 2", "no worker w9 (w0-w3)");
+	expect_bad("step w01", "bad worker name 'w01' (w0-w3)");
+	expect_bad("step w", "bad worker name 'w' (w0-w3)");
+	expect_bad("step wx 2", "bad worker name 'wx' (w0-w3)");
+	expect_bad_n("step w0", 7, 0, "no worker w0 (no workers)");
+	expect_bad("step main w1", "step names one thread (usage: step [main|wK] [N])");
+	expect_bad("step w1 w2", "step names one thread (usage: step [main|wK] [N])");
+	expect_bad("step w1 main", "step names one thread (usage: step [main|wK] [N])");
+	expect_bad("step 2 w1", "too many arguments (usage: step [main|wK] [N])");
+	expect_bad("step main 1 2", "too many arguments (usage: step [main|wK] [N])");
+	expect_bad("step w1 0", "step count must be 1-1000000");
+	expect_bad("step main 1000001", "step count must be 1-1000000");
+	expect_bad("step main x", "step count must be 1-1000000");
+	/* Names are exact and lowercase, as the stream writes them. */
+	expect_bad("step MAIN", "step count must be 1-1000000");
+	expect_bad("step W1", "step count must be 1-1000000");
+	expect_bad("step mainx", "step count must be 1-1000000");
 }
 
 Test(ctl_parse, freeze_and_thaw)
@@ -290,7 +338,7 @@ Test(ctl_parse, extra_arguments)
 {
 	expect_bad("pause now", "too many arguments (usage: pause)");
 	expect_bad("resume 1", "too many arguments (usage: resume)");
-	expect_bad("step 1 2", "too many arguments (usage: step [N])");
+	expect_bad("step 1 2", "too many arguments (usage: step [main|wK] [N])");
 	expect_bad("freeze w1 w2", "too many arguments (usage: freeze wK)");
 	expect_bad("thaw w1 now", "too many arguments (usage: thaw wK)");
 	expect_bad("dispatch rr least", "too many arguments (usage: dispatch rr|least|random)");

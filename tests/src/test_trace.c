@@ -671,3 +671,143 @@ Test(trace, started_paused_it_waits_and_stops_cleanly_on_sigterm)
 	close(lr->fd);
 	stop(&t);
 }
+
+/* Reads the very next line, which must be thread thr's event ev; returns it. */
+static char *next_event(struct line_reader *lr, const char *thr, const char *ev)
+{
+	char *line = keep(harness_read_line(lr));
+
+	cr_assert_not_null(line, "no line came; wanted %s's %s", thr, ev);
+	cr_assert(strcmp(val(line, "thr"), thr) == 0 && is_ev(line, ev), "wanted %s's %s, got: %s",
+		  thr, ev, line);
+	return line;
+}
+
+/* Sends a control line; the very next line must be the answer want. */
+static void expect_answer(struct line_reader *lr, const char *cmd, const char *want)
+{
+	cr_assert(harness_send(lr->fd, cmd, strlen(cmd)));
+	cr_expect_str_eq(keep(harness_read_line(lr)), want, "the answer to %.*s", (int)strlen(cmd) - 1,
+			 cmd);
+}
+
+/* step thr: thr does ev, then waits at a gate before next_ev (NULL: it goes idle instead). */
+static void step_thread(struct line_reader *lr, const char *thr, const char *ev, const char *next_ev)
+{
+	char cmd[32], want[48];
+
+	snprintf(cmd, sizeof(cmd), "step %s\n", thr);
+	snprintf(want, sizeof(want), "ok step %s 1", thr);
+	expect_answer(lr, cmd, want);
+	next_event(lr, thr, ev);
+	if (next_ev != NULL)
+		cr_expect_str_eq(val(next_event(lr, thr, "gate"), "at"), next_ev, "%s after %s", thr, ev);
+}
+
+Test(trace, step_main_and_step_wk_move_one_thread_while_the_others_stay_stopped)
+{
+	static const char *const main_steps[] = { "accept", "dispatch", "cq_push", "notify_write" };
+	static const char *const worker_steps[] = { "notify_read", "cq_pop", "conn_new" };
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64], worker[8], other[8], cmd[32], want[48];
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	cr_expect_str_eq(control(lr, "pause\n", 6), "ok paused");
+	int fd = harness_connect(t.p.tcp_port);
+	cr_expect_str_eq(val(read_until_ev(lr, "gate"), "thr"), "main");
+
+	/* Main alone: the hand-off, one trace point a step. Nothing else moves, so every line in
+	 * between is the answer, main's event or main's next gate; the last step wakes a worker,
+	 * which stops at its first trace point. */
+	char *dispatch = NULL;
+	for (int i = 0; i < 4; i++) {
+		expect_answer(lr, "step main\n", "ok step main 1");
+		char *line = next_event(lr, "main", main_steps[i]);
+		if (i == 1)
+			dispatch = line;
+		if (i < 3)
+			cr_expect_str_eq(val(next_event(lr, "main", "gate"), "at"), main_steps[i + 1]);
+	}
+	cr_assert_not_null(dispatch);
+	snprintf(worker, sizeof(worker), "%s", val(dispatch, "to"));
+	snprintf(other, sizeof(other), "%s", strcmp(worker, "w0") == 0 ? "w1" : "w0");
+	cr_expect_str_eq(val(next_event(lr, worker, "gate"), "at"), "notify_read");
+
+	/* Main has nothing to do: told at once, and the step waits for its next trace point. */
+	expect_answer(lr, "step main\n", "ok step main 1 idle");
+
+	/* The worker alone: notify_read, cq_pop, conn_new, one a step, in order. */
+	for (int i = 0; i < 3; i++)
+		step_thread(lr, worker, worker_steps[i], i < 2 ? worker_steps[i + 1] : NULL);
+	cr_expect(!readable_now(fd));
+
+	/* Both workers now wait in their event loops for something to do. */
+	snprintf(cmd, sizeof(cmd), "step %s\n", other);
+	snprintf(want, sizeof(want), "ok step %s 1 idle", other);
+	expect_answer(lr, cmd, want);
+	snprintf(cmd, sizeof(cmd), "step %s\n", worker);
+	snprintf(want, sizeof(want), "ok step %s 1 idle", worker);
+	expect_answer(lr, cmd, want);
+
+	/* A request wakes the worker: its kept step takes it through its first trace point, and
+	 * it stops at the next, still paused. */
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	const char *at = val(next_event(lr, worker, "gate"), "at");
+	next_event(lr, worker, at);
+	next_event(lr, worker, "gate");
+	cr_expect(!readable_now(fd), "a paused worker replied");
+
+	cr_expect_str_eq(control(lr, "resume\n", 7), "ok resumed");
+	char *r = harness_read_until(fd, "\r\n");
+	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
+	free(r);
+	close(fd);
+	close(lr->fd);
+	stop(&t);
+}
+
+Test(trace, step_wk_steps_a_frozen_worker_while_nothing_is_paused)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	expect_answer(lr, "step main\n", "error not paused (send pause first)");
+	expect_answer(lr, "step w1\n", "error not paused and w1 is not frozen (send pause or freeze w1 first)");
+	expect_answer(lr, "step w2\n", "error no worker w2 (w0-w1)");
+	expect_answer(lr, "step w0 0\n", "error step count must be 1-1000000");
+	expect_answer(lr, "freeze w0\n", "ok frozen w0");
+	expect_answer(lr, "step w0\n", "ok step w0 1 idle");
+	/* Thawed while nothing is paused, it runs free: its kept step is dropped, not saved up. */
+	expect_answer(lr, "thaw w0\n", "ok thawed w0");
+	expect_answer(lr, "freeze w0\n", "ok frozen w0");
+
+	/* Round robin hands the first connection to w0: main runs on, w0 stops at its first
+	 * trace point. */
+	int fd = harness_connect(t.p.tcp_port);
+	char *gate = read_until_ev(lr, "gate");
+	cr_expect_str_eq(val(gate, "thr"), "w0");
+	cr_expect_str_eq(val(gate, "at"), "notify_read");
+	expect_answer(lr, "step main\n", "error not paused (send pause first)");
+	step_thread(lr, "w0", "notify_read", "cq_pop");
+	expect_answer(lr, "step w0 2\n", "ok step w0 2");
+	next_event(lr, "w0", "cq_pop");
+	cr_expect_str_eq(val(next_event(lr, "w0", "gate"), "at"), "conn_new");
+	next_event(lr, "w0", "conn_new");
+
+	/* Still frozen: a request finds it stopped at its first trace point. */
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	next_event(lr, "w0", "gate");
+	cr_expect(!readable_now(fd), "a frozen worker replied");
+	expect_answer(lr, "thaw w0\n", "ok thawed w0");
+	char *r = harness_read_until(fd, "\r\n");
+	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
+	free(r);
+	close(fd);
+	close(lr->fd);
+	stop(&t);
+}

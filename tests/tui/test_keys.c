@@ -91,7 +91,7 @@ Test(keys, no_key_is_bound_twice_in_a_table)
 Test(keys, the_shared_keys_are_the_same_bindings_in_both_tables)
 {
 	static const int shared[] = { '?', KEY_F(1), 27, 'q', 'p', '+', '-', '\t', KEY_UP, KEY_DOWN,
-				      'k', 'j', KEY_PPAGE, KEY_NPAGE, '/', 's', '\n', '\r', KEY_ENTER };
+				      'k', 'j', KEY_PPAGE, KEY_NPAGE, '/', 'o', '\n', '\r', KEY_ENTER };
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
 		const struct key_binding *b = key_table_find(&key_table_live, shared[i]);
@@ -102,6 +102,9 @@ Test(keys, the_shared_keys_are_the_same_bindings_in_both_tables)
 	/* Space, n and Right steer the server live and the playback in a replay. */
 	cr_expect_neq(key_table_find(&key_table_live, ' '), key_table_find(&key_table_replay, ' '));
 	cr_expect_neq(key_table_find(&key_table_live, 'n'), key_table_find(&key_table_replay, 'n'));
+	/* m and s step one thread of a live server; a replay only says so. */
+	cr_expect_neq(key_table_find(&key_table_live, 'm'), key_table_find(&key_table_replay, 'm'));
+	cr_expect_neq(key_table_find(&key_table_live, 's'), key_table_find(&key_table_replay, 's'));
 }
 
 Test(keys, d_lists_the_policies_the_server_knows)
@@ -202,7 +205,7 @@ Test(keys, the_shared_keys_change_only_the_view)
 	cr_expect_eq(d.view.selected_worker, 2);
 	dashboard_key(&d, '/');
 	cr_expect_eq(d.view.filter_worker, 0);
-	dashboard_key(&d, 's');
+	dashboard_key(&d, 'o');
 	cr_expect_eq(d.view.sort, MODEL_SORT_WORKER);
 	dashboard_key(&d, '\r');
 	cr_expect(d.view.show_details);
@@ -234,8 +237,47 @@ Test(keys, the_live_keys_steer_the_server)
 	cr_expect_str_eq(d.message, "not connected: 'thaw w2' not sent");
 	dashboard_key(&d, 'd');
 	cr_expect_str_eq(d.message, "not connected: 'dispatch least' not sent");
+
+	/* m steps main alone, s the selected worker alone: while paused, s also while it is frozen. */
+	dashboard_key(&d, 'm');
+	cr_expect_str_eq(d.message, "not paused: space pauses, then m steps main");
+	dashboard_key(&d, 's');
+	cr_expect_str_eq(d.message, "not paused: space pauses (or f freezes w2), then s steps it");
+	d.frozen[2] = true;
+	dashboard_key(&d, 's');
+	cr_expect_str_eq(d.message, "not connected: 'step w2' not sent");
+	d.frozen[2] = false;
+	const char paused[] = "ts=9000 seq=900 thr=main ev=paused\n";
+	model_feed(d.model, paused, sizeof(paused) - 1);
+	dashboard_key(&d, 'm');
+	cr_expect_str_eq(d.message, "not connected: 'step main' not sent");
+	d.view.selected_worker = 3;
+	dashboard_key(&d, 's');
+	cr_expect_str_eq(d.message, "not connected: 'step w3' not sent");
 	dashboard_key(&d, 'x');
 	cr_expect_str_eq(d.message, "", "an unbound key clears the message, nothing more");
+	dashboard_free(&d);
+}
+
+Test(keys, the_answers_say_when_a_step_waits_for_an_idle_thread)
+{
+	struct dashboard d;
+	static const char idle_w2[] = "ok step w2 1 idle\n", idle_main[] = "ok step main 3 idle\n";
+
+	dashboard_on_fixture(&d, &key_table_live);
+	snprintf(d.message, sizeof(d.message), "sent: step w2");
+	dashboard_answer(&d, EVENT_ANSWER_OK, "ok step w2 1\n", 13);
+	cr_expect_str_eq(d.message, "sent: step w2", "a thread at a gate moved: nothing to add");
+	dashboard_answer(&d, EVENT_ANSWER_OK, "ok step 1\n", 10);
+	cr_expect_str_eq(d.message, "sent: step w2");
+	dashboard_answer(&d, EVENT_ANSWER_OK, idle_w2, sizeof(idle_w2) - 1);
+	cr_expect_str_eq(d.message,
+			 "w2 is idle in its event loop: the step waits for its next trace point");
+	dashboard_answer(&d, EVENT_ANSWER_OK, idle_main, sizeof(idle_main) - 1);
+	cr_expect_str_eq(d.message,
+			 "main is idle in its event loop: the steps wait for its next trace point");
+	dashboard_answer(&d, EVENT_ANSWER_ERROR, "error not paused (send pause first)\r\n", 37);
+	cr_expect_str_eq(d.message, "server: error not paused (send pause first)");
 	dashboard_free(&d);
 }
 
@@ -297,7 +339,7 @@ Test(keys, the_replay_keys_steer_playback)
 	cr_expect_eq(replay_time(r), replay_length(r) / 2, "5: half way");
 	dashboard_key(&d, '{');
 	cr_expect_eq(replay_time(r), replay_length(r) / 2 - 10000000000ULL, "{: 10 s back");
-	for (const char *k = "fdr"; *k != '\0'; k++) {
+	for (const char *k = "msfdr"; *k != '\0'; k++) {
 		char want[96];
 		snprintf(want, sizeof(want), "a replay cannot steer the server: '%c' works on a live one", *k);
 		dashboard_key(&d, *k);

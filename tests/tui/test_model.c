@@ -632,6 +632,94 @@ Test(model, frozen_marker)
 	cr_expect_not(f.m->workers[1].at_gate, "thawed: it acted");
 }
 
+Test(model, each_thread_keeps_the_step_it_waits_before)
+{
+	hello(&f, 2);
+	cr_expect_not(f.m->main_gate.waiting);
+	cr_expect_not(f.m->workers[0].gate.waiting);
+	feed(&f, "thr=main ev=paused");
+	feed(&f, "thr=main ev=gate at=accept conn=0");
+	cr_expect(f.m->main_gate.waiting);
+	cr_expect_eq(f.m->main_gate.at, EVT_accept);
+	cr_expect_not(f.m->workers[0].gate.waiting, "main's gate is main's alone");
+
+	/* step main: main does it and waits before its next one; a worker's gate is its own. */
+	feed(&f, "thr=main ev=accept conn=3 fd=13 peer=127.0.0.1:50003");
+	cr_expect_not(f.m->main_gate.waiting, "main took its step");
+	feed(&f, "thr=main ev=gate at=dispatch conn=3");
+	cr_expect_eq(f.m->main_gate.at, EVT_dispatch);
+	feed(&f, "thr=w1 ev=gate at=cq_pop conn=3");
+	cr_expect(f.m->workers[1].gate.waiting);
+	cr_expect_eq(f.m->workers[1].gate.at, EVT_cq_pop);
+	cr_expect(f.m->main_gate.waiting, "w1's gate leaves main's as it was");
+	cr_expect_not(f.m->workers[0].gate.waiting);
+
+	/* Lines the publisher writes in a thread's name are not its steps. */
+	feed(&f, "thr=main ev=policy dispatch=least");
+	feed(&f, "thr=main ev=delay to=w0 ms=5");
+	feed(&f, "thr=w1 ev=dropped count=1");
+	cr_expect(f.m->main_gate.waiting);
+	cr_expect(f.m->workers[1].gate.waiting);
+	feed(&f, "thr=w1 ev=cq_pop conn=3 depth=0");
+	cr_expect_not(f.m->workers[1].gate.waiting, "w1 took its step");
+	cr_expect(f.m->main_gate.waiting);
+
+	/* A gate before an event this build does not know still stops the thread. */
+	feed(&f, "thr=w0 ev=gate at=future_event conn=0");
+	cr_expect(f.m->workers[0].gate.waiting);
+	cr_expect_eq(f.m->workers[0].gate.at, EVENT_UNKNOWN);
+
+	feed(&f, "thr=main ev=resumed");
+	cr_expect_not(f.m->main_gate.waiting, "resumed: every thread runs on");
+	cr_expect_not(f.m->workers[0].gate.waiting);
+}
+
+Test(model, stepped_events_are_logged_in_order_with_their_thread)
+{
+	static const struct {
+		int thr, ev;
+	} want[] = {
+		{ EVENT_THR_MAIN, EVT_gate }, { EVENT_THR_MAIN, EVT_accept }, { EVENT_THR_MAIN, EVT_gate },
+		{ EVENT_THR_MAIN, EVT_dispatch }, { 0, EVT_gate }, { 0, EVT_notify_read },
+		{ 0, EVT_gate }, { EVENT_THR_MAIN, EVT_cq_push },
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+
+	hello(&f, 2);
+	feed(&f, "thr=main ev=paused");
+	feed(&f, "thr=main ev=gate at=accept conn=0");
+	feed(&f, "thr=main ev=accept conn=3 fd=13 peer=127.0.0.1:50003");
+	feed(&f, "thr=main ev=gate at=dispatch conn=3");
+	feed(&f, "thr=main ev=dispatch conn=3 fd=13 to=w0 last=none dispatch=rr transport=tcp "
+		 "init=conn_new_cmd");
+	feed(&f, "thr=w0 ev=gate at=notify_read conn=0");
+	feed(&f, "thr=w0 ev=notify_read byte=c");
+	feed(&f, "thr=w0 ev=gate at=cq_pop conn=3");
+	feed(&f, "thr=main ev=cq_push to=w0 conn=3 depth=1");
+	for (size_t i = 0; i < n; i++) {
+		const struct model_log_line *l = model_log_get(f.m, (unsigned)(n - 1 - i));
+		cr_assert_not_null(l);
+		cr_expect(l->thr == want[i].thr && l->ev == want[i].ev, "log line %zu: %s", i, l->text);
+	}
+	cr_expect_str_eq(model_log_get(f.m, 2)->text, "w0 thread_libevent_process: read 'c'");
+	cr_expect_str_eq(model_log_get(f.m, 1)->text, "w0 waits at a gate before cq_pop conn 3");
+}
+
+Test(model, a_frozen_worker_keeps_its_gate_through_a_resume)
+{
+	hello(&f, 2);
+	feed(&f, "thr=w1 ev=gate at=notify_read conn=0");
+	cr_expect(f.m->workers[1].at_gate, "frozen");
+	feed(&f, "thr=main ev=paused");
+	feed(&f, "thr=main ev=gate at=accept conn=0");
+	feed(&f, "thr=main ev=resumed");
+	cr_expect_not(f.m->main_gate.waiting);
+	cr_expect(f.m->workers[1].gate.waiting, "still frozen at its gate");
+	cr_expect_eq(f.m->workers[1].gate.at, EVT_notify_read);
+	feed(&f, "thr=w1 ev=notify_read byte=c");
+	cr_expect_not(f.m->workers[1].gate.waiting, "thawed or stepped: it moved");
+}
+
 Test(model, policy_switch)
 {
 	hello(&f, 2);

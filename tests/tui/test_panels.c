@@ -108,6 +108,55 @@ Test(panels, frozen_and_delayed_workers_are_marked)
 	model_destroy(m);
 }
 
+/* Returns a copy of the rendered line that starts with prefix, without its newline (malloc'd). */
+static char *line_of(const char *text, const char *prefix)
+{
+	char with_nl[32];
+	const char *line, *nl;
+
+	snprintf(with_nl, sizeof(with_nl), "\n%s", prefix);
+	line = strstr(text, with_nl);
+	cr_assert_not_null(line, "no line '%s' in:\n%s", prefix, text);
+	line++;
+	nl = strchr(line, '\n');
+	return strndup(line, nl != NULL ? (size_t)(nl - line) : strlen(line));
+}
+
+/* True when s ends with tail. */
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+Test(panels, stopped_threads_show_what_they_do_next)
+{
+	struct model *m = panel_fixture_feed(8);
+	struct panel_view v;
+	static const char *const lines[] = {
+		"ts=9000000000 seq=900 thr=main ev=paused",
+		"ts=9000000001 seq=901 thr=main ev=gate at=dispatch conn=30",
+		"ts=9000000002 seq=902 thr=w2 ev=gate at=cq_pop conn=31",
+	};
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		model_feed(m, lines[i], strlen(lines[i]));
+	char *text = render(m, 80, 24, true, &v);
+	char *dispatch = line_of(text, "Dispatch"), *w2 = line_of(text, " w2 "), *w0 = line_of(text, " w0 ");
+	/* At the end of each thread's line, where nothing cuts it off. */
+	cr_expect(ends_with(dispatch, " main next dispatch"), "'%s'", dispatch);
+	cr_expect(ends_with(w2, " next cq_pop"), "'%s'", w2);
+	cr_expect_null(strstr(w0, "next"), "w0 is not at a gate: '%s'", w0);
+	free(dispatch);
+	free(w2);
+	free(w0);
+	free(text);
+	model_destroy(m);
+}
+
 Test(panels, a_held_display_says_so_in_the_header)
 {
 	struct model *m = panel_fixture_feed(6);
