@@ -169,7 +169,7 @@ const struct cmd_entry cmd_ctl_entry = {
 		"error ...). The words are joined with spaces into one command line. With '-', sends "
 		"each line of standard input in turn and prints each answer, staying connected until "
 		"the input ends.",
-	.notes = "Commands (src/PROTOCOL.md): pause, resume, step [N], freeze wK, thaw wK, "
+	.notes = "Commands (src/PROTOCOL.md): pause, resume, step [N], step main [N], step wK [N], freeze wK, thaw wK, "
 		 "break ev=EV,... | break state to=STATE | break off, dispatch %{policies}, "
 		 "delay wK MS, filter ev=EV,... thr=THR,... | filter off.\n"
 		 "The server undoes pause, freeze, delay and break when its last controlling client "

@@ -180,7 +180,7 @@ static int do_list(struct lab_cmd *st)
 
 	if (n < 0)
 		return LAB_EXIT_NO_LAB;
-	printf("%-3s %-44s %-8s %5s  %s\n", "#", "lab", "kind", "time", "status");
+	printf("%-3s %-56s %-8s %5s  %s\n", "#", "lab", "kind", "time", "status");
 	for (int i = 0; i < n; i++) {
 		struct lab_state state;
 		char work[PATH_MAX];
@@ -191,7 +191,7 @@ static int do_list(struct lab_cmd *st)
 		if (lab_dir_work(paths[i], st->work, work, sizeof(work)) != 0)
 			return 1;
 		lab_state_load(work, &state);
-		printf("%-3d %-44.44s %-8s %3dm  %s\n", st->lab.number, st->lab.title, lab_kind_name(st->lab.kind),
+		printf("%-3d %-56.56s %-8s %3dm  %s\n", st->lab.number, st->lab.title, lab_kind_name(st->lab.kind),
 		       st->lab.minutes, lab_status_name(state.status));
 	}
 	if (n == 0)
