@@ -79,6 +79,10 @@ int lab_probe_keys(const struct lab *lab, const struct lab_check *c, struct lab_
 		}
 		return 0;
 	}
+	case PROBE_WORKER:
+		if (arg_count(c, "conn", CLIENTS_MAX) == 0 || key == NULL)
+			break;
+		return add_key(keys, key, lab, c) ? 0 : -1;
 	case PROBE_HANDOFF:
 		if (arg_count(c, "conn", CLIENTS_MAX) == 0)
 			break;
@@ -207,6 +211,30 @@ static int run_workers(const struct lab_check *c, const struct lab_trace *t, str
 		return -1;
 	}
 	return 0;
+}
+
+/* worker: the worker one client connection was dispatched to. */
+static int run_worker(const struct lab_check *c, const struct lab_trace *t, struct lab_answers *found,
+		      char *why, size_t n)
+{
+	unsigned long i = arg_count(c, "conn", CLIENTS_MAX);
+	uint64_t conn = client_conn(t, i);
+	struct event e;
+	char thr[16];
+
+	if (conn == 0) {
+		snprintf(why, n, "the run has no client connection %lu", i);
+		return -1;
+	}
+	for (size_t k = 0; k < t->n; k++)
+		if (lab_trace_event(t, k, &e) == EVENT_LINE && e.ev == EVT_dispatch &&
+		    event_num(&e, KEY_conn, 0) == conn) {
+			lab_answers_set(found, lab_arg(&c->args, "key", ""),
+					thr_name(event_idx(&e, KEY_to, -1), thr, sizeof(thr)));
+			return 0;
+		}
+	snprintf(why, n, "client connection %lu was accepted but never dispatched", i);
+	return -1;
 }
 
 /* handoff: the seven steps of one connection's hand-off. */
@@ -392,6 +420,8 @@ int lab_probe_run(const struct lab *lab, const struct lab_check *c, const struct
 		return run_trace(c, t, why, n);
 	case PROBE_WORKERS:
 		return run_workers(c, t, found, why, n);
+	case PROBE_WORKER:
+		return run_worker(c, t, found, why, n);
 	case PROBE_HANDOFF:
 		return run_handoff(c, t, found, why, n);
 	case PROBE_PATH:

@@ -1,7 +1,8 @@
 /*
  * lab_probe.h: what a check measures in a run's trace. A probe names the
  * answers it finds (the keys of the answers file, known before any run)
- * and finds them in the events: which worker got each connection, the
+ * and finds them in the events: which worker got each connection (or one
+ * connection, under a key of its own), the
  * hand-off's order, a connection's state path, how many events of a kind,
  * whether a goal was reached. No curses here.
  */
@@ -19,6 +20,7 @@
 	X(PROBE_TRACE, trace, "[threads=N]", "the trace is a whole run (of a server with N workers)") \
 	X(PROBE_WORKERS, workers, "n=N [from=I]", \
 	  "connI..conn(I+N-1) = the worker each of those client connections was dispatched to") \
+	X(PROBE_WORKER, worker, "conn=I key=K", "K = the worker client connection I was dispatched to") \
 	X(PROBE_HANDOFF, handoff, "conn=I", \
 	  "worker, and step1..step7 = 'THREAD EVENT' of connection I's hand-off, in seq order") \
 	X(PROBE_PATH, path, "conn=I key=K", "K = the states client connection I went through") \

@@ -27,7 +27,8 @@
 /* One client connection of the scenario. */
 struct run_conn {
 	int fd;           /* -1 when closed */
-	uint64_t id;      /* the server's conn= */
+	uint64_t id;      /* the server's conn=; 0 until its accept is seen */
+	char peer[64];    /* our end's address, as the accept names it */
 	char in[65536];   /* bytes read and not yet expected */
 	size_t inlen;
 };
@@ -190,14 +191,33 @@ static struct run_conn *conn_of(struct run *r, const char *word)
 	return &r->conns[i - 1];
 }
 
-/* Opens one connection and waits for its accept, then for until's event. */
+/* Waits for the accept of connection c (found by its peer address) and keeps its conn=. */
+static int wait_accept(struct run *r, struct run_conn *c)
+{
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
+	size_t from = 0;
+	struct event e;
+
+	while (c->id == 0) {
+		while (c->id == 0 && find_event(r, &from, EVT_accept, 0, &e))
+			if (event_str_eq(&e, KEY_peer, c->peer))
+				c->id = event_num(&e, KEY_conn, 0);
+		if (c->id != 0)
+			break;
+		if (now_ms() >= deadline)
+			return step_failed(r, "client connection %d was not accepted within %d s",
+					   (int)(c - r->conns) + 1, LAB_RUN_WAIT_MS / 1000);
+		if (pump(r, -1, 0, deadline) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+	return 0;
+}
+
+/* Opens one connection; unless until is -1 (none), waits for its accept, then for until's event. */
 static int open_conn(struct run *r, int until)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)r->demo.tcp_port) };
 	socklen_t len = sizeof(sin);
-	char peer[64];
-	size_t from = 0;
-	struct event e;
 
 	if (r->nconns == LAB_RUN_CONNS)
 		return step_failed(r, "more than %d client connections", LAB_RUN_CONNS);
@@ -207,25 +227,17 @@ static int open_conn(struct run *r, int until)
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
 		return step_failed(r, "cannot connect to 127.0.0.1:%d: %s", r->demo.tcp_port, strerror(errno));
 	c->inlen = 0;
+	c->id = 0;
 	r->nconns++;
 	fcntl(c->fd, F_SETFL, O_NONBLOCK);
 	getsockname(c->fd, (struct sockaddr *)&sin, &len);
-	snprintf(peer, sizeof(peer), "127.0.0.1:%d", ntohs(sin.sin_port));
-	/* Which conn= is ours: the accept whose peer is our address. */
-	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
-	for (c->id = 0; c->id == 0;) {
-		while (c->id == 0 && find_event(r, &from, EVT_accept, 0, &e))
-			if (event_str_eq(&e, KEY_peer, peer))
-				c->id = event_num(&e, KEY_conn, 0);
-		if (c->id != 0)
-			break;
-		if (now_ms() >= deadline)
-			return step_failed(r, "connection %d was not accepted within %d s", r->nconns,
-					   LAB_RUN_WAIT_MS / 1000);
-		if (pump(r, -1, 0, deadline) < 0)
-			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
-	}
-	return until == EVT_accept ? 0 : wait_event(r, until, c->id, 1);
+	snprintf(c->peer, sizeof(c->peer), "127.0.0.1:%d", ntohs(sin.sin_port));
+	if (until < 0)
+		return 0;
+	int rc = wait_accept(r, c);
+	if (rc != 0 || until == EVT_accept)
+		return rc;
+	return wait_event(r, until, c->id, 1);
 }
 
 /* Sends n bytes on a connection, reading the stream meanwhile. */
@@ -302,39 +314,186 @@ static int expect_bytes(struct run *r, struct run_conn *c, const char *want, siz
 	return 0;
 }
 
+/* Reads and drops bytes until want has come (want too); keeps what follows it. */
+static int skip_bytes(struct run *r, struct run_conn *c, const char *want, size_t n)
+{
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS;
+	char a[256];
+
+	if (n == 0 || n > sizeof(c->in) / 2)
+		return step_failed(r, "skip needs a text of 1-%zu bytes", sizeof(c->in) / 2);
+	for (;;) {
+		char *hit = memmem(c->in, c->inlen, want, n);
+		if (hit != NULL) {
+			c->inlen -= (size_t)(hit - c->in) + n;
+			memmove(c->in, hit + n, c->inlen);
+			return 0;
+		}
+		/* Only a tail shorter than want can still be the start of it. */
+		if (c->inlen >= n) {
+			memmove(c->in, c->in + c->inlen - (n - 1), n - 1);
+			c->inlen = n - 1;
+		}
+		ssize_t got = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+		if (got > 0) {
+			c->inlen += (size_t)got;
+			continue;
+		}
+		if (got < 0 && errno != EAGAIN && errno != EINTR)
+			return step_failed(r, "recv: %s", strerror(errno));
+		if (got == 0 || now_ms() >= deadline) {
+			quote(want, n, a, sizeof(a));
+			return step_failed(r, "'%s' did not come (%s)", a, got == 0 ? "the server closed" : "time is up");
+		}
+		if (pump(r, c->fd, POLLIN, deadline) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+}
+
+/* Counts the trace's dispatches to worker thr minus its conn_closes: its open connections, as the events tell. */
+static uint64_t trace_open(const struct run *r, int thr)
+{
+	uint64_t open = 0;
+	struct event e;
+
+	for (size_t k = 0; k < r->t->n; k++) {
+		if (lab_trace_event(r->t, k, &e) != EVENT_LINE)
+			continue;
+		if (e.ev == EVT_dispatch && event_idx(&e, KEY_to, -1) == thr)
+			open++;
+		else if (e.ev == EVT_conn_close && e.thr == thr && open > 0)
+			open--;
+	}
+	return open;
+}
+
+/* Reads worker thr's open count from a fresh snapshot (a second trace client); -1 when it cannot. */
+static int snapshot_open(struct run *r, int thr, uint64_t *open)
+{
+	struct client *peek = malloc(sizeof(*peek));
+	const char *line;
+	size_t len;
+	int rc = -1;
+
+	if (peek == NULL)
+		return -1;
+	client_init(peek);
+	if (client_connect(peek, r->demo.socket_path) == 0) {
+		while (client_read_line(peek, &line, &len) > 0) {
+			struct event e;
+			if (event_parse(line, len, &e) != EVENT_LINE)
+				continue;
+			if (e.ev == EVT_snapshot_worker && e.thr == thr) {
+				*open = event_num(&e, KEY_open, 0);
+				rc = 0;
+			}
+			if (e.ev == EVT_snapshot_end)
+				break;
+		}
+	}
+	client_close(peek);
+	free(peek);
+	return rc;
+}
+
+/* Waits until id's worker counts it gone (its conn_close comes a moment before), as a next dispatch must. */
+static int wait_settled(struct run *r, uint64_t id)
+{
+	uint64_t deadline = now_ms() + LAB_RUN_WAIT_MS, open = 0;
+	size_t from = 0;
+	struct event e;
+
+	if (!find_event(r, &from, EVT_dispatch, id, &e))
+		return 0;
+	int thr = event_idx(&e, KEY_to, -1);
+	for (;;) {
+		if (snapshot_open(r, thr, &open) != 0)
+			return step_failed(r, "cannot read a snapshot from the trace socket");
+		if (open == trace_open(r, thr))
+			return 0;
+		if (now_ms() >= deadline)
+			return step_failed(r, "w%d counts %llu open connections, the events %llu", thr,
+					   (unsigned long long)open, (unsigned long long)trace_open(r, thr));
+		if (pump(r, -1, 0, now_ms() + 1) < 0)
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+	}
+}
+
+/* The conn= of a connection, waiting for its accept when a connect did not. */
+static int conn_id(struct run *r, struct run_conn *c, uint64_t *id)
+{
+	int rc = c->id != 0 ? 0 : wait_accept(r, c);
+
+	*id = c->id;
+	return rc;
+}
+
 /* Keeps every line a control command's answer comes after. */
 static void record_line(void *arg, const char *line, size_t len)
 {
 	lab_trace_add(arg, line, len);
 }
 
+/* Sends TEXT times times, in one write. */
+static int send_times(struct run *r, struct run_conn *c, const char *text, size_t len, unsigned long times)
+{
+	if (times == 0 || times > LAB_RUN_TIMES_MAX || len * times > LAB_RUN_TIMES_MAX * 16)
+		return step_failed(r, "times must be 1-%d and the bytes at most %d", LAB_RUN_TIMES_MAX,
+				   LAB_RUN_TIMES_MAX * 16);
+	char *buf = malloc(len * times);
+	if (buf == NULL)
+		return step_failed(r, "out of memory");
+	for (unsigned long i = 0; i < times; i++)
+		memcpy(buf + i * len, text, len);
+	int rc = send_bytes(r, c, buf, len * times);
+	free(buf);
+	return rc;
+}
+
+/* The event a connect step waits for: until=EVENT, or -1 for until=none; -2 when not known. */
+static int connect_until(int n, char **w)
+{
+	const char *until = n >= 3 && strncmp(w[2], "until=", 6) == 0 ? w[2] + 6 : "conn_new";
+
+	if (n >= 3 && strncmp(w[2], "until=", 6) != 0)
+		return -2;
+	if (strcmp(until, "none") == 0)
+		return -1;
+	int ev = wire_event_from_name(until, strlen(until));
+	return ev >= 0 ? ev : -2;
+}
+
 /* Carries out one step. */
 static int run_step(struct run *r, char *text)
 {
 	char *w[6], buf[LAB_LINE_MAX];
-	int n = lab_split(text, w, 6);
+	int n = lab_split(text, w, 6), rc;
 	struct run_conn *c;
+	uint64_t id;
 	ssize_t len;
 
 	if (n < 1)
 		return step_failed(r, "an empty step");
 	if (strcmp(w[0], "connect") == 0) {
 		long count = n >= 2 ? strtol(w[1], NULL, 10) : 0;
-		const char *until = n >= 3 && strncmp(w[2], "until=", 6) == 0 ? w[2] + 6 : "conn_new";
-		int ev = wire_event_from_name(until, strlen(until));
-		for (long i = 0; i < count; i++) {
-			int rc = open_conn(r, ev);
-			if (rc != 0)
+		int ev = connect_until(n, w);
+		for (long i = 0; i < count; i++)
+			if ((rc = open_conn(r, ev)) != 0)
 				return rc;
-		}
 		return 0;
 	}
-	if (strcmp(w[0], "send") == 0 || strcmp(w[0], "expect") == 0) {
+	if (strcmp(w[0], "send") == 0 || strcmp(w[0], "expect") == 0 || strcmp(w[0], "skip") == 0) {
 		if ((c = conn_of(r, w[1])) == NULL)
 			return LAB_RUN_STEP_FAILED;
 		if ((len = unescape(w[2], buf, sizeof(buf))) < 0)
 			return step_failed(r, "a bad escape in '%s'", w[2]);
-		return w[0][0] == 's' ? send_bytes(r, c, buf, (size_t)len) : expect_bytes(r, c, buf, (size_t)len);
+		if (w[0][1] == 'k')
+			return skip_bytes(r, c, buf, (size_t)len);
+		if (w[0][0] == 'e')
+			return expect_bytes(r, c, buf, (size_t)len);
+		if (n == 4 && strncmp(w[3], "times=", 6) == 0)
+			return send_times(r, c, buf, (size_t)len, strtoul(w[3] + 6, NULL, 10));
+		return send_bytes(r, c, buf, (size_t)len);
 	}
 	if (strcmp(w[0], "fill") == 0) {
 		if ((c = conn_of(r, w[1])) == NULL)
@@ -343,8 +502,7 @@ static int run_step(struct run *r, char *text)
 		memset(buf, 'x', sizeof(buf));
 		for (long done = 0; done < total;) {
 			size_t chunk = (size_t)(total - done) < sizeof(buf) ? (size_t)(total - done) : sizeof(buf);
-			int rc = send_bytes(r, c, buf, chunk);
-			if (rc != 0)
+			if ((rc = send_bytes(r, c, buf, chunk)) != 0)
 				return rc;
 			done += (long)chunk;
 		}
@@ -353,14 +511,18 @@ static int run_step(struct run *r, char *text)
 	if (strcmp(w[0], "close") == 0) {
 		if ((c = conn_of(r, w[1])) == NULL)
 			return LAB_RUN_STEP_FAILED;
+		if ((rc = conn_id(r, c, &id)) != 0)
+			return rc;
 		close(c->fd);
 		c->fd = -1;
-		return wait_event(r, EVT_conn_close, c->id, 1);
+		if ((rc = wait_event(r, EVT_conn_close, id, 1)) != 0)
+			return rc;
+		return wait_settled(r, id);
 	}
 	if (strcmp(w[0], "ctl") == 0) {
 		const char *answer;
 		size_t alen;
-		int rc = client_command(&r->client, w[1], &answer, &alen, record_line, r->t);
+		rc = client_command(&r->client, w[1], &answer, &alen, record_line, r->t);
 		if (rc < 0)
 			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
 		if (rc != 0)
@@ -372,12 +534,16 @@ static int run_step(struct run *r, char *text)
 		unsigned long count = 1;
 		uint64_t conn = 0;
 		for (int i = 2; i < n; i++) {
-			if (strncmp(w[i], "count=", 6) == 0)
+			if (strncmp(w[i], "count=", 6) == 0) {
 				count = strtoul(w[i] + 6, NULL, 10);
-			else if (strncmp(w[i], "conn=", 5) == 0 && (c = conn_of(r, w[i] + 5)) != NULL)
-				conn = c->id;
-			else
-				return LAB_RUN_STEP_FAILED;
+			} else if (strncmp(w[i], "conn=", 5) == 0) {
+				if ((c = conn_of(r, w[i] + 5)) == NULL)
+					return LAB_RUN_STEP_FAILED;
+				if ((rc = conn_id(r, c, &conn)) != 0)
+					return rc;
+			} else {
+				return step_failed(r, "expected count=N or conn=I, got '%s'", w[i]);
+			}
 		}
 		return wait_event(r, ev, conn, count);
 	}
@@ -390,10 +556,11 @@ static const struct {
 	int min, max;
 	const char *usage;
 } step_forms[] = {
-	{ "connect", 2, 3, "connect N [until=accept|dispatch|conn_new]" },
-	{ "send", 3, 3, "send I 'TEXT'" },
+	{ "connect", 2, 3, "connect N [until=accept|dispatch|conn_new|none]" },
+	{ "send", 3, 4, "send I 'TEXT' [times=N]" },
 	{ "fill", 3, 3, "fill I N" },
 	{ "expect", 3, 3, "expect I 'TEXT'" },
+	{ "skip", 3, 3, "skip I 'TEXT'" },
 	{ "close", 2, 2, "close I" },
 	{ "ctl", 2, 2, "ctl 'COMMAND'" },
 	{ "wait", 2, 4, "wait EVENT [count=N] [conn=I]" },
@@ -415,11 +582,12 @@ int lab_run_check_steps(const struct lab *lab, const struct lab_step *steps, int
 			return -1;
 		}
 		bool ok = n >= step_forms[k].min && n <= step_forms[k].max;
-		if (ok && (strcmp(w[0], "wait") == 0 || strcmp(w[0], "connect") == 0)) {
-			const char *ev = strcmp(w[0], "wait") == 0 ? w[1] : (n == 3 ? w[2] + 6 : "conn_new");
-			ok = wire_event_from_name(ev, strlen(ev)) >= 0 && (n < 3 || strcmp(w[0], "wait") == 0 ||
-									   strncmp(w[2], "until=", 6) == 0);
-		}
+		if (ok && strcmp(w[0], "wait") == 0)
+			ok = wire_event_from_name(w[1], strlen(w[1])) >= 0;
+		else if (ok && strcmp(w[0], "connect") == 0)
+			ok = connect_until(n, w) != -2;
+		else if (ok && strcmp(w[0], "send") == 0 && n == 4)
+			ok = strncmp(w[3], "times=", 6) == 0;
 		if (!ok) {
 			diag_error("%s/lab.conf:%d: expected '%s', got '%s'", lab->dir, steps[i].line,
 				   step_forms[k].usage, steps[i].text);

@@ -6,12 +6,18 @@
  * to its end, so the trace holds the whole run.
  *
  * Steps (the run lines of lab.conf; I is a client connection, from 1):
- *   connect N [until=accept|dispatch|conn_new]  open N connections, one at a
- *                                               time, each waiting for that event
- *   send I 'TEXT'     send bytes (\r \n \t \\ \' and \xHH escapes)
+ *   connect N [until=accept|dispatch|conn_new|none]  open N connections, one
+ *                     at a time, each waiting for that event; none: only the
+ *                     TCP handshake, the server may not have accepted it yet
+ *                     (it waits in the listen backlog)
+ *   send I 'TEXT' [times=N]  send bytes (\r \n \t \\ \' and \xHH escapes);
+ *                     times=N: TEXT N times over, in one write
  *   fill I N          send N value bytes
  *   expect I 'TEXT'   read until exactly TEXT has come
- *   close I           close it and wait for its conn_close
+ *   skip I 'TEXT'     read and drop bytes until TEXT has come (a reply too
+ *                     long to expect, or one whose first line may differ)
+ *   close I           close it and wait for its conn_close, and until its
+ *                     worker counts it gone, so a dispatch after sees it gone
  *   ctl 'COMMAND'     a control command, which must answer ok
  *   wait EVENT [count=N] [conn=I]  until the run has shown N such events
  * Each wait gives up after LAB_RUN_WAIT_MS, naming the step.
@@ -26,6 +32,8 @@
 
 #define LAB_RUN_WAIT_MS 10000
 #define LAB_RUN_CONNS 64
+/* send's times=N: at most this many copies (and 16 times as many bytes). */
+#define LAB_RUN_TIMES_MAX 65536
 
 /* What went wrong with a run. */
 enum lab_run_status {
