@@ -446,13 +446,34 @@ fail:
 	free(cl);
 }
 
+/*
+ * Writes what a client's output holds, as much as its socket takes now. The
+ * bufferevent owns its output's start (evbuffer_write leaves a frozen start
+ * alone), so this copies from it and never waits.
+ */
+static void flush_now(struct trace_client *cl)
+{
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+	size_t len = evbuffer_get_length(out), done = 0;
+	const unsigned char *p = len > 0 ? evbuffer_pullup(out, -1) : NULL;
+
+	while (p != NULL && done < len) {
+		ssize_t n = send(bufferevent_getfd(cl->bev), p + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+}
+
 /* Publisher: deliver what is left (the workers' shutdown events), then leave the loop. */
 static void stop_cb(evutil_socket_t fd, short which, void *arg)
 {
 	drain();
 	/* One last non-blocking write each: a client that doesn't keep up loses the tail. */
 	for (struct trace_client *cl = clients; cl != NULL; cl = cl->next)
-		evbuffer_write(bufferevent_get_output(cl->bev), bufferevent_getfd(cl->bev));
+		flush_now(cl);
 	event_base_loopbreak(pub_base);
 }
 

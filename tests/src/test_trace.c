@@ -811,3 +811,36 @@ Test(trace, step_wk_steps_a_frozen_worker_while_nothing_is_paused)
 	close(lr->fd);
 	stop(&t);
 }
+
+Test(trace, a_stop_delivers_the_events_just_before_it_and_the_shutdown)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[MAX_LINES];
+	char *cmd = NULL, *closed = NULL;
+	int n_s = 0;
+
+	start(&t, "2", NULL);
+	int n = attach(&t, lr, lines, MAX_LINES);
+	int fd = harness_connect(t.p.tcp_port);
+	free(harness_cmd(fd, "version\r\n", "\r\n"));
+	/* No pause: the version's events are recorded a moment before the stop. */
+	stop(&t);
+	for (char *line; (line = harness_read_line(lr)) != NULL;) {
+		keep(line);
+		cr_assert_lt(n, MAX_LINES);
+		lines[n++] = line;
+		if (is_ev(line, "cmd") && strcmp(val(line, "verb"), "version") == 0)
+			cmd = line;
+		if (is_ev(line, "conn_close") && strcmp(val(line, "reason"), "shutdown") == 0)
+			closed = line;
+		if (is_ev(line, "notify_read") && strcmp(val(line, "byte"), "s") == 0)
+			n_s++;
+	}
+	cr_assert_not_null(cmd, "the version's cmd event was lost");
+	cr_assert_not_null(closed, "no conn_close reason=shutdown for the open connection");
+	cr_expect_str_eq(val(closed, "conn"), val(cmd, "conn"));
+	cr_expect_eq(n_s, 2, "each worker reads the stop byte");
+	close(fd);
+	close(lr->fd);
+}
