@@ -88,6 +88,23 @@ static int attach(struct trace_session *t, struct line_reader *lr, char **lines,
 	}
 }
 
+/* Reads the answer to a version sent on fd, which must be its VERSION line. */
+static void expect_version(int fd)
+{
+	char *r = harness_read_until(fd, "\r\n");
+
+	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0, "wanted a VERSION line, got: %s", r ? r : "nothing");
+	free(r);
+}
+
+/* Closes the client and the trace connection, then stops the server. */
+static void finish(struct trace_session *t, struct line_reader *lr, int fd)
+{
+	close(fd);
+	close(lr->fd);
+	stop(t);
+}
+
 /* Returns line's value for key, or "" (the strings are kept until the test ends). */
 static const char *val(const char *line, const char *key)
 {
@@ -319,9 +336,7 @@ Test(trace, filter_dispatch_switch_and_bad_commands)
 	cr_assert_not_null(dispatch);
 	cr_expect(is_ev(dispatch, "dispatch"), "the filter let through: %s", dispatch);
 	cr_expect_str_eq(val(dispatch, "dispatch"), "least");
-	close(fd);
-	close(lr->fd);
-	stop(&t);
+	finish(&t, lr, fd);
 }
 
 Test(trace, a_client_that_never_reads_loses_events_not_requests)
@@ -509,9 +524,7 @@ Test(trace, pause_then_step_lets_exactly_one_event_through)
 	r = harness_read_until(fd, "\r\n");
 	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
 	free(r);
-	close(fd);
-	close(lr->fd);
-	stop(&t);
+	finish(&t, lr, fd);
 }
 
 Test(trace, a_controller_that_leaves_while_paused_releases_the_server)
@@ -643,12 +656,8 @@ Test(trace, a_breakpoint_pauses_before_the_event)
 	cr_expect(!readable_now(fd));
 	cr_expect_str_eq(control(lr, "break off\n", 10), "ok break off");
 	cr_expect_str_eq(control(lr, "resume\n", 7), "ok resumed");
-	char *r = harness_read_until(fd, "\r\n");
-	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
-	free(r);
-	close(fd);
-	close(lr->fd);
-	stop(&t);
+	expect_version(fd);
+	finish(&t, lr, fd);
 }
 
 Test(trace, started_paused_it_waits_and_stops_cleanly_on_sigterm)
@@ -667,9 +676,7 @@ Test(trace, started_paused_it_waits_and_stops_cleanly_on_sigterm)
 	cr_expect_str_eq(val(gate, "at"), "accept");
 	cr_expect(!readable_now(fd));
 	/* A stopped main thread must not keep the server from stopping. */
-	close(fd);
-	close(lr->fd);
-	stop(&t);
+	finish(&t, lr, fd);
 }
 
 /* Reads the very next line, which must be thread thr's event ev; returns it. */
@@ -760,12 +767,8 @@ Test(trace, step_main_and_step_wk_move_one_thread_while_the_others_stay_stopped)
 	cr_expect(!readable_now(fd), "a paused worker replied");
 
 	cr_expect_str_eq(control(lr, "resume\n", 7), "ok resumed");
-	char *r = harness_read_until(fd, "\r\n");
-	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
-	free(r);
-	close(fd);
-	close(lr->fd);
-	stop(&t);
+	expect_version(fd);
+	finish(&t, lr, fd);
 }
 
 Test(trace, step_wk_steps_a_frozen_worker_while_nothing_is_paused)
@@ -804,12 +807,8 @@ Test(trace, step_wk_steps_a_frozen_worker_while_nothing_is_paused)
 	next_event(lr, "w0", "gate");
 	cr_expect(!readable_now(fd), "a frozen worker replied");
 	expect_answer(lr, "thaw w0\n", "ok thawed w0");
-	char *r = harness_read_until(fd, "\r\n");
-	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
-	free(r);
-	close(fd);
-	close(lr->fd);
-	stop(&t);
+	expect_version(fd);
+	finish(&t, lr, fd);
 }
 
 Test(trace, a_stop_delivers_the_events_just_before_it_and_the_shutdown)
