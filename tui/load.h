@@ -36,6 +36,7 @@ struct bufferevent;
 	X(LOAD_SLOW,     slow,     "every command sent a few bytes at a time, with pauses") \
 	X(LOAD_PIPELINE, pipeline, "50 gets in one write per connection (the -R budget)") \
 	X(LOAD_BIGVALUE, bigvalue, "set and read back 100-500 KB values") \
+	X(LOAD_BIGSLOW,  bigslow,  "set 100-500 KB values sent in pieces with pauses, read them back") \
 	X(LOAD_CHURN,    churn,    "connect, one request, close, in a loop") \
 	X(LOAD_IDLE,     idle,     "hold N connections, a version on each every 2-4 s") \
 	X(LOAD_UDP,      udp,      "set/get in framed datagrams to -U PORT")
@@ -43,6 +44,13 @@ struct bufferevent;
 #define LOAD_SCENARIO_ENUM_(e, name, text) e,
 enum load_scenario { LOAD_SCENARIOS(LOAD_SCENARIO_ENUM_) LOAD_N_SCENARIOS };
 #undef LOAD_SCENARIO_ENUM_
+
+/* How a request's bytes go out. */
+enum load_send {
+	LOAD_SEND_WHOLE,  /* in one write */
+	LOAD_SEND_DRIP,   /* a few bytes at a time, with short pauses */
+	LOAD_SEND_PIECES, /* a few KB at a time, with pauses a person can see */
+};
 
 enum load_op { LOAD_OP_GET, LOAD_OP_SET, LOAD_OP_DELETE, LOAD_OP_INCR, LOAD_OP_VERSION, LOAD_N_OPS };
 
@@ -160,6 +168,7 @@ struct load_conn {
 	struct event *timer;     /* the scenario's wait, pacing, drip or retry */
 	struct event *timeout;   /* the oldest request's reply deadline */
 	struct evbuffer *drip;   /* slow: bytes still to send */
+	enum load_send drip_how; /* how they go out */
 	uint16_t udp_id;         /* udp: the request id awaited */
 	uint16_t udp_count;      /* udp: datagrams of the reply, 0 before the first */
 	uint64_t udp_seen;       /* udp: bitmap of datagrams received */
@@ -187,8 +196,8 @@ void load_conn_close(struct load_conn *c);
 /* True while a TCP connection is open or opening. */
 bool load_conn_is_open(const struct load_conn *c);
 
-/* Queues e and sends its request (dripping it slowly when slow); false when the connection failed. */
-bool load_conn_send(struct load_conn *c, const struct load_expect *e, uint64_t delta, bool slow);
+/* Queues e and sends its request, whole or in pieces as how says; false when the connection failed. */
+bool load_conn_send(struct load_conn *c, const struct load_expect *e, uint64_t delta, enum load_send how);
 
 /* Runs the scenario's next step after usec microseconds. */
 void load_conn_wait(struct load_conn *c, uint64_t usec);

@@ -17,10 +17,18 @@
 
 #include "load.h"
 
-/* Slow sends: this many bytes at most per write, with a pause between writes. */
-#define DRIP_MAX_BYTES 7
-#define DRIP_MIN_PAUSE_US 2000
-#define DRIP_MAX_PAUSE_US 15000
+/* Sends in pieces: from min to max bytes per write, with a pause of min_us to max_us between writes. */
+struct drip_pace {
+	size_t min, max;
+	uint64_t min_us, max_us;
+};
+
+/* Dripped requests take a few bytes a write, so a command line arrives in parts; a value sent in
+ * pieces takes a second or two, long enough to see its conn wait in conn_nread. */
+static const struct drip_pace drip_paces[] = {
+	[LOAD_SEND_DRIP] = { 1, 7, 2000, 15000 },
+	[LOAD_SEND_PIECES] = { 8 * 1024, 16 * 1024, 40000, 80000 },
+};
 
 /* Makes a timeval from microseconds. */
 static struct timeval tv_of(uint64_t usec)
@@ -51,11 +59,12 @@ static void arm_timeout(struct load_conn *c)
 	evtimer_add(c->timeout, &tv);
 }
 
-/* Writes the next few bytes of a slow request, then pauses. */
+/* Writes the next piece of a slow request, then pauses. */
 static void drip_step(struct load_conn *c)
 {
-	size_t n = 1 + (size_t)(load_rand(&c->rng) % DRIP_MAX_BYTES);
-	uint64_t pause = DRIP_MIN_PAUSE_US + load_rand(&c->rng) % (DRIP_MAX_PAUSE_US - DRIP_MIN_PAUSE_US);
+	const struct drip_pace *p = &drip_paces[c->drip_how];
+	size_t n = p->min + (size_t)(load_rand(&c->rng) % (p->max - p->min + 1));
+	uint64_t pause = p->min_us + load_rand(&c->rng) % (p->max_us - p->min_us);
 
 	evbuffer_remove_buffer(c->drip, bufferevent_get_output(c->bev), n);
 	if (evbuffer_get_length(c->drip) == 0) {
@@ -287,8 +296,10 @@ bool load_conn_is_open(const struct load_conn *c)
 }
 
 /* Queues and sends a request. */
-bool load_conn_send(struct load_conn *c, const struct load_expect *e, uint64_t delta, bool slow)
+bool load_conn_send(struct load_conn *c, const struct load_expect *e, uint64_t delta, enum load_send how)
 {
+	bool slow = how != LOAD_SEND_WHOLE;
+
 	struct load_expect *slot;
 
 	if (!c->connected || c->qlen >= LOAD_QUEUE_MAX)
@@ -302,8 +313,10 @@ bool load_conn_send(struct load_conn *c, const struct load_expect *e, uint64_t d
 	slot = newest(c);
 	*slot = *e;
 	slot->sent_us = load_now_us();
-	if (slow)
+	if (slow) {
+		c->drip_how = how;
 		drip_step(c);
+	}
 	else
 		arm_timeout(c);
 	return true;

@@ -12,6 +12,9 @@
  *             the worker yield part way through the batch.
  *   bigvalue  100-500 KB values set and read back: conn_nread across
  *             many reads, and replies that take many writes.
+ *   bigslow   the same values sent a few KB at a time with pauses: the
+ *             set waits in conn_nread for a second or two, long enough
+ *             to watch.
  *   churn     connect, one request, close, in a loop: accept and
  *             connection setup and teardown dominate.
  *   idle      N connections held open, a version every few seconds:
@@ -125,9 +128,10 @@ static bool pace(struct load_conn *c, unsigned n)
 }
 
 /* Sends e; on failure drops the connection and retries later. */
-static void send_or_drop(struct load_conn *c, const struct load_expect *e, uint64_t delta, bool slow)
+static void send_or_drop(struct load_conn *c, const struct load_expect *e, uint64_t delta,
+			 enum load_send how)
 {
-	if (load_conn_send(c, e, delta, slow))
+	if (load_conn_send(c, e, delta, how))
 		return;
 	load_stats_error(&c->run->stats, e->op, LOAD_ERR_CLOSED);
 	load_conn_close(c);
@@ -146,7 +150,7 @@ static void next_mixed(struct load_conn *c)
 		e = request(LOAD_OP_SET, 1, "counter:%u:%d", c->id, c->phase);
 		e.numeric = true;
 		c->phase++;
-		send_or_drop(c, &e, 0, false);
+		send_or_drop(c, &e, 0, LOAD_SEND_WHOLE);
 		return;
 	}
 	r = (unsigned)(load_rand(&c->rng) % 100);
@@ -162,7 +166,7 @@ static void next_mixed(struct load_conn *c)
 	else
 		e = request(LOAD_OP_INCR, 0, "counter:%u:%u", c->id,
 			    (unsigned)(load_rand(&c->rng) % MIXED_COUNTERS));
-	send_or_drop(c, &e, 1 + load_rand(&c->rng) % 10, false);
+	send_or_drop(c, &e, 1 + load_rand(&c->rng) % 10, LOAD_SEND_WHOLE);
 }
 
 /* A get or a set on one of the keys burst and churn share. */
@@ -223,7 +227,7 @@ static void next_burst(struct load_conn *c)
 			return;
 		e = short_request(c);
 		c->phase = 1;
-		send_or_drop(c, &e, 0, false);
+		send_or_drop(c, &e, 0, LOAD_SEND_WHOLE);
 		return;
 	}
 	load_conn_close(c);
@@ -245,7 +249,7 @@ static void next_slow(struct load_conn *c)
 		e = request(LOAD_OP_GET, c->n, "slow:%u", c->id);
 		c->phase = 0;
 	}
-	send_or_drop(c, &e, 0, true);
+	send_or_drop(c, &e, 0, LOAD_SEND_DRIP);
 }
 
 /* The length of pipeline key i of slot id, so the gets know what each set stored. */
@@ -266,7 +270,7 @@ static void next_pipeline(struct load_conn *c)
 	for (unsigned i = 0; i < LOAD_PIPELINE_DEPTH; i++) {
 		e = request(c->phase == 0 ? LOAD_OP_SET : LOAD_OP_GET, pipeline_len(c->id, i),
 			    "pipe:%u:%u", c->id, i);
-		if (!load_conn_send(c, &e, 0, false)) {
+		if (!load_conn_send(c, &e, 0, LOAD_SEND_WHOLE)) {
 			load_conn_fail(c, LOAD_ERR_CLOSED);
 			return;
 		}
@@ -274,9 +278,10 @@ static void next_pipeline(struct load_conn *c)
 	c->phase = 1;
 }
 
-/* bigvalue: set a big value, read it back, a new length each time. */
+/* bigvalue: set a big value, read it back, a new length each time; bigslow sends the set in pieces. */
 static void next_bigvalue(struct load_conn *c)
 {
+	enum load_send how = c->run->opts.scenario == LOAD_BIGSLOW ? LOAD_SEND_PIECES : LOAD_SEND_WHOLE;
 	uint64_t s = c->run->opts.seed ^ ((uint64_t)c->id << 40) ^ c->n;
 	size_t len = BIG_MIN + (size_t)(load_rand(&s) % BIG_SPREAD);
 	struct load_expect e;
@@ -286,12 +291,13 @@ static void next_bigvalue(struct load_conn *c)
 	if (c->phase == 0) {
 		e = request(LOAD_OP_SET, len, "big:%u", c->id);
 		c->phase = 1;
-	} else {
-		e = request(LOAD_OP_GET, len, "big:%u", c->id);
-		c->phase = 0;
-		c->n++;
+		send_or_drop(c, &e, 0, how);
+		return;
 	}
-	send_or_drop(c, &e, 0, false);
+	e = request(LOAD_OP_GET, len, "big:%u", c->id);
+	c->phase = 0;
+	c->n++;
+	send_or_drop(c, &e, 0, LOAD_SEND_WHOLE);
 }
 
 /* churn: one request, then close and connect again. */
@@ -304,7 +310,7 @@ static void next_churn(struct load_conn *c)
 			return;
 		e = short_request(c);
 		c->phase = 1;
-		send_or_drop(c, &e, 0, false);
+		send_or_drop(c, &e, 0, LOAD_SEND_WHOLE);
 		return;
 	}
 	load_conn_close(c);
@@ -327,7 +333,7 @@ static void next_idle(struct load_conn *c)
 		return;
 	e = request(LOAD_OP_VERSION, 0, NULL);
 	c->phase = 1;
-	send_or_drop(c, &e, 0, false);
+	send_or_drop(c, &e, 0, LOAD_SEND_WHOLE);
 }
 
 /* udp: a set then a get of the slot's key, one datagram each. */
@@ -387,6 +393,7 @@ void load_scenario_next(struct load_conn *c)
 		next_pipeline(c);
 		break;
 	case LOAD_BIGVALUE:
+	case LOAD_BIGSLOW:
 		next_bigvalue(c);
 		break;
 	case LOAD_CHURN:
@@ -416,7 +423,7 @@ void load_scenario_down(struct load_conn *c, bool was_connected)
 		return;
 	/* Start again with a set: the one in flight may or may not have been stored. */
 	if (run->opts.scenario == LOAD_SLOW || run->opts.scenario == LOAD_UDP ||
-	    run->opts.scenario == LOAD_BIGVALUE)
+	    run->opts.scenario == LOAD_BIGVALUE || run->opts.scenario == LOAD_BIGSLOW)
 		c->phase = 0;
 	load_conn_wait(c, LOAD_RETRY_US);
 }

@@ -62,8 +62,8 @@ static void result_free(struct load_result *r)
 	free(r->err);
 }
 
-/* Runs one scenario against a fresh server and checks it ran clean. */
-static void scenario_clean(const char *scenario, const char *conns)
+/* Runs one scenario for duration seconds against a fresh server and checks it ran clean. */
+static void scenario_clean_for(const char *scenario, const char *conns, const char *duration)
 {
 	struct server_proc srv;
 	char tcp[16], udp[16];
@@ -72,7 +72,7 @@ static void scenario_clean(const char *scenario, const char *conns)
 	start_server(&srv, udp, sizeof(udp));
 	snprintf(tcp, sizeof(tcp), "%d", srv.tcp_port);
 	const char *args[] = { "load", "-p", tcp, "-U", udp, "--scenario", scenario, "--conns", conns,
-			       "--duration", "1.2", "--seed", "7", NULL };
+			       "--duration", duration, "--seed", "7", NULL };
 	r = run_load(args);
 	cr_expect_eq(r.status, 0, "%s: exit %d\nstdout:\n%s\nstderr:\n%s", scenario, r.status, r.out,
 		     r.err);
@@ -87,11 +87,19 @@ static void scenario_clean(const char *scenario, const char *conns)
 	cr_expect_eq(harness_stop(&srv), 0, "mcscoped did not exit cleanly after %s", scenario);
 }
 
+/* Runs one scenario for 1.2 s. */
+static void scenario_clean(const char *scenario, const char *conns)
+{
+	scenario_clean_for(scenario, conns, "1.2");
+}
+
 Test(load, mixed) { scenario_clean("mixed", "4"); }
 Test(load, burst) { scenario_clean("burst", "6"); }
 Test(load, slow) { scenario_clean("slow", "3"); }
 Test(load, pipeline) { scenario_clean("pipeline", "3"); }
 Test(load, bigvalue) { scenario_clean("bigvalue", "3"); }
+/* A set sent in pieces takes up to 2.5 s, and one cut off by the end is not counted. */
+Test(load, bigslow) { scenario_clean_for("bigslow", "2", "3.5"); }
 Test(load, churn) { scenario_clean("churn", "4"); }
 Test(load, idle) { scenario_clean("idle", "5"); }
 Test(load, udp) { scenario_clean("udp", "3"); }
