@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -190,11 +192,10 @@ static void show_log(const char *path)
 }
 
 /* Reads the server's "tcp=PORT udp=PORT" line; false when it died, took too long, or a stop came. */
-static bool read_ready(int fd, int *port)
+static bool read_ready(int fd, int *port, int *udp)
 {
 	char line[128];
 	size_t got = 0;
-	int udp;
 
 	while (got < sizeof(line) - 1) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = stop_fd(), .events = POLLIN } };
@@ -211,7 +212,7 @@ static bool read_ready(int fd, int *port)
 		got += (size_t)n;
 	}
 	line[got] = '\0';
-	return sscanf(line, "tcp=%d udp=%d", port, &udp) == 2;
+	return sscanf(line, "tcp=%d udp=%d", port, udp) == 2;
 }
 
 /* Starts the server. */
@@ -261,7 +262,7 @@ int demo_start_server(struct demo *d, const char *server, char *const flags[])
 		close(ready[0]);
 		return -1;
 	}
-	bool ok = read_ready(ready[0], &d->tcp_port);
+	bool ok = read_ready(ready[0], &d->tcp_port, &d->udp_port);
 	close(ready[0]);
 	if (!ok && stop_signal() != 0) {
 		/* Asked to stop: nothing went wrong to tell of. */
@@ -281,6 +282,7 @@ int demo_start_server(struct demo *d, const char *server, char *const flags[])
 int demo_start_load(struct demo *d, struct load_opts *o)
 {
 	o->port = d->tcp_port;
+	o->udp_port = d->udp_port;
 	d->load = fork_child(d->load_log, SIGKILL);
 	if (d->load == 0) {
 		/* A pipe of its own: demo_stop's SIGTERM ends the workload as Ctrl-C ends mcscope load. */
@@ -293,6 +295,29 @@ int demo_start_load(struct demo *d, struct load_opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+/* Stops the workload. */
+void demo_stop_load(struct demo *d)
+{
+	stop_child(&d->load, LOAD_STOP_MS);
+}
+
+/* Finds a free UDP port. */
+int demo_free_udp_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), port = -1;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		diag_error("cannot find a free UDP port: %s", strerror(errno));
+	else
+		port = ntohs(sin.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
 }
 
 /* Stops everything and tidies up. */

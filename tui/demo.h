@@ -22,6 +22,7 @@ struct demo {
 	char load_log[PATH_MAX];    /* the workload's stderr */
 	pid_t server, load;         /* 0 when not running */
 	int tcp_port;
+	int udp_port;               /* 0: the server listens on no UDP port */
 };
 
 /* Sets d up empty (nothing started). */
@@ -48,7 +49,16 @@ int demo_start_server(struct demo *d, const char *server, char *const flags[]);
 /* Starts the workload o against the server (o's port is filled in); -1 with a message. */
 int demo_start_load(struct demo *d, struct load_opts *o);
 
+/* Stops the workload alone (the server runs on); nothing when none runs. */
+void demo_stop_load(struct demo *d);
+
 /* Stops the workload, then the server, and removes the private directory. */
 void demo_stop(struct demo *d);
+
+/*
+ * A UDP port on 127.0.0.1 that nothing uses now, for a server's -U (the
+ * server can only be given a port: -U 0 means no UDP); -1 with a message.
+ */
+int demo_free_udp_port(void);
 
 #endif
