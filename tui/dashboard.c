@@ -26,8 +26,8 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Connects (again); false when nothing answers yet. */
-static bool dashboard_connect(struct dashboard *d)
+/* Connects (again). */
+bool dashboard_connect(struct dashboard *d)
 {
 	client_init(&d->client);
 	if (client_connect(&d->client, d->opts.socket_path) != 0)
@@ -59,12 +59,13 @@ static void source_tick(struct dashboard *d, uint64_t now)
 		model_tick(d->model, now * 1000000ULL);
 }
 
-/* Runs the on_attached hook the first time a snapshot is in. */
+/* Runs the on_attached hook the first time a snapshot is in, and starts a scene waiting for one. */
 static void attached(struct dashboard *d)
 {
 	const char *(*hook)(void *) = d->opts.on_attached;
 	const char *err;
 
+	dashboard_scene_attached(d, now_ms());
 	if (hook == NULL)
 		return;
 	d->opts.on_attached = NULL;
@@ -134,7 +135,29 @@ static void render(struct dashboard *d)
 {
 	describe_selection(d);
 	d->view.message = d->message[0] != '\0' ? d->message : NULL;
+	d->view.slowmo_ms = d->slowmo.on ? d->slowmo.ms : 0;
+	d->view.slowmo_held = d->slowmo.held;
 	panel_layout_draw(d->screen, d->model, &d->view);
+}
+
+/* Scenes and slow motion, once a turn of the loop: what is due is sent. */
+static void timers_tick(struct dashboard *d, uint64_t now)
+{
+	dashboard_scene_tick(d, now);
+	dashboard_slowmo_tick(d, now);
+}
+
+/* How long the loop may sleep from now before a frame (at next_frame), a cue or a step is due. */
+static int timers_wait(const struct dashboard *d, uint64_t now, uint64_t next_frame)
+{
+	int wait = next_frame > now ? (int)(next_frame - now) : 0;
+	int cue = dashboard_scene_wait_ms(d, now), step = slowmo_wait_ms(&d->slowmo, now);
+
+	if (cue >= 0 && cue < wait)
+		wait = cue;
+	if (step >= 0 && step < wait)
+		wait = step;
+	return wait;
 }
 
 /* Batch mode: frames of plain text on stdout, for scripts and CI. */
@@ -166,7 +189,8 @@ static int run_batch(struct dashboard *d)
 			     t = now_ms()) {
 				struct pollfd p[2] = { { .fd = d->client.fd, .events = POLLIN },
 						       { .fd = stop_fd(), .events = POLLIN } };
-				if (poll(p, 2, (int)(until - t)) > 0 && p[0].revents != 0 &&
+				timers_tick(d, t);
+				if (poll(p, 2, timers_wait(d, t, until)) > 0 && p[0].revents != 0 &&
 				    !dashboard_read(d)) {
 					d->model->status = MODEL_RECONNECTING;
 					break;
@@ -176,6 +200,8 @@ static int run_batch(struct dashboard *d)
 		}
 		source_tick(d, d->opts.replay != NULL ? (uint64_t)(f + 1) * (uint64_t)d->opts.interval_ms
 						      : now_ms());
+		if (d->opts.replay == NULL)
+			timers_tick(d, now_ms());
 		render(d);
 		screen_write_text(d->screen, stdout);
 		fflush(stdout);
@@ -206,7 +232,7 @@ static int run_live(struct dashboard *d)
 		uint64_t now = now_ms();
 		struct pollfd p[3] = { { .fd = 0, .events = POLLIN }, { .fd = -1, .events = POLLIN },
 				       { .fd = stop_fd(), .events = POLLIN } };
-		int wait = next_frame > now ? (int)(next_frame - now) : 0;
+		int wait = timers_wait(d, now, next_frame);
 
 		if (d->connected)
 			p[1].fd = d->client.fd;
@@ -239,6 +265,8 @@ static int run_live(struct dashboard *d)
 			}
 		}
 		now = now_ms();
+		if (d->opts.replay == NULL)
+			timers_tick(d, now);
 		if (!d->connected && d->opts.replay == NULL && now >= next_retry) {
 			next_retry = now + RECONNECT_MS;
 			if (dashboard_connect(d))
@@ -273,7 +301,13 @@ int dashboard_run(const struct dashboard_opts *opts)
 		goto out;
 	}
 	panel_view_init(&d.view);
-	d.view.keys = &key_table_live; /* a replay's start puts its own */
+	/* A replay's start puts its own. */
+	d.view.keys = opts->scenes != NULL ? &key_table_demo : &key_table_live;
+	slowmo_init(&d.slowmo, opts->slowmo_ms > 0 ? opts->slowmo_ms : SLOWMO_DEFAULT_MS);
+	/* A demo's scenes start slow motion themselves, each as it needs. */
+	if (opts->slowmo_ms > 0 && opts->scenes == NULL)
+		slowmo_start(&d.slowmo);
+	d.scene_pending = opts->scenes != NULL;
 	d.view.lab = opts->lab;
 	d.view.lab_port = opts->lab_port;
 	if (opts->once || opts->frames > 0)

@@ -14,6 +14,7 @@
 #include "panel.h"
 #include "replay.h"
 #include "screen.h"
+#include "slowmo.h"
 
 struct dashboard {
 	struct dashboard_opts opts;
@@ -28,6 +29,12 @@ struct dashboard {
 	FILE *recording;
 	char message[160];
 	struct panel_replay replay_view; /* the header's copy of where the replay stands */
+	struct slowmo slowmo;       /* slow motion: a, < and >; space holds it */
+	int scene_go;               /* ] and [ asked to move this many scenes on; 0: none */
+	bool scene_pending;         /* the scene starts (policy, cues, workload) once a snapshot is in */
+	uint64_t scene_start_ms;    /* when it started: its cues count from there */
+	int64_t scene_cued_ms;      /* its cues are sent up to this long after the start */
+	char scene_title[96], scene_cue[64]; /* the scene's line, as the header shows it */
 };
 
 /*
@@ -42,8 +49,32 @@ void dashboard_key(struct dashboard *d, int key);
 /* Handles a left click at (row, col): focuses the panel there and selects its worker or connection. */
 void dashboard_click(struct dashboard *d, int row, int col);
 
+/* Connects (again) to the server's socket, the model started afresh; false when nothing answers yet. */
+bool dashboard_connect(struct dashboard *d);
+
 /* Sends one control command to the server, noting a failure on the bottom line. */
 void dashboard_control(struct dashboard *d, const char *cmd);
+
+/* Sends one control command without a word on the bottom line (slow motion's steps, a scene's
+ * cues); a freeze or thaw is noted as the f key notes it. False when it could not be sent. */
+bool dashboard_send(struct dashboard *d, const char *cmd);
+
+/* Slow motion on (the server paused, then stepped on a timer) or off (the server resumed). */
+void dashboard_slowmo_set(struct dashboard *d, bool on);
+
+/* Once a turn of the loop: sends slow motion's pause or next step when they are due. */
+void dashboard_slowmo_tick(struct dashboard *d, uint64_t now_ms);
+
+/* A scene not started yet starts, now that a snapshot is in: its policy, its first cues, slow
+ * motion, then its workload. */
+void dashboard_scene_attached(struct dashboard *d, uint64_t now_ms);
+
+/* Once a turn of the loop: the move to another scene that ] or [ asked for, the cues now due, and
+ * the scene's line for the header. */
+void dashboard_scene_tick(struct dashboard *d, uint64_t now_ms);
+
+/* How long from now_ms until the scene's next cue; -1 when none is to come. */
+int dashboard_scene_wait_ms(const struct dashboard *d, uint64_t now_ms);
 
 /* Reports the answer to a control command (len bytes, its newline included) on the bottom line:
  * an error, or a step left waiting for a thread with nothing to do. */

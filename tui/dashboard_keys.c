@@ -4,10 +4,25 @@
 #include "dashboard.h"
 #include "key_table.h"
 
+/* Sends a control command quietly. */
+bool dashboard_send(struct dashboard *d, const char *cmd)
+{
+	int w;
+	char word[8], extra;
+
+	if (!d->connected || client_send(&d->client, cmd) != 0)
+		return false;
+	/* A scene's freeze is the f key's to undo: the dashboard keeps the one list of what it froze. */
+	if (sscanf(cmd, "%7s w%d%c", word, &w, &extra) == 2 && w >= 0 && w < MODEL_MAX_WORKERS &&
+	    (strcmp(word, "freeze") == 0 || strcmp(word, "thaw") == 0))
+		d->frozen[w] = strcmp(word, "freeze") == 0;
+	return true;
+}
+
 /* Sends a control command. */
 void dashboard_control(struct dashboard *d, const char *cmd)
 {
-	if (!d->connected || client_send(&d->client, cmd) != 0)
+	if (!dashboard_send(d, cmd))
 		snprintf(d->message, sizeof(d->message), "not connected: '%s' not sent", cmd);
 	else
 		snprintf(d->message, sizeof(d->message), "sent: %s", cmd);

@@ -14,6 +14,24 @@
 
 struct replay;
 struct lab_live;
+struct scene;
+
+/*
+ * A demo's scenes, which the dashboard plays (demo_scene.h makes them):
+ * the demo owns the processes, the dashboard sends each scene's policy and
+ * cues on its own connection, so that its keys and the scene agree on
+ * what is frozen and paused.
+ */
+struct dashboard_scenes {
+	void *arg;
+	/* The scene now running, and its number (from 1) in *number. */
+	const struct scene *(*current)(void *arg, int *number);
+	/* Moves delta scenes on, round the end: stops the workload, and restarts the server when the
+	 * next scene needs other flags (the dashboard has disconnected first). NULL, or what went wrong. */
+	const char *(*go)(void *arg, int delta);
+	/* Starts the scene's workload, its commands sent; NULL, or what went wrong. */
+	const char *(*start_load)(void *arg);
+};
 
 struct dashboard_opts {
 	const char *socket_path;
@@ -32,6 +50,10 @@ struct dashboard_opts {
 	/* A lab's goals for the Lab panel, and the lab server's TCP port; NULL: no lab. */
 	const struct lab_live *lab;
 	int lab_port;
+	/* A demo's scenes; NULL: none (] and [ say so). */
+	const struct dashboard_scenes *scenes;
+	/* Slow motion from the start at this pace (and in every scene without a pace of its own); 0: off. */
+	unsigned slowmo_ms;
 };
 
 /* The screen options, by index in dashboard_options. */

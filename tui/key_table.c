@@ -62,13 +62,28 @@ const char *key_table_bottom_line(const struct key_table *t, char *buf, size_t n
 	return buf;
 }
 
+/* Prints one row of the README's list. */
+static void write_row(const struct key_binding *b, FILE *out)
+{
+	char help[256];
+
+	fprintf(out, "| `%s` | %s |\n", b->label, key_binding_help(b, help, sizeof(help)));
+}
+
 /* Prints the table as the README lists it. */
 void key_table_write_markdown(const struct key_table *t, FILE *out)
 {
 	const struct key_binding *b;
-	char help[256];
 
 	fputs("| key | does |\n|---|---|\n", out);
 	for (int i = 0; (b = key_table_at(t, i)) != NULL; i++)
-		fprintf(out, "| `%s` | %s |\n", b->label, key_binding_help(b, help, sizeof(help)));
+		write_row(b, out);
+}
+
+/* Prints one list. */
+void key_list_write_markdown(const struct key_binding *list, FILE *out)
+{
+	fputs("| key | does |\n|---|---|\n", out);
+	for (const struct key_binding *b = list; b->label != NULL; b++)
+		write_row(b, out);
 }

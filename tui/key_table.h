@@ -43,8 +43,13 @@ struct key_table {
 extern const struct key_binding key_bindings_first[];
 extern const struct key_binding key_bindings_view[];
 
-/* The live dashboard's keys, and a replay's. */
+/* The keys that steer a live server; the demo's own (its scenes). */
+extern const struct key_binding key_bindings_live[];
+extern const struct key_binding key_bindings_demo[];
+
+/* The live dashboard's keys, a demo's (the live ones and its scenes'), and a replay's. */
 extern const struct key_table key_table_live;
+extern const struct key_table key_table_demo;
 extern const struct key_table key_table_replay;
 
 /* Returns the i-th binding of the table in order, or NULL past the last. */
@@ -62,5 +67,8 @@ const char *key_table_bottom_line(const struct key_table *t, char *buf, size_t n
 
 /* Prints the table as the README lists it: a Markdown table of keys and help. */
 void key_table_write_markdown(const struct key_table *t, FILE *out);
+
+/* Prints one list of bindings (up to its NULL label) the same way. */
+void key_list_write_markdown(const struct key_binding *list, FILE *out);
 
 #endif

@@ -10,11 +10,38 @@
 #include "dashboard.h"
 #include "key_table.h"
 
-/* Pauses the server, or lets it run on. */
+/* Pauses the server, or lets it run on; in slow motion, holds it or lets it go on. */
 static void toggle_pause(struct dashboard *d, int key)
 {
+	if (d->slowmo.on) {
+		/* The server is paused between steps anyway: space stops the steps, not the server. */
+		slowmo_hold(&d->slowmo, !d->slowmo.held);
+		snprintf(d->message, sizeof(d->message), "%s",
+			 d->slowmo.held ? "slow motion held: space goes on, n steps, a ends slow motion"
+					: "slow motion goes on");
+		return;
+	}
 	dashboard_control(d, d->model->paused ? "resume" : "pause");
 }
+
+/* a turns slow motion on or off; > makes it faster, < slower. */
+static void slow_motion(struct dashboard *d, int key)
+{
+	if (key == 'a') {
+		dashboard_slowmo_set(d, !d->slowmo.on);
+		if (d->slowmo.on)
+			snprintf(d->message, sizeof(d->message),
+				 "slow motion: one event every %u ms (< slower, > faster, space holds, a ends)",
+				 d->slowmo.ms);
+		else
+			snprintf(d->message, sizeof(d->message), "slow motion off: the server runs");
+		return;
+	}
+	slowmo_pace(&d->slowmo, key == '>' ? 1 : -1);
+	snprintf(d->message, sizeof(d->message), "slow motion: one event every %u ms%s", d->slowmo.ms,
+		 d->slowmo.on ? "" : " (a starts it)");
+}
+
 
 /* Lets a paused server take one step. */
 static void step(struct dashboard *d, int key)
@@ -93,7 +120,7 @@ static void toggle_recording(struct dashboard *d, int key)
 }
 
 /* Between the shared first keys and the view's: the ones that steer the server. */
-static const struct key_binding key_bindings_live[] = {
+const struct key_binding key_bindings_live[] = {
 	{ .codes = { ' ' }, .label = "space", .help = "pause / resume the server", .bottom = "space pause",
 	  .action = toggle_pause },
 	{ .codes = { 'n', KEY_RIGHT }, .label = "n, Right", .help = "step one event (while paused)",
@@ -106,6 +133,9 @@ static const struct key_binding key_bindings_live[] = {
 	  .bottom = "d policy", .action = next_policy },
 	{ .codes = { 'r' }, .label = "r", .help = "start / stop recording to a trace file",
 	  .action = toggle_recording },
+	{ .codes = { 'a', '<', '>' }, .label = "a, < / >",
+	  .help = "slow motion (a step on a timer) on / off, slower / faster", .bottom = "a slowmo",
+	  .action = slow_motion },
 	{ .label = NULL },
 };
 

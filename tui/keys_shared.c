@@ -171,7 +171,7 @@ const struct key_binding key_bindings_view[] = {
 	/* '\r' is Enter as the terminal sends it once nonl() is on. */
 	{ .codes = { '\n', '\r', KEY_ENTER }, .label = "Enter",
 	  .help = "show / hide the selected connection's path", .action = toggle_details },
-	{ .label = "click", .help = "select a worker or a connection, focus a panel" },
-	{ .label = "wheel", .help = "scroll the panel in focus (--no-mouse: off)" },
+	/* One row for both: the ? overlay must leave the header in sight at 24 rows. */
+	{ .label = "click / wheel", .help = "click selects a worker or a conn, wheel scrolls" },
 	{ .label = NULL },
 };

@@ -254,6 +254,9 @@ struct load_opts {
 	bool progress;    /* draw the progress line on stderr */
 	unsigned reconnect;        /* close and reopen a connection after this many requests; 0 never */
 	uint64_t reply_timeout_us; /* a reply later than this fails the request */
+	/* The caller knows the server is up (the demo started it): no probe first, so that every
+	 * connection the server sees is one of the workload's. */
+	bool no_probe;
 };
 
 struct load_run {
@@ -292,7 +295,7 @@ void load_run_stop(struct load_run *run);
 /* A slot has nothing outstanding any more; ends the loop once all are so while stopping. */
 void load_run_check_done(struct load_run *run);
 
-/* Resolves host and ports, probes the server; CLI exit status (0, 69) with a message. */
+/* Resolves host and ports, probes the server (unless no_probe); CLI exit status (0, 69) with a message. */
 int load_run_prepare(struct load_run *run, const struct load_opts *opts);
 
 /*

@@ -27,7 +27,7 @@ struct drip_pace {
  * pieces takes a second or two, long enough to see its conn wait in conn_nread. */
 static const struct drip_pace drip_paces[] = {
 	[LOAD_SEND_DRIP] = { 1, 7, 2000, 15000 },
-	[LOAD_SEND_PIECES] = { 8 * 1024, 16 * 1024, 40000, 80000 },
+	[LOAD_SEND_PIECES] = { 8 * 1024, 16 * 1024, 60000, 120000 },
 };
 
 /* Makes a timeval from microseconds. */

@@ -229,7 +229,7 @@ int load_run_prepare(struct load_run *run, const struct load_opts *opts)
 	if (opts->scenario == LOAD_UDP) {
 		if (!resolve(opts->host, opts->udp_port, SOCK_DGRAM, &run->uaddr, &run->uaddrlen))
 			return 69;
-		if (!load_udp_probe((struct sockaddr *)&run->uaddr, run->uaddrlen, PROBE_TIMEOUT_MS)) {
+		if (!opts->no_probe && !load_udp_probe((struct sockaddr *)&run->uaddr, run->uaddrlen, PROBE_TIMEOUT_MS)) {
 			diag_error("no answer over UDP from %s port %d", opts->host, opts->udp_port);
 			return 69;
 		}
@@ -237,7 +237,7 @@ int load_run_prepare(struct load_run *run, const struct load_opts *opts)
 	}
 	if (!resolve(opts->host, opts->port, SOCK_STREAM, &run->addr, &run->addrlen))
 		return 69;
-	if (!tcp_probe((struct sockaddr *)&run->addr, run->addrlen, PROBE_TIMEOUT_MS)) {
+	if (!opts->no_probe && !tcp_probe((struct sockaddr *)&run->addr, run->addrlen, PROBE_TIMEOUT_MS)) {
 		diag_error("cannot connect to %s port %d: %s", opts->host, opts->port, strerror(errno));
 		return 69;
 	}

@@ -44,15 +44,15 @@ static void usage(FILE *out)
 	fputc('\n', out);
 }
 
-/* Prints the dashboard's key tables, live then replay, as the README lists them. */
+/* Prints the dashboard's key tables, live, the demo's own, then replay, as the README lists them. */
 static void help_keys(FILE *out)
 {
-	const struct key_table *tables[] = { &key_table_live, &key_table_replay };
-
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		fprintf(out, "%s%s\n\n", i > 0 ? "\n" : "", tables[i]->title);
-		key_table_write_markdown(tables[i], out);
-	}
+	fprintf(out, "%s\n\n", key_table_live.title);
+	key_table_write_markdown(&key_table_live, out);
+	fprintf(out, "\n%s: the live ones, and\n\n", key_table_demo.title);
+	key_list_write_markdown(key_bindings_demo, out);
+	fprintf(out, "\n%s\n\n", key_table_replay.title);
+	key_table_write_markdown(&key_table_replay, out);
 }
 
 /* Tells whether arg names program_options[which], by its letter or its long name. */

@@ -47,6 +47,11 @@ struct panel_view {
 	const struct panel_replay *replay; /* NULL: live */
 	const struct lab_live *lab; /* the Lab panel's goals; NULL: no Lab panel */
 	int lab_port;               /* the lab server's TCP port, for the student's own clients */
+	/* A demo's scene, on a line of its own under the header: "Scene 4/9  CQ backlog", what to
+	 * watch, and right-aligned what it does next ("thaw w1 in 3 s"); NULL: no scene (or nothing next). */
+	const char *scene, *scene_idea, *scene_cue;
+	unsigned slowmo_ms;         /* slow motion's pace, 0 when off: the header says SLOWMO */
+	bool slowmo_held;           /* space holds it */
 };
 
 /* Where each part of the screen goes, for a screen size. */
@@ -70,12 +75,17 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 /* Computes where each panel goes on a rows x cols screen. */
 void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out);
 
+/* The same for what the view shows: a scene's line under the header moves the panels down a row. */
+void panel_layout_view(int rows, int cols, const struct model *m, const struct panel_view *v,
+		       struct panel_rects *out);
+
 /* Says what the cell at (row, col) of a rows x cols screen shows, as panel_layout_draw lays
  * it out: for mouse clicks. */
 struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 				  const struct panel_view *v, int row, int col);
 
-/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED, FROZEN, DISPLAY HELD. */
+/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED, FROZEN, SLOWMO,
+ * DISPLAY HELD; and on a second row, when r has one, the demo's scene. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
 

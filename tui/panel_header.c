@@ -1,8 +1,27 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "panel.h"
 
 static const char *const status_names[] = { "connecting", "live", "reconnecting", "replay" };
+
+/* The scene's line: its number and title, what to watch, and right-aligned its next cue. */
+static void scene_draw(struct screen *s, const struct panel_view *v, struct rect r)
+{
+	int col = r.col, end = r.col + r.cols;
+
+	col += screen_printf(s, r.row, col, end - col, ROLE_TITLE, " %s", v->scene);
+	if (v->scene_idea != NULL)
+		col += screen_printf(s, r.row, col, end - col, ROLE_TEXT, "  %s", v->scene_idea);
+	if (v->scene_cue == NULL)
+		return;
+	/* Like the alerts, the cue goes over the end of the idea rather than being cut off. */
+	int w = (int)strlen(v->scene_cue) + 2;
+	int at = end - w > r.col ? end - w : r.col;
+	if (at < col && at > r.col)
+		screen_putwc(s, r.row, at - 1, ROLE_TEXT, L' ');
+	screen_printf(s, r.row, at, end - at, ROLE_DIM, " %s ", v->scene_cue);
+}
 
 /* Draws the top line. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
@@ -42,6 +61,9 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 	for (int i = 0; i < m->nworkers && n < 200; i++)
 		if (m->workers[i].at_gate)
 			n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " FROZEN w%d ", i);
+	if (v->slowmo_ms > 0 && n < 200)
+		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " SLOWMO %ums%s ", v->slowmo_ms,
+			      v->slowmo_held ? " held" : "");
 	if (v->display_held && n < 200)
 		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " DISPLAY HELD (p) ");
 	if (n > 0) {
@@ -50,4 +72,6 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 			screen_putwc(s, r.row, at - 1, ROLE_HEADER, L' ');
 		screen_puts(s, r.row, at, end - at, ROLE_ALERT, alerts);
 	}
+	if (r.rows > 1 && v->scene != NULL)
+		scene_draw(s, v, (struct rect){ r.row + 1, r.col, 1, r.cols });
 }

@@ -53,6 +53,23 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 	out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 }
 
+/* Computes the layout for the view. */
+void panel_layout_view(int rows, int cols, const struct model *m, const struct panel_view *v,
+		       struct panel_rects *out)
+{
+	struct rect *all[] = { &out->workers, &out->states, &out->conns, &out->log, &out->bottom };
+
+	if (v->scene == NULL || rows < 12) {
+		panel_layout_compute(rows, cols, m, out);
+		return;
+	}
+	/* The scene's line is the header's second row; the rest is laid out as on a screen a row shorter. */
+	panel_layout_compute(rows - 1, cols, m, out);
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		all[i]->row++;
+	out->header.rows = 2;
+}
+
 /* Lays out and draws every panel. */
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
 {
@@ -60,7 +77,7 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	char keys[256];
 
 	screen_clear(s);
-	panel_layout_compute(s->rows, s->cols, m, &r);
+	panel_layout_view(s->rows, s->cols, m, v, &r);
 	panel_header_draw(s, m, v, r.header);
 	panel_workers_draw(s, m, v, r.workers);
 	panel_states_draw(s, m, v, r.states);

@@ -63,7 +63,7 @@ static const struct scene scene_table[] = {
 		.idea = "-c 4: at 4 open conns main stops accepting; the rest wait in the backlog until one closes",
 		.server = "-t 2 -c 4",
 		/* Six connections held two to four seconds each: four in, two waiting, one let in at a time. */
-		.load = { LOAD_IDLE, 6, 5.0, 1 },
+		.load = { LOAD_IDLE, 6, 5.0, 2 },
 	},
 	{
 		.name = "udp",

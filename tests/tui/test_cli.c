@@ -77,7 +77,7 @@ Test(cli, help_lists_every_command)
 	free(err);
 }
 
-Test(cli, help_keys_prints_both_key_tables)
+Test(cli, help_keys_prints_every_key_table)
 {
 	const char *args[] = { "help", "keys", NULL };
 	const struct key_table *tables[] = { &key_table_live, &key_table_replay };
@@ -96,6 +96,15 @@ Test(cli, help_keys_prints_both_key_tables)
 		cr_expect(strstr(out, table) != NULL, "'help keys' lacks the table:\n%s\nin:\n%s", table, out);
 		free(table);
 	}
+	/* And the demo's own, after the live ones. */
+	char *own;
+	size_t n = 0;
+	FILE *f = open_memstream(&own, &n);
+	cr_assert_not_null(f);
+	key_list_write_markdown(key_bindings_demo, f);
+	fclose(f);
+	cr_expect(strstr(out, own) != NULL, "'help keys' lacks the demo's keys:\n%s\nin:\n%s", own, out);
+	free(own);
 	cr_expect_str_eq(err, "");
 	free(out);
 	free(err);
@@ -138,7 +147,7 @@ Test(cli, version)
 
 Test(cli, bad_command_lines_exit_64_with_a_message)
 {
-	static const char *const cases[][6] = {
+	static const char *const cases[][7] = {
 		{ NULL },
 		{ "frobnicate", NULL },
 		{ "events", "--bogus", NULL },
@@ -177,6 +186,12 @@ Test(cli, bad_command_lines_exit_64_with_a_message)
 		{ "demo", "--server", "", "--once", NULL },
 		{ "demo", "--frames", "0", NULL },
 		{ "demo", "--once", "stray", NULL },
+		{ "demo", "--scene", "nope", "--once", NULL },
+		{ "demo", "--scene", "0", "--once", NULL },
+		{ "demo", "--scene", "udp", "-t", "2", "--once", NULL },
+		{ "demo", "--slowmo", "10", "--once", NULL },
+		{ "demo", "--slowmo", "fast", "--once", NULL },
+		{ "demo", "--list-scenes", "stray", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -108,3 +108,55 @@ Test(demo, a_server_that_refuses_its_flags_is_reported)
 	free(out);
 	free(err);
 }
+
+Test(demo, list_scenes_needs_no_terminal_and_names_each_scene)
+{
+	const char *args[] = { "demo", "--list-scenes", NULL };
+	char *out, *err;
+	int rc = cli_run(args, NULL, &out, &err);
+
+	cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+	cr_expect(strstr(out, " 1  overview ") == out, "the overview first:\n%s", out);
+	cr_expect_not_null(strstr(out, "\n 4  cq-backlog     CQ backlog\n"), "%s", out);
+	cr_expect_not_null(strstr(out, "mcscope demo --scene NAME"), "how to start one:\n%s", out);
+	cr_expect_str_eq(err, "");
+	free(out);
+	free(err);
+}
+
+Test(demo, an_unknown_scene_lists_the_scenes)
+{
+	const char *args[] = { "demo", "--scene", "cq", "--once", NULL };
+	char *out, *err;
+	int rc = cli_run(args, NULL, &out, &err);
+
+	cr_expect_eq(rc, 64, "exit %d", rc);
+	cr_expect_not_null(strstr(err, "mcscope demo: --scene: no scene 'cq'; the scenes are: overview, "
+				       "round-robin, handoff, cq-backlog,"),
+			   "%s", err);
+	cr_expect_str_eq(out, "");
+	free(out);
+	free(err);
+}
+
+Test(demo, a_scene_by_number_starts_its_own_server)
+{
+	const char *env[] = { tmpdir_env, "XDG_RUNTIME_DIR", NULL };
+	struct cli_opts opts = { .env = env, .stdout_fd = -1 };
+	/* udp: its conns exist from the server's start, so the first frame already shows them. */
+	const char *args[] = { "demo", "--scene", "8", "--once", "--size", "120x30", NULL };
+	char *out, *err;
+	int rc = cli_run(args, &opts, &out, &err);
+
+	cr_assert_eq(rc, 0, "exit %d\nstdout:\n%s\nstderr:\n%s", rc, out, err);
+	cr_expect_not_null(strstr(out, "\n Scene 8/9  UDP: a conn per worker  "), "%s", out);
+	cr_expect_not_null(strstr(out, " 4 threads "), "%s", out);
+	for (int w = 0; w < 4; w++) {
+		char row[32];
+		snprintf(row, sizeof(row), " w%d   udp  read ", w);
+		cr_expect_not_null(strstr(out, row), "no UDP conn on w%d:\n%s", w, out);
+	}
+	expect_nothing_left();
+	free(out);
+	free(err);
+}

@@ -23,11 +23,16 @@
 static const struct {
 	const char *name;
 	const struct key_table *table;
-	const char *readme_section; /* the README heading whose text lists the table */
+	const char *readme_section; /* the README heading whose text lists the table; NULL: see below */
 } tables[] = {
 	{ "live", &key_table_live, "## The dashboard" },
 	{ "replay", &key_table_replay, "### mcscope replay" },
+	/* The README lists the live keys once, and under the demo only its own (below). */
+	{ "demo", &key_table_demo, NULL },
 };
+
+/* Where the README lists the demo's own keys. */
+#define README_DEMO_SECTION "### mcscope demo: scenes and slow motion"
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -122,7 +127,10 @@ Test(keys, the_bottom_line_takes_whole_words_in_order)
 	char line[256];
 
 	cr_expect_str_eq(key_table_bottom_line(&key_table_live, line, sizeof(line), 80),
-			 "? help  q quit  space pause  n step  f freeze  d policy  Tab panel");
+			 "? help  q quit  space pause  n step  f freeze  d policy  a slowmo  Tab panel");
+	cr_expect_str_eq(key_table_bottom_line(&key_table_demo, line, sizeof(line), 80),
+			 "? help  q quit  space pause  n step  f freeze  d policy  a slowmo  ] scene",
+			 "the demo's scenes before the panels");
 	cr_expect_str_eq(key_table_bottom_line(&key_table_replay, line, sizeof(line), 80),
 			 "? help  q quit  space play/pause  n/b step  [ ] speed  { } 10s  g/G start/end");
 	cr_expect_str_eq(key_table_bottom_line(&key_table_replay, line, sizeof(line), 100),
@@ -504,6 +512,8 @@ Test(keys, the_readme_lists_every_key_with_its_help)
 	for (size_t i = 0; i < NTABLES; i++) {
 		const struct key_table *t = tables[i].table;
 		const struct key_binding *b;
+		if (tables[i].readme_section == NULL)
+			continue;
 		char *text = readme(), *md = markdown_of(t), help[256];
 		const char *sec = section(text, tables[i].readme_section);
 		bool all = true;
@@ -523,4 +533,80 @@ Test(keys, the_readme_lists_every_key_with_its_help)
 		free(md);
 		free(text);
 	}
+}
+
+Test(keys, the_readme_lists_the_demo_s_own_keys_under_the_demo)
+{
+	char *text = readme(), *md = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&md, &len);
+	const char *sec = section(text, README_DEMO_SECTION);
+
+	cr_assert_not_null(out);
+	key_list_write_markdown(key_bindings_demo, out);
+	fclose(out);
+	cr_expect_not_null(strstr(sec, md), "README, %s: its key list should read:\n%s", README_DEMO_SECTION, md);
+	/* The demo's table is the live one with the scenes' keys added, nothing left out. */
+	const struct key_binding *b;
+	for (int k = 0; (b = key_table_at(&key_table_live, k)) != NULL; k++)
+		if (b->codes[0] != 0)
+			cr_expect_eq(key_table_find(&key_table_demo, b->codes[0]), b, "%s", b->label);
+	free(md);
+	free(text);
+}
+
+Test(keys, the_scene_keys_ask_the_run_loop_to_move)
+{
+	struct dashboard d;
+	struct dashboard_scenes scenes = { 0 };
+
+	dashboard_on_fixture(&d, &key_table_demo);
+	dashboard_key(&d, ']');
+	cr_expect_str_eq(d.message, "no scenes here: they come with mcscope demo");
+	cr_expect_eq(d.scene_go, 0);
+	d.opts.scenes = &scenes;
+	dashboard_key(&d, ']');
+	dashboard_key(&d, ']');
+	dashboard_key(&d, '[');
+	cr_expect_eq(d.scene_go, 1, "two on, one back: one on, at the loop's next turn");
+	dashboard_free(&d);
+}
+
+Test(keys, slow_motion_turns_on_holds_and_changes_pace)
+{
+	struct dashboard d;
+
+	dashboard_on_fixture(&d, &key_table_live);
+	slowmo_init(&d.slowmo, SLOWMO_DEFAULT_MS);
+	dashboard_key(&d, 'a');
+	cr_expect(d.slowmo.on);
+	cr_expect_str_eq(d.message, "slow motion: one event every 500 ms (< slower, > faster, space holds, a ends)");
+	dashboard_key(&d, '>');
+	cr_expect_eq(d.slowmo.ms, 250u);
+	cr_expect_str_eq(d.message, "slow motion: one event every 250 ms");
+	dashboard_key(&d, '<');
+	dashboard_key(&d, '<');
+	cr_expect_eq(d.slowmo.ms, 1000u);
+	/* Space holds slow motion: it sends the server nothing. */
+	dashboard_key(&d, ' ');
+	cr_expect(d.slowmo.held);
+	cr_expect_str_eq(d.message, "slow motion held: space goes on, n steps, a ends slow motion");
+	dashboard_key(&d, ' ');
+	cr_expect_not(d.slowmo.held);
+	dashboard_key(&d, 'a');
+	cr_expect_not(d.slowmo.on);
+	cr_expect_str_eq(d.message, "slow motion off: the server runs");
+	dashboard_key(&d, '>');
+	cr_expect_str_eq(d.message, "slow motion: one event every 500 ms (a starts it)");
+	/* The header says so. */
+	char *text;
+	d.slowmo.on = true;
+	d.view.slowmo_ms = 500;
+	d.view.slowmo_held = true;
+	panel_layout_draw(d.screen, d.model, &d.view);
+	text = panel_fixture_text(d.screen);
+	cr_expect(strstr(text, "SLOWMO 500ms held") != NULL && strstr(text, "SLOWMO") < strchr(text, '\n'),
+		  "%s", text);
+	free(text);
+	dashboard_free(&d);
 }
