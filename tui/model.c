@@ -630,6 +630,15 @@ static void apply_event(struct model *m, const struct event *e)
 	case EVT_dropped:
 		m->dropped += event_num(e, KEY_count, 0);
 		break;
+	case EVT_accept_pause: {
+		const struct event_value *why = event_get(e, KEY_reason);
+		snprintf(m->accept_paused, sizeof(m->accept_paused), "%.*s",
+			 why != NULL ? (int)why->len : 1, why != NULL ? why->s : "?");
+		break;
+	}
+	case EVT_accept_resume:
+		m->accept_paused[0] = '\0';
+		break;
 	case EVT_paused:
 		m->paused = true;
 		if (event_has(e, KEY_at))
@@ -648,7 +657,7 @@ static void apply_event(struct model *m, const struct event *e)
 			self->at_gate = true;
 		break;
 	default:
-		/* thread_ready, listen, accept, yield, accept_pause/resume: the log tells them. */
+		/* thread_ready, listen, accept, yield: the log tells them. */
 		break;
 	}
 	/* A step of its own: the thread has left its gate (the stream's lines may be the publisher's). */

@@ -92,6 +92,9 @@ struct model {
 	int last_worker;             /* EVENT_THR_NONE before the first dispatch */
 	int next_worker;
 	bool paused;
+	/* Main stopped accepting (accept_new_conns(false)) and why: "maxconns", "emfile"; "" while it
+	 * accepts, also after a reconnect until the next accept_pause. */
+	char accept_paused[16];
 	char next_step[MODEL_LOG_TEXT]; /* "next: w2 will cq_pop conn 7", "" when not stepping */
 	struct model_gate main_gate; /* the main thread's, as each worker's gate */
 	uint64_t first_ts, last_ts;  /* ts of the first and newest event */

@@ -84,8 +84,8 @@ void panel_layout_view(int rows, int cols, const struct model *m, const struct p
 struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 				  const struct panel_view *v, int row, int col);
 
-/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED, FROZEN, SLOWMO,
- * DISPLAY HELD; and on a second row, when r has one, the demo's scene. */
+/* The top line: server, policy, uptime, rate, drops, connection status, PAUSED, NOT ACCEPTING,
+ * FROZEN, SLOWMO, DISPLAY HELD; and on a second row, when r has one, the demo's scene. */
 void panel_header_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
 

@@ -58,6 +58,8 @@ void panel_header_draw(struct screen *s, const struct model *m, const struct pan
 	int n = 0;
 	if (m->paused)
 		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " PAUSED ");
+	if (m->accept_paused[0] != '\0')
+		n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " NOT ACCEPTING (%s) ", m->accept_paused);
 	for (int i = 0; i < m->nworkers && n < 200; i++)
 		if (m->workers[i].at_gate)
 			n += snprintf(alerts + n, sizeof(alerts) - (size_t)n, " FROZEN w%d ", i);

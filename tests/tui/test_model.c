@@ -730,6 +730,20 @@ Test(model, policy_switch)
 	cr_expect(log_has(f.m, 1, "random"));
 }
 
+Test(model, accepting_stops_and_starts_again)
+{
+	hello(&f, 2);
+	cr_expect_str_eq(f.m->accept_paused, "");
+	feed(&f, "thr=main ev=accept_pause reason=maxconns");
+	cr_expect_str_eq(f.m->accept_paused, "maxconns");
+	feed(&f, "thr=main ev=accept_resume reason=maxconns");
+	cr_expect_str_eq(f.m->accept_paused, "");
+	feed(&f, "thr=main ev=accept_pause reason=emfile");
+	cr_expect_str_eq(f.m->accept_paused, "emfile");
+	model_reset(f.m);
+	cr_expect_str_eq(f.m->accept_paused, "", "a reconnect knows nothing of it until the next pause");
+}
+
 Test(model, thread_events_count_steps_only)
 {
 	hello(&f, 2);

@@ -172,6 +172,57 @@ Test(panels, a_held_display_says_so_in_the_header)
 	model_destroy(m);
 }
 
+Test(panels, the_header_says_main_stopped_accepting_and_slow_motion)
+{
+	struct model *m = panel_fixture_feed(6);
+	struct panel_view v;
+	const char *pause = "ts=9000 seq=90 thr=main ev=accept_pause reason=maxconns";
+
+	setlocale(LC_ALL, "C.UTF-8");
+	model_feed(m, pause, strlen(pause));
+	panel_view_init(&v);
+	v.slowmo_ms = 250;
+	char *text = render(m, 80, 24, true, &v);
+	const char *first_end = strchr(text, '\n');
+	const char *marker = strstr(text, "NOT ACCEPTING (maxconns)  SLOWMO 250ms");
+	cr_expect(marker != NULL && marker < first_end, "%s", text);
+	free(text);
+	model_destroy(m);
+}
+
+Test(panels, a_scene_takes_the_header_s_second_row)
+{
+	struct model *m = panel_fixture_feed(6);
+	struct panel_view v, plain;
+	struct panel_rects with, without;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	panel_view_init(&plain);
+	v.scene = "Scene 4/9  CQ backlog";
+	v.scene_idea = "w1 is frozen: main keeps pushing conns onto its CQ; thawed, w1 pops them all";
+	v.scene_cue = "thaw w1 in 3 s";
+	char *text = render(m, 80, 24, true, &v);
+	const char *second = strchr(text, '\n') + 1;
+	cr_expect_eq(strncmp(second, " Scene 4/9  CQ backlog  w1 is frozen", 36), 0, "%s", text);
+	const char *cue = strstr(second, " thaw w1 in 3 s\n");
+	cr_expect(cue != NULL && cue - second == 80 - 16, "the cue, whole, at the right end:\n%s", text);
+	cr_expect_eq(lines_of(text), 24);
+	free(text);
+	/* Everything under it moves down a row; the bottom line stays the last. */
+	panel_layout_view(24, 80, m, &v, &with);
+	panel_layout_view(24, 80, m, &plain, &without);
+	cr_expect_eq(with.header.rows, 2);
+	cr_expect_eq(with.workers.row, without.workers.row + 1);
+	cr_expect_eq(with.bottom.row, 23);
+	cr_expect_eq(without.bottom.row, 23);
+	/* A click lands where the panels are drawn. */
+	struct panel_hit hit = panel_layout_hit(24, 80, m, &v, with.workers.row + 3, 5);
+	cr_expect_eq(hit.panel, PANEL_WORKERS);
+	cr_expect_eq(hit.item, 1);
+	model_destroy(m);
+}
+
 Test(panels, two_hundred_by_sixty_uses_the_room)
 {
 	struct model *m = panel_fixture_feed(40);
