@@ -54,7 +54,7 @@ wait_screen replay 5 "g: the start" "^ replay ‖ 1x  event 5/23  0:00.0/0:18.0 
 tm send-keys -t replay '?'
 wait_screen replay 5 "? lists the replay's keys" "mcscope replay keys"
 wait_screen replay 5 "? lists the replay's keys" "one event back"
-wait_screen replay 5 "? lists the last key whole" "wheel +scroll the panel in focus \(--no-mouse: off\)"
+wait_screen replay 5 "? lists the last key whole" "click / wheel +click selects a worker or a conn, wheel scrolls"
 tm send-keys -t replay Escape ']' ']' ']' ']'
 wait_screen replay 5 "] four times: 16x" "^ replay ‖ 16x  event 5/23 "
 tm send-keys -t replay ' '
