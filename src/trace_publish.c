@@ -227,8 +227,11 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 		answer(cl, "ok paused");
 		break;
 	case CTL_resume:
-		if (trace_gate_resume())
+		/* Said before the threads go, so that what they do next comes after it in the
+		 * stream (a frozen worker's gate, say). Only this thread resumes: still paused. */
+		if (trace_gate_paused())
 			announce(TRACE_REC(resumed));
+		trace_gate_resume();
 		answer(cl, "ok resumed");
 		break;
 	case CTL_step:
@@ -312,9 +315,9 @@ static void client_free(struct trace_client *cl)
 		unsigned delays[SETTINGS_MAX_THREADS];
 		for (int i = 0; i < num_workers; i++)
 			delays[i] = trace_gate_delay_of(i);
-		trace_gate_reset();
 		if (was_paused)
 			announce(TRACE_REC(resumed));
+		trace_gate_reset();
 		for (int i = 0; i < num_workers; i++)
 			if (delays[i] != 0)
 				announce(TRACE_REC(delay, i, 0));

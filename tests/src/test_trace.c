@@ -843,3 +843,24 @@ Test(trace, a_stop_delivers_the_events_just_before_it_and_the_shutdown)
 	close(fd);
 	close(lr->fd);
 }
+
+Test(trace, resumed_comes_before_what_the_released_threads_do)
+{
+	struct trace_session t;
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	start(&t, "2", NULL);
+	attach(&t, lr, lines, 64);
+	cr_expect_str_eq(control(lr, "pause\n", 6), "ok paused");
+	int fd = harness_connect(t.p.tcp_port);
+	cr_expect_str_eq(val(read_until_ev(lr, "gate"), "at"), "accept");
+	cr_assert(harness_send(lr->fd, "resume\n", 7));
+	/* A reader learns that step mode ended before it sees the threads run on. */
+	char *line = keep(harness_read_line(lr));
+	cr_assert_not_null(line);
+	cr_expect(is_ev(line, "resumed"), "wanted resumed first, got: %s", line);
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	expect_version(fd);
+	finish(&t, lr, fd);
+}

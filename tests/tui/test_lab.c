@@ -251,19 +251,30 @@ Test(lab, goal_cq_unpopped_needs_depth_before_any_pop)
 	cr_assert(strstr(progress, "start the lab again") != NULL, "%s", progress);
 }
 
-Test(lab, goal_late_pop_needs_a_later_dispatch_elsewhere)
+Test(lab, goal_late_pop_needs_a_later_connection_served_elsewhere_first)
 {
 	struct lab_goal_state s;
 
 	goal(&s, &goal_buf, "late_pop", "");
 	dispatch(&s, 2, 0, 1);
 	cr_assert_not(feed(&s, "thr=w0 ev=cq_pop conn=2 depth=0"));
+	feed(&s, "thr=w0 ev=conn_new conn=2 fd=12 transport=tcp");
 	dispatch(&s, 3, 1, 1);
-	dispatch(&s, 4, 1, 2); /* same worker: not overtaking 3 */
+	dispatch(&s, 4, 1, 2); /* the same worker: 4 cannot overtake 3 */
 	cr_assert_not(feed(&s, "thr=w1 ev=cq_pop conn=3 depth=1"));
+	feed(&s, "thr=w1 ev=conn_new conn=3 fd=13 transport=tcp");
+	/* Only dispatched later, elsewhere, is not enough: 7 must be served before 5 is popped. */
 	dispatch(&s, 5, 0, 1);
-	dispatch(&s, 6, 2, 1); /* 5 is overtaken by 6 on w2 */
-	cr_assert(feed(&s, "thr=w0 ev=cq_pop conn=5 depth=0"));
+	dispatch(&s, 6, 2, 1);
+	cr_assert_not(feed(&s, "thr=w0 ev=cq_pop conn=5 depth=0"));
+	dispatch(&s, 7, 0, 1);
+	dispatch(&s, 8, 2, 1);
+	feed(&s, "thr=w2 ev=cq_pop conn=8 depth=0");
+	/* A connection dispatched after 8 is not overtaken by it. */
+	dispatch(&s, 9, 1, 1);
+	feed(&s, "thr=w2 ev=conn_new conn=8 fd=18 transport=tcp");
+	cr_assert_not(feed(&s, "thr=w1 ev=cq_pop conn=9 depth=0"));
+	cr_assert(feed(&s, "thr=w0 ev=cq_pop conn=7 depth=0"));
 }
 
 Test(lab, goal_nread_hold_counts_commands_on_other_workers)
