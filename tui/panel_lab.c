@@ -15,7 +15,7 @@ void panel_lab_draw(struct screen *s, const struct panel_view *v, struct rect r)
 	char progress[256], variant[256];
 	int row = r.row;
 
-	if (l == NULL || r.rows < 1)
+	if (l == NULL || r.rows < 1 || r.cols < 1)
 		return;
 	lab_variant(l->lab, variant, sizeof(variant));
 	/* -C: the protocol's lines end in \r\n, and a value's end is checked. */

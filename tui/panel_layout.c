@@ -53,6 +53,30 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 	out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 }
 
+/* Where each panel goes as the view shows them. */
+void panel_layout_view(int rows, int cols, const struct model *m, const struct panel_view *v,
+		       struct panel_rects *out)
+{
+	int lab = panel_lab_rows(v);
+
+	panel_layout_compute(rows, cols, m, out);
+	out->lab = (struct rect){ 0, 0, 0, 0 };
+	if (v->zoomed) {
+		struct rect body = { 1, 0, rows - 2, cols }, none = { 0, 0, 0, 0 };
+		out->workers = v->focus == PANEL_WORKERS ? body : none;
+		out->states = v->focus == PANEL_STATES ? body : none;
+		out->conns = v->focus == PANEL_CONNS ? body : none;
+		out->log = v->focus == PANEL_LOG ? body : none;
+		return;
+	}
+	/* A lab's checklist goes above the events, which give it their first rows. */
+	if (lab > 0 && out->log.rows > lab + 3) {
+		out->lab = (struct rect){ out->log.row, out->log.col, lab, out->log.cols };
+		out->log.row += lab;
+		out->log.rows -= lab;
+	}
+}
+
 /* Lays out and draws every panel. */
 void panel_layout_draw(struct screen *s, const struct model *m, const struct panel_view *v)
 {
@@ -60,18 +84,12 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	char keys[256];
 
 	screen_clear(s);
-	panel_layout_compute(s->rows, s->cols, m, &r);
+	panel_layout_view(s->rows, s->cols, m, v, &r);
 	panel_header_draw(s, m, v, r.header);
 	panel_workers_draw(s, m, v, r.workers);
 	panel_states_draw(s, m, v, r.states);
 	panel_conns_draw(s, m, v, r.conns);
-	/* A lab's checklist goes above the events, which give it their first rows (clicks there focus the events). */
-	int lab = panel_lab_rows(v);
-	if (lab > 0 && r.log.rows > lab + 3) {
-		panel_lab_draw(s, v, (struct rect){ r.log.row, r.log.col, lab, r.log.cols });
-		r.log.row += lab;
-		r.log.rows -= lab;
-	}
+	panel_lab_draw(s, v, r.lab);
 	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
 		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM, v->message);

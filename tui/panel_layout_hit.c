@@ -13,7 +13,7 @@ struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 	struct panel_hit hit = { PANEL_COUNT, -1 };
 	struct panel_rects r;
 
-	panel_layout_compute(rows, cols, m, &r);
+	panel_layout_view(rows, cols, m, v, &r);
 	/* The bottom line is drawn last, over whatever panel reaches it. */
 	if (rect_has(r.bottom, row, col))
 		return hit;
@@ -31,6 +31,8 @@ struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 			hit.item = i;
 	} else if (rect_has(r.log, row, col)) {
 		hit.panel = PANEL_LOG;
+	} else if (rect_has(r.states, row, col)) {
+		hit.panel = PANEL_STATES;
 	}
 	return hit;
 }
