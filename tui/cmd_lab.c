@@ -39,7 +39,8 @@ static const struct cli_option lab_options[] = {
 	[LAB_JSON_OPT] = { "json", 0, "FILE", "check: also write the result as Gradescope's results.json" },
 	[LAB_LABS_OPT] = { "labs", 0, "DIR", "the labs (default: $MCSCOPE_LABS, else the source tree's labs/)" },
 	[LAB_WORK_OPT] = { "work", 0, "DIR",
-			   "keep your answers, progress and traces in DIR/NN-slug (default: the lab's folder)" },
+			   "keep your answers (or code), progress, traces and lab builds in DIR/NN-slug "
+			   "(default: the lab's folder)" },
 	[LAB_SERVER_OPT] = { "server", 0, "PATH",
 			     "the mcscoped to run (default: $MCSCOPED, else the one next to this program, "
 			     "else mcscoped on $PATH)" },
