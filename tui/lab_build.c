@@ -185,7 +185,7 @@ enum lab_build_status lab_build_make(struct lab_build *b, const struct lab *lab,
 				     const char *work_dir, bool tsan)
 {
 	char work[PATH_MAX], labdir[PATH_MAX], root[PATH_MAX + 16];
-	char student[PATH_MAX + 96], replaces[PATH_MAX + 32], tests[PATH_MAX + 96], *said;
+	char student[PATH_MAX + 96], replaces[PATH_MAX + 32], tests[PATH_MAX + 96], shipped[PATH_MAX + 80], *said;
 	char *argv[SETUP_ARGS_MAX];
 	int argc = 0, code;
 
@@ -210,6 +210,12 @@ enum lab_build_status lab_build_make(struct lab_build *b, const struct lab *lab,
 	}
 	if (lab->tests[0] == '\0')
 		b->tests[0] = '\0';
+	snprintf(shipped, sizeof(shipped), "%s/%s", source, lab->replaces);
+	if (lab->replaces[0] != '\0' && !exists(shipped)) {
+		diag_error("%s/lab.conf: the student's file replaces %s, which the source tree %s does not have", lab->dir,
+			   lab->replaces, source);
+		return b->status;
+	}
 	snprintf(student, sizeof(student), "-Dlab_student=%s/%s", work, lab->student);
 	snprintf(replaces, sizeof(replaces), "-Dlab_replaces=%s", lab->replaces);
 	snprintf(tests, sizeof(tests), "-Dlab_tests=%s%s%s", lab->tests[0] ? labdir : "", lab->tests[0] ? "/" : "",
