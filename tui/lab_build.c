@@ -14,8 +14,9 @@
 /* The most setup arguments, and the bytes of them all. */
 #define SETUP_ARGS_MAX 16
 #define SETUP_TEXT_MAX (8 * PATH_MAX)
-/* The most of a failed setup's output shown. */
-#define SETUP_SHOW_MAX 4096
+/* The most of meson setup's output kept, and the lines of it a failure shows. */
+#define SETUP_SAID_MAX 65536
+#define SETUP_SHOW_LINES 12
 
 /* True when path exists. */
 static bool exists(const char *path)
@@ -135,22 +136,37 @@ static int write_small(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
-		diag_error("cannot write %s: %s", path, strerror(errno));
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
+	if (f == NULL)
+		goto fail;
+	bool wrote = fputs(text, f) >= 0;
+	if (fclose(f) != 0 || !wrote)
+		goto fail;
 	return 0;
+fail:
+	diag_error("cannot write %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* The last lines of text (at most lines of them). */
+static const char *tail_lines(const char *text, int lines)
+{
+	const char *p = text + strlen(text);
+
+	if (p > text && p[-1] == '\n')
+		p--;
+	while (p > text && lines > 0)
+		if (*--p == '\n')
+			lines--;
+	return p == text ? p : p + 1;
 }
 
 /* Configures the build in b->dir unless it is configured with the same arguments; -1 after saying why. */
 static int setup(struct lab_build *b, char *const *argv, const char *build_root)
 {
 	char stamp_path[PATH_MAX + 32], log[PATH_MAX + 32], text[SETUP_TEXT_MAX], old[SETUP_TEXT_MAX];
-	char mark[PATH_MAX + 48], said[SETUP_SHOW_MAX];
+	char mark[PATH_MAX + 48], *said;
 	size_t used = 0;
-	int code;
+	int code, rc = -1;
 
 	for (int i = 0; argv[i] != NULL; i++)
 		used += (size_t)snprintf(text + used, used < sizeof(text) ? sizeof(text) - used : 0, "%s\n", argv[i]);
@@ -167,17 +183,26 @@ static int setup(struct lab_build *b, char *const *argv, const char *build_root)
 	unlink(stamp_path);
 	if (remove_build(b->dir) != 0)
 		return -1;
-	struct lab_exec x = { .argv = argv, .log = log, .timeout_ms = LAB_BUILD_SETUP_MS };
-	enum lab_exec_status rc = lab_exec_run(&x, said, sizeof(said), &code);
-	if (rc == LAB_EXEC_NOT_RUN)
-		return -1;
-	if (rc != LAB_EXEC_OK) {
-		diag_error("configuring the lab build (meson setup) %s; it said:", lab_exec_status_text(rc));
-		fprintf(stderr, "%s%s(all of it: %s)\n", said, said[0] && said[strlen(said) - 1] != '\n' ? "\n" : "",
-			log);
+	if ((said = malloc(SETUP_SAID_MAX)) == NULL) {
+		diag_error("out of memory");
 		return -1;
 	}
-	return write_small(stamp_path, text);
+	struct lab_exec x = { .argv = argv, .log = log, .timeout_ms = LAB_BUILD_SETUP_MS };
+	enum lab_exec_status st = lab_exec_run(&x, said, SETUP_SAID_MAX, &code);
+	if (st == LAB_EXEC_NOT_RUN)
+		goto out;
+	if (st != LAB_EXEC_OK) {
+		/* meson says what went wrong last. */
+		const char *last = tail_lines(said, SETUP_SHOW_LINES);
+		diag_error("configuring the lab build (meson setup) %s; it said last:", lab_exec_status_text(st));
+		fprintf(stderr, "%s%s(all of it: %s)\n", last, last[0] && last[strlen(last) - 1] != '\n' ? "\n" : "",
+			log);
+		goto out;
+	}
+	rc = write_small(stamp_path, text);
+out:
+	free(said);
+	return rc;
 }
 
 /* Makes a build. */
