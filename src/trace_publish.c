@@ -289,6 +289,10 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 		answer(cl, "ok");
 		break;
 	case CTL_dispatch: {
+		if (cmd.policy == DISPATCH_CUSTOM && !dispatch_custom_present()) {
+			answer(cl, "error dispatch custom: this mcscoped has no custom policy (a lab build plugs one in)");
+			break;
+		}
 		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
 		announce(TRACE_REC(policy, cmd.policy));
 		answer(cl, "ok dispatch=%s", wire_policy_name(cmd.policy));

@@ -22,6 +22,9 @@ struct demo {
 	char load_log[PATH_MAX];    /* the workload's stderr */
 	pid_t server, load;         /* 0 when not running */
 	int tcp_port;
+	/* Run in the server's child just before exec (a ThreadSanitizer build's environment); NULL: none. */
+	void (*server_setup)(const char *arg);
+	const char *server_setup_arg;
 };
 
 /* Sets d up empty (nothing started). */

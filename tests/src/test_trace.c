@@ -317,6 +317,9 @@ Test(trace, filter_dispatch_switch_and_bad_commands)
 	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
 	a = control(lr, "\x01\xff\x00zz\n", 6);
 	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
+	/* The shipped server has no custom policy: only a lab build plugs one in. */
+	a = control(lr, "dispatch custom\n", 16);
+	cr_expect_str_eq(a, "error dispatch custom: this mcscoped has no custom policy (a lab build plugs one in)");
 
 	/* After all that the connection still works. */
 	a = control(lr, "filter ev=dispatch,policy thr=main\n", 35);
