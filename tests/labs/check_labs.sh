@@ -11,7 +11,9 @@
 #   write-code labs: check wants the student's file until start copies the
 #     stub; the untouched stub builds and fails, printing every line of
 #     tests/labs/NN-slug/stub.expect (expected against got); the reference
-#     solution tests/labs/NN-slug/FILE.c passes every check; a file that does
+#     solution passes every check: tests/labs/NN-slug/FILE.c, or, for a lab
+#     whose stub breaks a file of the server (student FILE.c replaces
+#     src/FILE.c), the server's own file; a file that does
 #     not compile gives exit status 5 and the compiler's own words. The lab
 #     builds are made once, in the run's work folder, and brought up to date.
 #   every lab: hint gives one more hint each time.
@@ -119,9 +121,13 @@ check_play() {
 
 # check_code SLUG: the write-code lab's checker against its stub, its reference and a broken file.
 check_code() {
-	local slug=$1 n=$((10#${1%%-*})) file mine pattern
+	local slug=$1 n=$((10#${1%%-*})) file mine pattern reference replaces
 	file=$(sed -n 's/^student[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$LABS/$slug/lab.conf")
+	replaces=$(sed -n 's/^student[[:space:]].*[[:space:]]replaces[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' \
+		"$LABS/$slug/lab.conf")
 	mine=$WORK/$slug/$file
+	reference=$ROOT/tests/labs/$slug/$file
+	[ -f "$reference" ] || [ -z "$replaces" ] || reference=$ROOT/$replaces
 
 	rm -f "$mine"
 	lab check "$n" --seed 1
@@ -145,7 +151,7 @@ check_code() {
 	lab start "$n" --seed 1
 	grep -q '/\* mine \*/' "$mine" || fail "$slug: a second start overwrote $mine"
 
-	cp "$ROOT/tests/labs/$slug/$file" "$mine"
+	cp "$reference" "$mine"
 	lab check "$n" --seed 1 --json "$WORK/$slug.json"
 	expect_status "$slug: the reference solution" 0
 	expect_text "$slug: the reference's score" '^Score: ([0-9]+)/\1$'
