@@ -147,19 +147,6 @@ fail:
 	return -1;
 }
 
-/* The last lines of text (at most lines of them). */
-static const char *tail_lines(const char *text, int lines)
-{
-	const char *p = text + strlen(text);
-
-	if (p > text && p[-1] == '\n')
-		p--;
-	while (p > text && lines > 0)
-		if (*--p == '\n')
-			lines--;
-	return p == text ? p : p + 1;
-}
-
 /* Configures the build in b->dir unless it is configured with the same arguments; -1 after saying why. */
 static int setup(struct lab_build *b, char *const *argv, const char *build_root)
 {
@@ -193,7 +180,7 @@ static int setup(struct lab_build *b, char *const *argv, const char *build_root)
 		goto out;
 	if (st != LAB_EXEC_OK) {
 		/* meson says what went wrong last. */
-		const char *last = tail_lines(said, SETUP_SHOW_LINES);
+		const char *last = lab_exec_tail(said, SETUP_SHOW_LINES);
 		diag_error("configuring the lab build (meson setup) %s; it said last:", lab_exec_status_text(st));
 		fprintf(stderr, "%s%s(all of it: %s)\n", last, last[0] && last[strlen(last) - 1] != '\n' ? "\n" : "",
 			log);

@@ -135,19 +135,6 @@ static bool fail_lines(const char *out, char *why, size_t n)
 	return true;
 }
 
-/* The last lines of text (at most lines of them). */
-static const char *last_lines(const char *text, int lines)
-{
-	const char *p = text + strlen(text);
-
-	if (p > text && p[-1] == '\n')
-		p--;
-	while (p > text && lines > 0)
-		if (*--p == '\n')
-			lines--;
-	return p == text ? p : p + 1;
-}
-
 /* tests name=GROUP [sanitize=thread]: the lab's test program. */
 static int probe_tests(struct lab_code *code, const struct lab_check *c, char *why, size_t n)
 {
@@ -180,7 +167,7 @@ static int probe_tests(struct lab_code *code, const struct lab_check *c, char *w
 	} else if (st == LAB_EXEC_TIMEOUT) {
 		snprintf(why, n, "the tests did not finish within %d s (a deadlock?); their last words:\n",
 			 LAB_CODE_TESTS_MS / 1000);
-		put_lines(why, n, last_lines(out, 4), 4);
+		put_lines(why, n, lab_exec_tail(out, 4), 4);
 	} else if (st != LAB_EXEC_FAILED) {
 		snprintf(why, n, "the tests %s", lab_exec_status_text(st));
 	} else if (!fail_lines(out, why, n)) {
@@ -189,7 +176,7 @@ static int probe_tests(struct lab_code *code, const struct lab_check *c, char *w
 				 strsignal(status - 128));
 		else
 			snprintf(why, n, "the tests ended with exit status %d; their last words:\n", status);
-		put_lines(why, n, last_lines(out, SHOW_LINES), SHOW_LINES);
+		put_lines(why, n, lab_exec_tail(out, SHOW_LINES), SHOW_LINES);
 	}
 	free(out);
 	return rc;

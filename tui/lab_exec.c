@@ -280,3 +280,16 @@ out:
 		close(log);
 	return rc;
 }
+
+/* The last lines of a program's output. */
+const char *lab_exec_tail(const char *text, int lines)
+{
+	const char *p = text + strlen(text);
+
+	if (p > text && p[-1] == '\n')
+		p--;
+	while (p > text && lines > 0)
+		if (*--p == '\n')
+			lines--;
+	return p == text ? p : p + 1;
+}

@@ -62,6 +62,9 @@ void lab_exec_tsan_child(const char *log_path);
  */
 bool lab_exec_tsan_excerpt(const char *text, char *out, size_t n);
 
+/* The last lines of a program's output (at most lines of them): where it says what went wrong. */
+const char *lab_exec_tail(const char *text, int lines);
+
 /* What a status is, in words ("timed out"). */
 const char *lab_exec_status_text(enum lab_exec_status s);
 
