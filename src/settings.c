@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dispatch_custom.h"
 #include "settings.h"
 
 struct settings settings;
@@ -206,6 +207,12 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			if ((v = wire_policy_from_name(optarg, strlen(optarg))) < 0)
 				return bad_value("--dispatch", optarg,
 						 wire_policy_list(list, sizeof(list), ", "));
+			if (v == DISPATCH_CUSTOM && !dispatch_custom_present()) {
+				fprintf(stderr, "mcscoped: --dispatch=custom: this mcscoped has no custom policy; "
+					"a lab build plugs one in (mcscope lab check, labs of kind code); "
+					"here: %s\n", wire_policy_builtin_list(list, sizeof(list), ", "));
+				return -1;
+			}
 			s->dispatch = (enum dispatch_policy)v;
 			break;
 		case OPT_SEED:

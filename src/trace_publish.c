@@ -227,8 +227,11 @@ static void control_gates(struct trace_client *cl, const struct ctl_cmd *cmd)
 		answer(cl, "ok paused");
 		break;
 	case CTL_resume:
-		if (trace_gate_resume())
+		/* Said before the threads go, so that what they do next comes after it in the
+		 * stream (a frozen worker's gate, say). Only this thread resumes: still paused. */
+		if (trace_gate_paused())
 			announce(TRACE_REC(resumed));
+		trace_gate_resume();
 		answer(cl, "ok resumed");
 		break;
 	case CTL_step:
@@ -286,6 +289,10 @@ static void control(struct trace_client *cl, const char *line, size_t len)
 		answer(cl, "ok");
 		break;
 	case CTL_dispatch: {
+		if (cmd.policy == DISPATCH_CUSTOM && !dispatch_custom_present()) {
+			answer(cl, "error dispatch custom: this mcscoped has no custom policy (a lab build plugs one in)");
+			break;
+		}
 		__atomic_store_n(&dispatcher.policy, cmd.policy, __ATOMIC_RELAXED);
 		announce(TRACE_REC(policy, cmd.policy));
 		answer(cl, "ok dispatch=%s", wire_policy_name(cmd.policy));
@@ -312,9 +319,9 @@ static void client_free(struct trace_client *cl)
 		unsigned delays[SETTINGS_MAX_THREADS];
 		for (int i = 0; i < num_workers; i++)
 			delays[i] = trace_gate_delay_of(i);
-		trace_gate_reset();
 		if (was_paused)
 			announce(TRACE_REC(resumed));
+		trace_gate_reset();
 		for (int i = 0; i < num_workers; i++)
 			if (delays[i] != 0)
 				announce(TRACE_REC(delay, i, 0));

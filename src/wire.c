@@ -161,21 +161,33 @@ const char *wire_policy_text(enum dispatch_policy policy)
 	return (unsigned)policy < DISPATCH_MAX ? policy_texts[policy] : "";
 }
 
-/* Joins the policy names. */
-const char *wire_policy_list(char *buf, size_t n, const char *sep)
+/* Writes the names of the first count policies, separated by sep, into buf; returns buf. */
+static const char *policy_list(char *buf, size_t n, const char *sep, int count)
 {
 	size_t at = 0;
 
 	if (n == 0)
 		return buf;
 	buf[0] = '\0';
-	for (int i = 0; i < DISPATCH_MAX && at < n; i++) {
+	for (int i = 0; i < count && at < n; i++) {
 		int m = snprintf(buf + at, n - at, "%s%s", i > 0 ? sep : "", policy_names[i]);
 		if (m < 0)
 			break;
 		at += (size_t)m;
 	}
 	return buf;
+}
+
+/* Joins the policy names. */
+const char *wire_policy_list(char *buf, size_t n, const char *sep)
+{
+	return policy_list(buf, n, sep, DISPATCH_MAX);
+}
+
+/* Lists the policies every server has. */
+const char *wire_policy_builtin_list(char *buf, size_t n, const char *sep)
+{
+	return policy_list(buf, n, sep, DISPATCH_BUILTIN);
 }
 
 /* Returns a transport's name. */

@@ -83,11 +83,16 @@ extern const int wire_ntransitions;
 /* Returns the index of from -> to in wire_transitions, or -1 when the table lacks it. */
 int wire_transition_find(int from, int to);
 
-/* The dispatch policies (dispatch_select): enum name, wire name, what it does. */
+/*
+ * The dispatch policies (dispatch_select): enum name, wire name, what it
+ * does. custom is last: it is the one a lab build plugs in
+ * (dispatch_custom.h); the shipped server refuses it.
+ */
 #define WIRE_POLICIES(X) \
 	X(DISPATCH_RR,     rr,     "memcached's round robin") \
 	X(DISPATCH_LEAST,  least,  "fewest open connections, ties to the lowest worker") \
-	X(DISPATCH_RANDOM, random, "seeded pseudo-random")
+	X(DISPATCH_RANDOM, random, "seeded pseudo-random") \
+	X(DISPATCH_CUSTOM, custom, "the policy a lab build plugs in (mcscope lab); none here")
 
 /* Each list makes an enum, and a count of its names kept out of the enum so that switches stay exhaustive. */
 #define WIRE_ENUM2_(e, ...) e,
@@ -95,6 +100,8 @@ int wire_transition_find(int from, int to);
 
 enum dispatch_policy { WIRE_POLICIES(WIRE_ENUM2_) };
 enum { DISPATCH_MAX = 0 WIRE_POLICIES(WIRE_COUNT2_) };
+/* The policies every mcscoped has: all but custom. */
+enum { DISPATCH_BUILTIN = DISPATCH_CUSTOM };
 
 /* A connection's transport. */
 #define WIRE_TRANSPORTS(X) \
@@ -337,8 +344,11 @@ int wire_policy_from_name(const char *name, size_t n);
 /* Returns what a policy does, in a few words, or "". */
 const char *wire_policy_text(enum dispatch_policy policy);
 
-/* Writes every policy's name, separated by sep ("rr, least, random"), into buf; returns buf. */
+/* Writes every policy's name, separated by sep ("rr, least, random, custom"), into buf; returns buf. */
 const char *wire_policy_list(char *buf, size_t n, const char *sep);
+
+/* Writes the names of the policies every server has (all but custom) into buf; returns buf. */
+const char *wire_policy_builtin_list(char *buf, size_t n, const char *sep);
 
 /* Returns a transport's name ("tcp"), or "unknown". */
 const char *wire_transport_name(enum transport transport);

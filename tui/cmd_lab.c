@@ -12,6 +12,8 @@
 #include "diag.h"
 #include "lab.h"
 #include "lab_answers.h"
+#include "lab_build.h"
+#include "lab_code.h"
 #include "lab_dir.h"
 #include "lab_grade.h"
 #include "lab_live.h"
@@ -22,13 +24,14 @@
 /* lab's own exit statuses, besides 0, 64 and 69. */
 #define LAB_EXIT_FAILED 1       /* a check failed, or solve's run did */
 #define LAB_EXIT_NO_LAB 2       /* no such lab */
-#define LAB_EXIT_ANSWERS 3      /* the answers file is missing or malformed */
+#define LAB_EXIT_ANSWERS 3      /* the answers file (a code lab's file) is missing or malformed */
 #define LAB_EXIT_BAD_LAB 4      /* the lab's own lab.conf is not valid */
+#define LAB_EXIT_BUILD 5        /* a write-code lab: the student's file does not compile */
 
 /* A default seed a student can type back: five digits. */
 #define LAB_SEED_DEFAULT_MOD 100000
 
-enum { LAB_SEED_OPT, LAB_JSON_OPT, LAB_LABS_OPT, LAB_WORK_OPT, LAB_SERVER_OPT };
+enum { LAB_SEED_OPT, LAB_JSON_OPT, LAB_LABS_OPT, LAB_WORK_OPT, LAB_SERVER_OPT, LAB_SOURCE_OPT };
 
 static const struct cli_option lab_options[] = {
 	[LAB_SEED_OPT] = { "seed", 's', "N",
@@ -36,10 +39,14 @@ static const struct cli_option lab_options[] = {
 	[LAB_JSON_OPT] = { "json", 0, "FILE", "check: also write the result as Gradescope's results.json" },
 	[LAB_LABS_OPT] = { "labs", 0, "DIR", "the labs (default: $MCSCOPE_LABS, else the source tree's labs/)" },
 	[LAB_WORK_OPT] = { "work", 0, "DIR",
-			   "keep your answers, progress and traces in DIR/NN-slug (default: the lab's folder)" },
+			   "keep your answers (or code), progress, traces and lab builds in DIR/NN-slug "
+			   "(default: the lab's folder)" },
 	[LAB_SERVER_OPT] = { "server", 0, "PATH",
 			     "the mcscoped to run (default: $MCSCOPED, else the one next to this program, "
 			     "else mcscoped on $PATH)" },
+	[LAB_SOURCE_OPT] = { "source", 0, "DIR",
+			     "a write-code lab's check builds its lab server from mcscoped's source tree DIR "
+			     "(default: $MCSCOPE_SOURCE, else the tree this mcscope was built from)" },
 	{ NULL },
 };
 
@@ -56,6 +63,7 @@ struct lab_cmd {
 	const char *work;           /* --work, or NULL */
 	const char *json;
 	const char *only;           /* check CHECK */
+	const char *source;         /* --source, or NULL */
 	char server[4096];
 	char lab_path[PATH_MAX];
 	char work_dir[PATH_MAX];
@@ -123,8 +131,7 @@ static int lab_cmd_check(struct cmd_ctx *ctx)
 	if ((st->action == LAB_START || st->action == LAB_CHECK || st->action == LAB_SOLVE) &&
 	    demo_find_server(ctx->values[LAB_SERVER_OPT], st->server, sizeof(st->server)) != 0)
 		return cli_usage_error();
-	if (st->action == LAB_START && !dashboard_can_run(&ctx->screen))
-		return cli_usage_error();
+	st->source = ctx->values[LAB_SOURCE_OPT];
 	return 0;
 }
 
@@ -292,6 +299,58 @@ bad:
 	return -1;
 }
 
+/* Copies a write-code lab's stub to the work folder; 0 when the student's file is there already. */
+static int make_student(const struct lab_cmd *st, const char *path)
+{
+	char stub[PATH_MAX + 80], buf[4096];
+	FILE *in, *out;
+	size_t got;
+	int rc = 0;
+
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(stub, sizeof(stub), "%s/stub/%s", st->lab.dir, st->lab.student);
+	if ((in = fopen(stub, "r")) == NULL) {
+		diag_error("cannot open %s: %s", stub, strerror(errno));
+		return -1;
+	}
+	if ((out = fopen(path, "w")) == NULL) {
+		diag_error("cannot create %s: %s", path, strerror(errno));
+		fclose(in);
+		return -1;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, got, out) != got)
+			rc = -1;
+	fclose(in);
+	if (fclose(out) != 0 || rc != 0) {
+		diag_error("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* mcscope lab start N for a write-code lab: the student's file from its stub, and what to do. */
+static int do_start_code(struct lab_cmd *st)
+{
+	char student[PATH_MAX + 80];
+	bool fresh;
+
+	snprintf(student, sizeof(student), "%s/%s", st->work_dir, st->lab.student);
+	fresh = access(student, F_OK) != 0;
+	if (make_student(st, student) != 0)
+		return 1;
+	mark_started(st);
+	print_banner(st, stdout);
+	printf("  the handout: %s/README.md\n", st->lab.dir);
+	printf("  your file: %s%s\n", student, fresh ? " (a copy of the stub: write your code in it)" : "");
+	if (st->lab.replaces[0] != '\0')
+		printf("  it takes the place of the server's %s in a lab server of your own\n", st->lab.replaces);
+	printf("  grade it: ./run lab check %d   (it builds a lab server from your file and tests it; one check "
+	       "alone: ./run lab check %d NAME)\n", st->lab.number, st->lab.number);
+	return 0;
+}
+
 /* mcscope lab start N. */
 static int do_start(struct cmd_ctx *ctx, struct lab_cmd *st)
 {
@@ -301,6 +360,10 @@ static int do_start(struct cmd_ctx *ctx, struct lab_cmd *st)
 	struct lab_live live;
 	int rc;
 
+	if (st->lab.kind == LAB_CODE)
+		return do_start_code(st);
+	if (!dashboard_can_run(&ctx->screen))
+		return cli_usage_error();
 	snprintf(answers, sizeof(answers), "%s/answers.txt", st->work_dir);
 	snprintf(proof, sizeof(proof), "%s/proof.trace", st->work_dir);
 	if (st->lab.load[0] != '\0') {
@@ -347,7 +410,7 @@ out:
 /* Runs the lab's steps on a private server into t; 0, or an exit status after saying why. */
 static int run_steps(struct lab_cmd *st, struct lab_trace *t, char *why, size_t n)
 {
-	enum lab_run_status rs = lab_run(&st->lab, st->server, st->lab.run, st->lab.nrun, t, why, n);
+	enum lab_run_status rs = lab_run(&st->lab, st->server, NULL, st->lab.run, st->lab.nrun, t, why, n);
 
 	if (rs == LAB_RUN_NO_SERVER)
 		return CLI_EXIT_UNAVAILABLE;
@@ -356,6 +419,94 @@ static int run_steps(struct lab_cmd *st, struct lab_trace *t, char *why, size_t 
 		return 1;
 	}
 	return 0;
+}
+
+/* Writes results.json, when asked; 0 or an exit status. */
+static int write_json(const struct lab_cmd *st, const struct lab_grade *g)
+{
+	char header[512], variant[256];
+
+	if (st->json == NULL)
+		return 0;
+	snprintf(header, sizeof(header), "Lab %d: %s; seed %llu (%s); %s", st->lab.number, st->lab.title,
+		 (unsigned long long)st->seed, st->seed_from, lab_variant(&st->lab, variant, sizeof(variant)));
+	return lab_grade_json(g, header, st->json) != 0 ? CLI_EXIT_CANTCREAT : 0;
+}
+
+/* True when every check graded passed. */
+static bool all_passed(const struct lab_grade *g)
+{
+	bool pass = g->score == g->max && g->n > 0;
+
+	for (int i = 0; i < g->n; i++)
+		pass = pass && g->results[i].pass;
+	return pass;
+}
+
+/* Keeps the student's progress after a check of every check. */
+static void record_result(const struct lab_cmd *st, bool pass)
+{
+	struct lab_state state;
+
+	if (st->only != NULL)
+		return;
+	lab_state_load(st->work_dir, &state);
+	state.status = pass ? LAB_PASSED : LAB_IN_PROGRESS;
+	lab_state_save(st->work_dir, &state);
+	if (pass)
+		printf("Lab %d passed. Next: ./run lab\n", st->lab.number);
+}
+
+/* mcscope lab check N [CHECK] for a write-code lab: build, test, run, report. */
+static int do_check_code(struct lab_cmd *st)
+{
+	char source[PATH_MAX], student[PATH_MAX + 80];
+	struct lab_code *code;
+	struct lab_grade *g;
+	bool given;
+	int rc;
+
+	snprintf(student, sizeof(student), "%s/%s", st->work_dir, st->lab.student);
+	if (access(student, R_OK) != 0) {
+		diag_error("no %s: run 'mcscope lab start %d' (it copies %s/stub/%s there), then write your code in it",
+			   student, st->lab.number, st->lab.dir, st->lab.student);
+		return LAB_EXIT_ANSWERS;
+	}
+	if (lab_build_source(st->source, source, sizeof(source), &given) != 0)
+		return given ? CLI_EXIT_USAGE : CLI_EXIT_UNAVAILABLE;
+	code = malloc(sizeof(*code));
+	g = malloc(sizeof(*g));
+	if (code == NULL || g == NULL) {
+		diag_error("out of memory");
+		free(code);
+		free(g);
+		return 1;
+	}
+	lab_code_init(code, &st->lab, source, st->work_dir);
+	print_banner(st, stdout);
+	fflush(stdout);
+	lab_grade_with(&st->lab, lab_code_probe, code, "", NULL, NULL, st->only, g);
+	const struct lab_build *failed = lab_code_failed_build(code);
+	if (failed != NULL) {
+		/* The compiler's own words first, whole, then the report. */
+		fprintf(stderr, "%s", failed->words);
+		diag_error("%s does not compile%s: the compiler's words are above (all of its output: %s)",
+			   student, failed->tsan ? " with ThreadSanitizer" : "", failed->log);
+	}
+	lab_grade_print(g, stdout);
+	bool pass = all_passed(g);
+	rc = failed != NULL ? LAB_EXIT_BUILD : code->plain.status == LAB_BUILD_ERROR ||
+						       code->tsan.status == LAB_BUILD_ERROR
+					       ? CLI_EXIT_UNAVAILABLE
+				       : pass ? 0 : LAB_EXIT_FAILED;
+	int json_rc = write_json(st, g);
+	if (json_rc != 0)
+		rc = json_rc;
+	record_result(st, pass);
+	lab_code_free(code);
+	free(code);
+	free(g);
+	return rc;
 }
 
 /* mcscope lab check N [CHECK]. */
@@ -368,6 +519,8 @@ static int do_check(struct lab_cmd *st)
 	bool predict = st->lab.kind == LAB_PREDICT;
 	int rc;
 
+	if (st->lab.kind == LAB_CODE)
+		return do_check_code(st);
 	lab_trace_init(&t);
 	snprintf(answers_path, sizeof(answers_path), "%s/answers.txt", st->work_dir);
 	if (predict) {
@@ -402,34 +555,22 @@ static int do_check(struct lab_cmd *st)
 	}
 	lab_grade(&st->lab, &t, why, predict ? &answers : NULL, answers_path, st->only, g);
 	lab_grade_print(g, stdout);
-	bool pass = g->score == g->max && g->n > 0;
-	for (int i = 0; i < g->n; i++)
-		pass = pass && g->results[i].pass;
+	bool pass = all_passed(g);
 	if (predict && lab_trace_save(&t, trace_path) == 0 && !pass)
 		printf("The run's trace: %s (watch it: mcscope replay %s)\n", trace_path, trace_path);
 	rc = pass ? 0 : LAB_EXIT_FAILED;
 	if (st->json != NULL) {
-		char header[512], variant[256];
-		snprintf(header, sizeof(header), "Lab %d: %s; seed %llu (%s); %s", st->lab.number, st->lab.title,
-			 (unsigned long long)st->seed, st->seed_from, lab_variant(&st->lab, variant, sizeof(variant)));
-		if (lab_grade_json(g, header, st->json) != 0)
-			rc = CLI_EXIT_CANTCREAT;
-		else if (!pass && predict) {
+		if ((rc = write_json(st, g)) == 0 && !pass && predict) {
 			/* The failing run stays next to the result, for the student to replay. */
 			char copy[PATH_MAX + 16];
 			snprintf(copy, sizeof(copy), "%s.trace", st->json);
 			if (lab_trace_save(&t, copy) == 0)
 				printf("Its copy beside %s: %s\n", st->json, copy);
 		}
+		if (rc == 0)
+			rc = pass ? 0 : LAB_EXIT_FAILED;
 	}
-	if (st->only == NULL) {
-		struct lab_state state;
-		lab_state_load(st->work_dir, &state);
-		state.status = pass ? LAB_PASSED : LAB_IN_PROGRESS;
-		lab_state_save(st->work_dir, &state);
-		if (pass)
-			printf("Lab %d passed. Next: ./run lab\n", st->lab.number);
-	}
+	record_result(st, pass);
 out:
 	lab_trace_free(&t);
 	free(g);
@@ -466,6 +607,11 @@ static int do_solve(struct lab_cmd *st)
 	char why[1024] = "", variant[256], path[PATH_MAX + 16];
 	int rc, failed = 0;
 
+	if (st->lab.kind == LAB_CODE) {
+		diag_error("lab %d is a write-code lab: there are no answers to compute; its checks build and test "
+			   "your %s: mcscope lab check %d", st->lab.number, st->lab.student, st->lab.number);
+		return CLI_EXIT_USAGE;
+	}
 	lab_trace_init(&t);
 	if ((rc = run_steps(st, &t, why, sizeof(why))) != 0)
 		goto out;
@@ -541,15 +687,20 @@ const struct cmd_entry cmd_lab_entry = {
 		"show them reached; when the last one is, the trace that proves it is saved. check N "
 		"grades: each check PASS or FAIL with its points, expected against got on each "
 		"failure, then Score: x/y; a prediction lab's seeded run is done again, a scheduler "
-		"lab's proof trace is verified again from its events. hint N shows one more hint each "
+		"lab's proof trace is verified again from its events. A write-code lab's start copies "
+		"its stub to your file (stub/FILE to FILE in your folder); its check builds, with meson, "
+		"a separate lab server (and the lab's tests) from mcscoped's source tree with your file "
+		"in place, plain and with ThreadSanitizer, in your folder's build/, then grades it with "
+		"the tests, the trace of a run and a TSan run. hint N shows one more hint each "
 		"time; solve N prints the answers, computed from a run. Every student gets a variant "
 		"of their own from their user name; --seed picks another.",
 	.options = lab_options,
 	.notes = "Lab N is its number (1), or its folder's name (01-round-robin).",
 	.exit_status = "Exit status: 0 when every check passed; 1 a check failed; 2 no such lab; 3 the "
-		       "answers file is missing or malformed (its line named); 4 the lab's lab.conf is not "
-		       "valid; 64 bad command line; 69 the lab's server did not start; 73 --json's file "
-		       "cannot be written.",
+		       "answers file (a write-code lab's file) is missing or malformed (its line named); 4 "
+		       "the lab's lab.conf is not valid; 5 a write-code lab's file does not compile (the "
+		       "compiler's own words shown); 64 bad command line; 69 the lab's server did not "
+		       "start, or a lab build could not be made; 73 --json's file cannot be written.",
 	.flags = CMD_SCREEN_OPTS | CMD_STOP,
 	.args_min = 0,
 	.args_max = 3,

@@ -224,7 +224,7 @@ static int run_live(struct dashboard *d)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
-	theme_init(getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0');
+	theme_init(d->opts.theme, getenv("NO_COLOR") == NULL || getenv("NO_COLOR")[0] == '\0');
 	if (d->opts.mouse && mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0)
 		mouseinterval(0); /* a press selects at once: no wait to tell clicks from drags */
 	screen_resize(d->screen, LINES, COLS);

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dashboard_opts.h"
@@ -15,8 +16,32 @@ const struct cli_option dashboard_options[] = {
 	[DASHBOARD_OPT_NO_MOUSE] = { "no-mouse", 0, NULL,
 				     "don't take the mouse (by default clicks select and the wheel "
 				     "scrolls)" },
+	[DASHBOARD_OPT_THEME] = { "theme", 0, "NAME",
+				  "colours: default, contrast (dark on white, for a projector in a "
+				  "bright room) or mono" },
 	{ NULL },
 };
+
+#define DASHBOARD_THEME_NAME_(e, name, text) #name,
+static const char *const theme_names[] = { DASHBOARD_THEMES(DASHBOARD_THEME_NAME_) };
+#undef DASHBOARD_THEME_NAME_
+
+/* The theme's name. */
+const char *dashboard_theme_name(enum dashboard_theme t)
+{
+	return t < DASHBOARD_THEME_COUNT ? theme_names[t] : "?";
+}
+
+/* Lists the themes. */
+const char *dashboard_theme_list(char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int t = 0; t < DASHBOARD_THEME_COUNT && used < n; t++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", t ? ", " : "", theme_names[t]);
+	return buf;
+}
 
 /* Sets the defaults. */
 void dashboard_opts_init(struct dashboard_opts *o)
@@ -55,6 +80,19 @@ bool dashboard_opts_set(struct dashboard_opts *o, const char *const given[DASHBO
 	}
 	if (given[DASHBOARD_OPT_NO_MOUSE] != NULL)
 		o->mouse = false;
+	arg = given[DASHBOARD_OPT_THEME];
+	if (arg != NULL) {
+		char list[128];
+		int t;
+		for (t = 0; t < DASHBOARD_THEME_COUNT && strcmp(arg, theme_names[t]) != 0; t++)
+			;
+		if (t == DASHBOARD_THEME_COUNT) {
+			diag_error("--theme: unknown theme '%s' (allowed: %s)", arg,
+				   dashboard_theme_list(list, sizeof(list)));
+			return false;
+		}
+		o->theme = (enum dashboard_theme)t;
+	}
 	return true;
 }
 

@@ -12,6 +12,16 @@
 
 #include "cli.h"
 
+/* The colour schemes: enum name, name, what it is for (--theme). */
+#define DASHBOARD_THEMES(X) \
+	X(THEME_DEFAULT,  default,  "colours on the terminal's own background") \
+	X(THEME_CONTRAST, contrast, "bold dark colours on white, for a projector in a bright room") \
+	X(THEME_MONO,     mono,     "no colour: bold, reverse and underline (also when NO_COLOR is set)")
+
+#define DASHBOARD_THEME_ENUM_(e, name, text) e,
+enum dashboard_theme { DASHBOARD_THEMES(DASHBOARD_THEME_ENUM_) DASHBOARD_THEME_COUNT };
+#undef DASHBOARD_THEME_ENUM_
+
 struct replay;
 struct lab_live;
 struct scene;
@@ -38,6 +48,7 @@ struct dashboard_opts {
 	bool once;         /* print one plain-text frame and exit */
 	int frames;        /* batch mode: print this many frames (0: live curses) */
 	bool mouse;
+	enum dashboard_theme theme;
 	int interval_ms;   /* between frames */
 	int rows, cols;    /* batch mode screen size */
 	struct replay *replay; /* the events come from this recording, not socket_path */
@@ -63,10 +74,11 @@ enum {
 	DASHBOARD_OPT_SIZE,
 	DASHBOARD_OPT_DELAY,
 	DASHBOARD_OPT_NO_MOUSE,
+	DASHBOARD_OPT_THEME,
 	DASHBOARD_OPT_N
 };
 
-/* --once, --frames N, --size CxR, -d/--delay TENTHS, --no-mouse. */
+/* --once, --frames N, --size CxR, -d/--delay TENTHS, --no-mouse, --theme NAME. */
 extern const struct cli_option dashboard_options[];
 
 /* Sets the defaults: live, mouse on, 10 frames a second, 80x24 text frames. */
@@ -78,6 +90,12 @@ void dashboard_opts_init(struct dashboard_opts *o);
  * message naming the option when a value is bad.
  */
 bool dashboard_opts_set(struct dashboard_opts *o, const char *const given[DASHBOARD_OPT_N]);
+
+/* The theme's name ("contrast"). */
+const char *dashboard_theme_name(enum dashboard_theme t);
+
+/* Writes "default, contrast, mono" to buf; returns buf. */
+const char *dashboard_theme_list(char *buf, size_t n);
 
 /* Checks that live mode has a terminal; false with a message. */
 bool dashboard_can_run(const struct dashboard_opts *o);

@@ -252,6 +252,8 @@ int demo_start_server(struct demo *d, const char *server, char *const flags[])
 			fcntl(3, F_SETFD, 0);
 		else
 			dup2(ready[1], 3);
+		if (d->server_setup != NULL)
+			d->server_setup(d->server_setup_arg);
 		execvp(server, argv);
 		fprintf(stderr, "cannot run %s: %s\n", server, strerror(errno));
 		_exit(127);

@@ -23,6 +23,9 @@ struct demo {
 	pid_t server, load;         /* 0 when not running */
 	int tcp_port;
 	int udp_port;               /* 0: the server listens on no UDP port */
+	/* Run in the server's child just before exec (a ThreadSanitizer build's environment); NULL: none. */
+	void (*server_setup)(const char *arg);
+	const char *server_setup_arg;
 };
 
 /* Sets d up empty (nothing started). */

@@ -92,10 +92,11 @@ static void toggle_freeze(struct dashboard *d, int key)
 /* Switches the server to the next dispatch policy. */
 static void next_policy(struct dashboard *d, int key)
 {
+	/* Only a lab build's server has custom: the key cycles the policies every server has. */
+	int next = d->model->policy >= 0 && d->model->policy < DISPATCH_BUILTIN - 1 ? d->model->policy + 1 : 0;
 	char cmd[64];
 
-	snprintf(cmd, sizeof(cmd), "dispatch %s",
-		 wire_policy_name((enum dispatch_policy)((d->model->policy + 1) % DISPATCH_MAX)));
+	snprintf(cmd, sizeof(cmd), "dispatch %s", wire_policy_name((enum dispatch_policy)next));
 	dashboard_control(d, cmd);
 }
 
@@ -129,7 +130,7 @@ const struct key_binding key_bindings_live[] = {
 	  .help = "step main / the selected worker alone (paused or frozen)", .action = step_thread },
 	{ .codes = { 'f' }, .label = "f", .help = "freeze / thaw the selected worker", .bottom = "f freeze",
 	  .action = toggle_freeze },
-	{ .codes = { 'd' }, .label = "d", .help = "next dispatch policy", .help_list = wire_policy_list,
+	{ .codes = { 'd' }, .label = "d", .help = "next dispatch policy", .help_list = wire_policy_builtin_list,
 	  .bottom = "d policy", .action = next_policy },
 	{ .codes = { 'r' }, .label = "r", .help = "start / stop recording to a trace file",
 	  .action = toggle_recording },

@@ -94,9 +94,19 @@ static void move_selection(struct dashboard *d, int delta)
 		if (v->log_scroll >= MODEL_LOG_LINES)
 			v->log_scroll = MODEL_LOG_LINES - 1;
 		break;
+	case PANEL_STATES:
 	case PANEL_COUNT:
 		break;
 	}
+}
+
+/* Tab: the next panel; z gives the panel in focus the whole screen, or puts it back (tmux's zoom). */
+static void panel_key(struct dashboard *d, int key)
+{
+	if (key == 'z')
+		d->view.zoomed = !d->view.zoomed;
+	else
+		next_panel(d, key);
 }
 
 /* Up and k move up a row, Down and j down. */
@@ -158,8 +168,8 @@ const struct key_binding key_bindings_view[] = {
 	  .action = toggle_hold },
 	{ .codes = { '+', '-' }, .label = "+ / -", .help = "faster / slower refresh",
 	  .action = change_refresh },
-	{ .codes = { '\t' }, .label = "Tab", .help = "next panel", .bottom = "Tab panel",
-	  .action = next_panel },
+	{ .codes = { '\t', 'z' }, .label = "Tab / z", .help = "next panel / zoom it to the whole screen and back",
+	  .bottom = "Tab panel", .action = panel_key },
 	{ .codes = { KEY_UP, KEY_DOWN, 'k', 'j' }, .label = "Up / Down, k / j",
 	  .help = "move in the panel in focus", .action = move_row },
 	{ .codes = { KEY_PPAGE, KEY_NPAGE }, .label = "PgUp / PgDn", .help = "move 10 rows",

@@ -3,7 +3,9 @@
  * lab.conf (see labs/README.md for the format): its title, kind and time,
  * the values a student's seed picks (vary), the private server's flags,
  * the seeded scenario (run lines), the goals the Lab panel ticks live,
- * the checks with their points and parents, and the hints.
+ * the checks with their points and parents, and the hints; a write-code
+ * lab also names the student's file (its stub is stub/FILE), the server's
+ * file it takes the place of, and the lab's test program.
  *
  * A lab is loaded for one seed: every {name} in a line is replaced by the
  * value the seed picked for it, so two students' labs differ and the same
@@ -38,6 +40,7 @@ enum lab_kind { LAB_KINDS(LAB_KIND_ENUM_) LAB_KIND_COUNT };
 #define LAB_CHECKS_MAX 24
 #define LAB_GOALS_MAX 8
 #define LAB_HINTS_MAX 8
+#define LAB_FILE_MAX 64     /* a code lab's file name ("policy.c", "src/cq.c") */
 
 /* key=value words after a probe's or a detector's name. */
 struct lab_args {
@@ -99,6 +102,10 @@ struct lab {
 	int nchecks;
 	char hints[LAB_HINTS_MAX][LAB_LINE_MAX];
 	int nhints;
+	/* A write-code lab's files, "" for the other kinds. */
+	char student[LAB_FILE_MAX];    /* the file the student writes ("policy.c"); its stub is stub/FILE */
+	char replaces[LAB_FILE_MAX];   /* the server's file it takes the place of ("src/cq.c"); "": added */
+	char tests[LAB_FILE_MAX];      /* the lab's test program, in its folder ("test_policy.c"); "": none */
 };
 
 /*

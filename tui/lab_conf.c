@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "lab.h"
@@ -315,6 +316,64 @@ static int parse_vary(struct lab *lab, char *rest, const struct conf_pos *pos)
 	return 0;
 }
 
+/* True when name is a C file's plain name: letters, digits and _, then ".c". */
+static bool is_file_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len < 3 || len >= LAB_FILE_MAX || strcmp(name + len - 2, ".c") != 0)
+		return false;
+	for (size_t i = 0; i < len - 2; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* student FILE [replaces src/NAME.c] */
+static int parse_student(struct lab *lab, char *rest, const struct conf_pos *pos)
+{
+	char *w[4];
+	int n = lab_split(rest, w, 4);
+
+	if (!((n == 1 || (n == 3 && strcmp(w[1], "replaces") == 0)) && is_file_name(w[0])))
+		return conf_error(pos, "expected 'student FILE.c [replaces src/NAME.c]', got '%s'", rest);
+	if (n == 3 && (strncmp(w[2], "src/", 4) != 0 || !is_file_name(w[2] + 4)))
+		return conf_error(pos, "student: what it replaces is one of the server's files, src/NAME.c; got '%s'",
+				  w[2]);
+	if (copy_field(lab->student, sizeof(lab->student), w[0], "student file", pos) != 0)
+		return -1;
+	return copy_field(lab->replaces, sizeof(lab->replaces), n == 3 ? w[2] : "", "replaced file", pos);
+}
+
+/* Checks what a kind needs: a code lab's student file and its stub, and its tests file; -1 with a message. */
+static int check_kind(const struct lab *lab, const char *path)
+{
+	char file[PATH_MAX + 80];
+
+	if (lab->kind != LAB_CODE) {
+		if (lab->student[0] != '\0' || lab->tests[0] != '\0') {
+			diag_error("%s: student and tests lines are for a lab of kind code", path);
+			return -1;
+		}
+		return 0;
+	}
+	if (lab->student[0] == '\0') {
+		diag_error("%s: a lab of kind code needs a 'student FILE.c [replaces src/NAME.c]' line", path);
+		return -1;
+	}
+	snprintf(file, sizeof(file), "%s/stub/%s", lab->dir, lab->student);
+	if (access(file, R_OK) != 0) {
+		diag_error("%s: the student's stub %s: %s", path, file, strerror(errno));
+		return -1;
+	}
+	snprintf(file, sizeof(file), "%s/%s", lab->dir, lab->tests);
+	if (lab->tests[0] != '\0' && access(file, R_OK) != 0) {
+		diag_error("%s: the tests %s: %s", path, file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads one line (comments and blank lines already gone). */
 static int parse_line(struct lab *lab, char *line, const struct conf_pos *pos)
 {
@@ -362,12 +421,19 @@ static int parse_line(struct lab *lab, char *line, const struct conf_pos *pos)
 			return conf_error(pos, "more than %d hints", LAB_HINTS_MAX);
 		return copy_field(lab->hints[lab->nhints++], LAB_LINE_MAX, rest, "hint", pos);
 	}
+	if (strcmp(line, "student") == 0)
+		return parse_student(lab, rest, pos);
+	if (strcmp(line, "tests") == 0) {
+		if (!is_file_name(rest))
+			return conf_error(pos, "expected 'tests FILE.c' (a file in the lab's folder), got '%s'", rest);
+		return copy_field(lab->tests, sizeof(lab->tests), rest, "tests file", pos);
+	}
 	if (strcmp(line, "goal") == 0)
 		return parse_goal(lab, rest, pos);
 	if (strcmp(line, "check") == 0)
 		return parse_check(lab, rest, pos);
 	return conf_error(pos, "unknown keyword '%s' (title, kind, minutes, vary, server, load, run, goal, "
-			  "check, hint)", line);
+			  "check, hint, student, tests)", line);
 }
 
 /* Takes the number and slug from the folder's name "NN-slug". */
@@ -434,6 +500,8 @@ int lab_load(const char *dir, uint64_t seed, struct lab *lab)
 		diag_error("%s: a lab needs a title and minutes line", path);
 		goto out;
 	}
+	if (check_kind(lab, path) != 0)
+		goto out;
 	rc = 0;
 out:
 	fclose(f);

@@ -151,26 +151,36 @@ static bool feed_cq_unpopped(struct lab_goal_state *s, const struct event *e)
 	return depth >= s->depth;
 }
 
-/* late_pop: a pop after a later connection went to another worker. */
+/* late_pop: a pop after a connection dispatched later was served (conn_new) by another worker. */
 static bool feed_late_pop(struct lab_goal_state *s, const struct event *e)
 {
 	uint64_t conn = event_num(e, KEY_conn, 0);
+	struct lab_goal_conn *c;
 
-	if (e->ev == EVT_dispatch) {
-		int to = event_idx(e, KEY_to, -1);
-		/* Every connection still queued elsewhere has now been overtaken. */
-		for (int i = 0; i < s->ntracked; i++)
-			if (s->tracked[i].worker != to)
-				s->tracked[i].n = 1;
-		tracked_add(s, conn, to);
+	switch (e->ev) {
+	case EVT_dispatch:
+		c = tracked_add(s, conn, event_idx(e, KEY_to, -1));
+		c->seq = e->seq;
+		return false;
+	case EVT_cq_pop:
+		if ((c = tracked_find(s, conn)) == NULL)
+			return false;
+		c->popped = true;
+		return c->overtaken;
+	case EVT_conn_new:
+		if ((c = tracked_find(s, conn)) == NULL)
+			return false;
+		/* Every connection dispatched before it, still queued on another worker, is overtaken. */
+		for (int i = 0; i < s->ntracked; i++) {
+			struct lab_goal_conn *x = &s->tracked[i];
+			if (!x->popped && x->worker != e->thr && x->seq < c->seq)
+				x->overtaken = true;
+		}
+		tracked_remove(s, conn);
+		return false;
+	default:
 		return false;
 	}
-	if (e->ev != EVT_cq_pop)
-		return false;
-	struct lab_goal_conn *c = tracked_find(s, conn);
-	bool late = c != NULL && c->n != 0;
-	tracked_remove(s, conn);
-	return late;
 }
 
 /* nread_hold: commands elsewhere while a connection is in conn_nread. */
@@ -282,7 +292,8 @@ void lab_goal_progress(const struct lab_goal_state *s, char *buf, size_t n)
 				 (unsigned long long)s->depth);
 		break;
 	case GOAL_LATE_POP:
-		snprintf(buf, n, "every cq_pop so far came before any later connection went elsewhere");
+		snprintf(buf, n, "no connection overtaken yet: none was still queued when a later one reached "
+			 "conn_new on another worker");
 		break;
 	case GOAL_NREAD_HOLD:
 		snprintf(buf, n, "at most %llu of %llu commands elsewhere while a connection was in conn_nread",

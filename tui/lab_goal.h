@@ -24,7 +24,7 @@
 	X(GOAL_CQ_UNPOPPED, cq_unpopped, "worker=K depth=D", \
 	  "wK's CQ holds D connections while wK has popped none") \
 	X(GOAL_LATE_POP, late_pop, "", \
-	  "a cq_pop of a connection after a later connection was dispatched to another worker") \
+	  "a cq_pop of a connection after one dispatched later was served (conn_new) by another worker") \
 	X(GOAL_NREAD_HOLD, nread_hold, "cmds=N", \
 	  "a connection waits in conn_nread while other workers process N commands")
 
@@ -38,7 +38,10 @@ enum lab_detector { LAB_DETECTORS(LAB_DETECTOR_ENUM_) LAB_DETECTOR_COUNT };
 struct lab_goal_conn {
 	uint64_t conn;
 	int worker;
-	uint64_t n;          /* late_pop: overtaken (1) or not; nread_hold: commands seen meanwhile */
+	uint64_t n;          /* nread_hold: commands seen meanwhile */
+	uint64_t seq;        /* late_pop: its dispatch's seq */
+	bool popped;         /* late_pop: its worker has taken it off the CQ */
+	bool overtaken;      /* late_pop: a later one was served elsewhere while it was queued */
 };
 
 struct lab_goal_state {

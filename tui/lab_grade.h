@@ -16,13 +16,13 @@
 #include "lab_answers.h"
 #include "lab_trace.h"
 
-#define LAB_OUTPUT_MAX 4096
+#define LAB_OUTPUT_MAX 6144
 
 struct lab_result {
 	const struct lab_check *check;
 	bool pass;
 	int score;
-	char output[LAB_OUTPUT_MAX]; /* expected vs got, or the parent that failed; "" on a pass */
+	char output[LAB_OUTPUT_MAX]; /* expected vs got, or the parent that failed; on a pass, a note or "" */
 };
 
 struct lab_grade {
@@ -40,6 +40,18 @@ struct lab_grade {
  */
 void lab_grade(const struct lab *lab, const struct lab_trace *t, const char *run_error,
 	       const struct lab_answers *a, const char *answers_path, const char *only, struct lab_grade *g);
+
+/*
+ * Runs check c's probe: 0 with what it found (nothing, for a check with no
+ * answers to compare) and, in why, a note to show even on a pass; -1 with
+ * why (what came instead of what the check expects).
+ */
+typedef int (*lab_grade_probe)(void *arg, const struct lab_check *c, struct lab_answers *found, char *why,
+			       size_t n);
+
+/* As lab_grade, each check's probe run by probe(arg, ...) (a write-code lab's, lab_code.h). */
+void lab_grade_with(const struct lab *lab, lab_grade_probe probe, void *arg, const char *run_error,
+		    const struct lab_answers *a, const char *answers_path, const char *only, struct lab_grade *g);
 
 /* Prints each check's PASS or FAIL, points and what failed, then "Score: x/y". */
 void lab_grade_print(const struct lab_grade *g, FILE *out);

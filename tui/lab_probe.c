@@ -17,6 +17,10 @@ static const char *const probe_args[] = { LAB_PROBES(LAB_PROBE_ARGS_) };
 
 /* The most client connections a probe numbers. */
 #define CLIENTS_MAX 4096
+/* The most workers a probe follows (mcscoped's -t at most). */
+#define PROBE_WORKERS_MAX 256
+/* The most phases (stretches between dispatch switches) a probe tells apart. */
+#define LAB_PHASES_MAX 16
 
 /* Finds the probe by name; LAB_PROBE_COUNT when unknown. */
 static enum lab_probe probe_find(const char *name)
@@ -53,6 +57,49 @@ static bool add_key(struct lab_answers *keys, const char *key, const struct lab 
 	if (!lab_answers_set(keys, key, "?")) {
 		diag_error("%s/lab.conf:%d: too many answers (at most %d)", lab->dir, c->line, LAB_ANSWERS_MAX);
 		return false;
+	}
+	return true;
+}
+
+/* The probe check c names. */
+enum lab_probe lab_probe_of(const struct lab_check *c)
+{
+	return probe_find(c->probe);
+}
+
+/* Reads a worker argument 0..255; -1 when absent or bad. */
+static int arg_worker(const struct lab_check *c)
+{
+	const char *v = lab_arg(&c->args, "worker", NULL);
+	char *end;
+
+	if (v == NULL)
+		return -1;
+	long w = strtol(v, &end, 10);
+	return end == v || *end != '\0' || w < 0 || w > 255 ? -1 : (int)w;
+}
+
+/* Reads a number argument 0..1000000; -1 when absent or bad. */
+static long arg_number(const struct lab_check *c, const char *key)
+{
+	const char *v = lab_arg(&c->args, key, NULL);
+	char *end;
+
+	if (v == NULL)
+		return -1;
+	long x = strtol(v, &end, 10);
+	return end == v || *end != '\0' || x < 0 || x > 1000000 ? -1 : x;
+}
+
+/* True when c's arguments are only some of keys (NULL-ended). */
+static bool args_only(const struct lab_check *c, const char *const *keys)
+{
+	for (int i = 0; i < c->args.n; i++) {
+		bool known = false;
+		for (int k = 0; keys[k] != NULL; k++)
+			known = known || strcmp(c->args.key[i], keys[k]) == 0;
+		if (!known)
+			return false;
 	}
 	return true;
 }
@@ -120,6 +167,45 @@ int lab_probe_keys(const struct lab *lab, const struct lab_check *c, struct lab_
 				return 0;
 		diag_error("%s/lab.conf:%d: check '%s': no goal named '%s'", lab->dir, c->line, c->name, goal);
 		return -1;
+	}
+	case PROBE_INVARIANTS:
+		if (c->args.n != 0)
+			break;
+		return 0;
+	case PROBE_CQ_MAX: {
+		static const char *const known[] = { "worker", "max", "phase", NULL };
+		if (!args_only(c, known) || arg_worker(c) < 0 || arg_number(c, "max") < 0 ||
+		    (lab_arg(&c->args, "phase", NULL) != NULL && arg_number(c, "phase") < 0))
+			break;
+		return 0;
+	}
+	case PROBE_CQ_DEPTHS: {
+		static const char *const known[] = { "worker", "phase", "with", NULL };
+		if (!args_only(c, known) || arg_number(c, "phase") < 0 || arg_number(c, "with") < 0 ||
+		    (lab_arg(&c->args, "worker", NULL) != NULL && arg_worker(c) < 0))
+			break;
+		return 0;
+	}
+	case PROBE_BUILD:
+	case PROBE_TESTS:
+	case PROBE_TSAN: {
+		static const char *const tests_keys[] = { "name", "sanitize", NULL };
+		const char *san = lab_arg(&c->args, "sanitize", NULL);
+		if (lab->kind != LAB_CODE) {
+			diag_error("%s/lab.conf:%d: check '%s': probe %s is for a lab of kind code", lab->dir, c->line,
+				   c->name, c->probe);
+			return -1;
+		}
+		if (p != PROBE_TESTS ? c->args.n != 0
+				     : !args_only(c, tests_keys) || lab_arg(&c->args, "name", NULL) == NULL ||
+					       (san != NULL && strcmp(san, "thread") != 0))
+			break;
+		if (p == PROBE_TESTS && lab->tests[0] == '\0') {
+			diag_error("%s/lab.conf:%d: check '%s': probe tests needs the lab's 'tests FILE.c' line", lab->dir,
+				   c->line, c->name);
+			return -1;
+		}
+		return 0;
 	}
 	case LAB_PROBE_COUNT:
 		diag_error("%s/lab.conf:%d: check '%s': unknown probe '%s'", lab->dir, c->line, c->name, c->probe);
@@ -409,6 +495,356 @@ static int run_goal(const struct lab *lab, const struct lab_check *c, const stru
 	return -1;
 }
 
+/* An event line of the trace, by seq. */
+struct by_seq {
+	uint64_t seq;
+	size_t line;
+};
+
+/* Orders by seq, then by line. */
+static int compare_seq(const void *a, const void *b)
+{
+	const struct by_seq *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* The trace's event lines in seq order (the order of the server's threads together); NULL when out of memory. */
+static struct by_seq *seq_order(const struct lab_trace *t, size_t *count)
+{
+	struct by_seq *order = malloc((t->n ? t->n : 1) * sizeof(*order));
+	struct event e;
+	size_t n = 0;
+
+	if (order == NULL)
+		return NULL;
+	for (size_t k = 0; k < t->n; k++)
+		if (lab_trace_event(t, k, &e) == EVENT_LINE)
+			order[n++] = (struct by_seq){ e.seq, k };
+	qsort(order, n, sizeof(*order), compare_seq);
+	*count = n;
+	return order;
+}
+
+/* What the invariants know of one connection. */
+enum inv_stage { INV_NONE, INV_DISPATCHED, INV_PUSHED, INV_POPPED, INV_NEW };
+
+struct inv_conn {
+	uint8_t stage;
+	int16_t worker;
+};
+
+/* A worker's CQ as the events tell it: the connections queued, oldest first. */
+struct inv_queue {
+	uint64_t *conns;
+	size_t head, tail;
+	uint64_t unknown;    /* queued before the trace began (the snapshot's depth=): not named */
+};
+
+/* The invariants' state while walking the trace. */
+struct inv {
+	struct inv_conn *conns;  /* by conn id */
+	uint64_t nconns;         /* ids below this */
+	struct inv_queue q[PROBE_WORKERS_MAX];
+	uint64_t handoffs;
+};
+
+/* The connection with id conn; NULL when the id is beyond what the trace holds. */
+static struct inv_conn *inv_conn(struct inv *v, uint64_t conn)
+{
+	return conn < v->nconns ? &v->conns[conn] : NULL;
+}
+
+/* Checks one event against the invariants; -1 with why at the first broken one. */
+static int inv_event(struct inv *v, const struct event *e, char *why, size_t n)
+{
+	uint64_t conn = event_num(e, KEY_conn, 0), depth = event_num(e, KEY_depth, 0);
+	int w = e->ev == EVT_cq_push || e->ev == EVT_dispatch ? event_idx(e, KEY_to, -1) : e->thr;
+	struct inv_conn *c = inv_conn(v, conn);
+	struct inv_queue *q = w >= 0 && w < PROBE_WORKERS_MAX ? &v->q[w] : NULL;
+
+	switch (e->ev) {
+	case EVT_dropped:
+		snprintf(why, n, "the trace lost %llu events (dropped): the hand-offs cannot be checked",
+			 (unsigned long long)event_num(e, KEY_count, 0));
+		return -1;
+	case EVT_snapshot_worker:
+		if (q != NULL)
+			q->unknown = depth;
+		return 0;
+	case EVT_dispatch:
+		if (c == NULL || q == NULL)
+			break;
+		if (c->stage != INV_NONE) {
+			snprintf(why, n, "conn %llu was dispatched twice", (unsigned long long)conn);
+			return -1;
+		}
+		c->stage = INV_DISPATCHED;
+		c->worker = (int16_t)w;
+		return 0;
+	case EVT_cq_push:
+		if (c == NULL || q == NULL)
+			break;
+		if (c->stage != INV_DISPATCHED || c->worker != w) {
+			snprintf(why, n, "conn %llu was pushed on w%d's CQ %s", (unsigned long long)conn, w,
+				 c->stage == INV_NONE ? "without a dispatch" : "after a dispatch elsewhere, or twice");
+			return -1;
+		}
+		/* Sized by the first pass: one place for each of this worker's pushes. */
+		q->conns[q->tail++] = conn;
+		c->stage = INV_PUSHED;
+		if (depth != q->unknown + (q->tail - q->head)) {
+			snprintf(why, n, "w%d's cq_push of conn %llu says depth=%llu; the pushes and pops before it "
+				 "leave %llu queued", w, (unsigned long long)conn, (unsigned long long)depth,
+				 (unsigned long long)(q->unknown + q->tail - q->head));
+			return -1;
+		}
+		return 0;
+	case EVT_cq_pop:
+		if (c == NULL || q == NULL)
+			break;
+		if (q->unknown > 0) {
+			/* One of those queued before the trace began: its id is not known. */
+			q->unknown--;
+			c->stage = INV_POPPED;
+			c->worker = (int16_t)w;
+			return 0;
+		}
+		if (q->head == q->tail) {
+			snprintf(why, n, "w%d popped conn %llu from a CQ that the events say is empty", w,
+				 (unsigned long long)conn);
+			return -1;
+		}
+		if (q->conns[q->head] != conn) {
+			snprintf(why, n, "w%d popped conn %llu, but conn %llu was at the head of its CQ (first in, "
+				 "first out)", w, (unsigned long long)conn, (unsigned long long)q->conns[q->head]);
+			return -1;
+		}
+		q->head++;
+		c->stage = INV_POPPED;
+		if (depth != q->tail - q->head) {
+			snprintf(why, n, "w%d's cq_pop of conn %llu says depth=%llu; the pushes and pops before it "
+				 "leave %llu queued", w, (unsigned long long)conn, (unsigned long long)depth,
+				 (unsigned long long)(q->tail - q->head));
+			return -1;
+		}
+		return 0;
+	case EVT_conn_new:
+		if (c == NULL || q == NULL)
+			break;
+		if (c->stage != INV_POPPED || c->worker != w) {
+			snprintf(why, n, "conn %llu's conn_new on w%d comes without its cq_pop there",
+				 (unsigned long long)conn, w);
+			return -1;
+		}
+		c->stage = INV_NEW;
+		v->handoffs++;
+		return 0;
+	default:
+		return 0;
+	}
+	snprintf(why, n, "a %s event names conn %llu or a worker the trace does not account for",
+		 wire_event_name(e->ev), (unsigned long long)conn);
+	return -1;
+}
+
+/* invariants: every hand-off whole and in order, every depth right. */
+static int run_invariants(const struct lab_trace *t, char *why, size_t n)
+{
+	struct inv *v = calloc(1, sizeof(*v));
+	size_t count = 0;
+	struct by_seq *order = seq_order(t, &count);
+	struct event e;
+	int rc = -1, threads = 0;
+
+	if (v == NULL || order == NULL) {
+		snprintf(why, n, "out of memory");
+		goto out;
+	}
+	if (t->full) {
+		snprintf(why, n, "the trace is cut off (more than %d lines): the hand-offs cannot be checked",
+			 LAB_TRACE_MAX_LINES);
+		goto out;
+	}
+	/* Ids and queues sized by the trace: no event can name more than it holds. */
+	for (size_t k = 0; k < count; k++) {
+		lab_trace_event(t, order[k].line, &e);
+		if (event_num(&e, KEY_conn, 0) + 1 > v->nconns)
+			v->nconns = event_num(&e, KEY_conn, 0) + 1;
+		if (e.ev == EVT_hello)
+			threads = (int)event_num(&e, KEY_threads, 0);
+		int w = event_idx(&e, KEY_to, -1);
+		if (e.ev == EVT_cq_push && w >= 0 && w < PROBE_WORKERS_MAX)
+			v->q[w].tail++;
+	}
+	if (threads < 1 || threads > PROBE_WORKERS_MAX) {
+		snprintf(why, n, "the trace has no hello line naming its workers");
+		goto out;
+	}
+	bool out_of_memory = (v->conns = calloc(v->nconns, sizeof(*v->conns))) == NULL;
+	for (int w = 0; w < PROBE_WORKERS_MAX; w++) {
+		if (v->q[w].tail > 0 && (v->q[w].conns = malloc(v->q[w].tail * sizeof(uint64_t))) == NULL)
+			out_of_memory = true;
+		v->q[w].tail = 0;
+	}
+	if (out_of_memory) {
+		snprintf(why, n, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < count; k++) {
+		lab_trace_event(t, order[k].line, &e);
+		if (inv_event(v, &e, why, n) != 0) {
+			size_t len = strlen(why);
+			snprintf(why + len, n - len, " (at seq=%llu)", (unsigned long long)e.seq);
+			goto out;
+		}
+	}
+	if (v->handoffs == 0) {
+		snprintf(why, n, "the run made no hand-off to check");
+		goto out;
+	}
+	snprintf(why, n, "%llu hand-offs checked", (unsigned long long)v->handoffs);
+	rc = 0;
+out:
+	if (v != NULL) {
+		for (int w = 0; w < PROBE_WORKERS_MAX; w++)
+			free(v->q[w].conns);
+		free(v->conns);
+	}
+	free(v);
+	free(order);
+	return rc;
+}
+
+/* Each phase's deepest CQ per worker, as the run's trace tells it. */
+struct phases {
+	int n;                                  /* phases seen */
+	int threads;
+	int policy[LAB_PHASES_MAX];             /* each phase's policy, -1 when unknown */
+	bool dispatched[LAB_PHASES_MAX];
+	uint64_t deepest[LAB_PHASES_MAX][PROBE_WORKERS_MAX];
+};
+
+/* Walks the trace into p. The events counted are main's (policy, dispatch, cq_push), so line order is theirs. */
+static void phases_walk(const struct lab_trace *t, struct phases *p)
+{
+	struct event e;
+	int at = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->n = 1;
+	p->policy[0] = -1;
+	for (size_t k = 0; k < t->n; k++) {
+		if (lab_trace_event(t, k, &e) != EVENT_LINE)
+			continue;
+		const struct event_value *pol = event_get(&e, KEY_dispatch);
+		int w = event_idx(&e, KEY_to, -1);
+		switch (e.ev) {
+		case EVT_hello:
+			p->threads = (int)event_num(&e, KEY_threads, 0);
+			p->policy[0] = pol != NULL ? wire_policy_from_name(pol->s, pol->len) : -1;
+			break;
+		case EVT_policy:
+			if (at + 1 == LAB_PHASES_MAX)
+				break;
+			at++;
+			p->n = at + 1;
+			p->policy[at] = pol != NULL ? wire_policy_from_name(pol->s, pol->len) : -1;
+			break;
+		case EVT_dispatch:
+			p->dispatched[at] = true;
+			break;
+		case EVT_cq_push:
+			if (w >= 0 && w < PROBE_WORKERS_MAX && event_num(&e, KEY_depth, 0) > p->deepest[at][w])
+				p->deepest[at][w] = event_num(&e, KEY_depth, 0);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Writes "phase 1 (custom): w0 1 w1 0 ..." at the end of buf. */
+static void phase_figures(const struct phases *p, int phase, char *buf, size_t n)
+{
+	size_t used = strlen(buf);
+	int pol = p->policy[phase];
+
+	used += (size_t)snprintf(buf + used, n - used, "phase %d (%s):", phase,
+				 pol >= 0 ? wire_policy_name((enum dispatch_policy)pol) : "?");
+	for (int w = 0; w < p->threads && w < PROBE_WORKERS_MAX && used < n; w++)
+		used += (size_t)snprintf(buf + used, n - used, " w%d %llu", w, (unsigned long long)p->deepest[phase][w]);
+}
+
+/* cq_max: the deepest wK's CQ got (in one phase). */
+static int run_cq_max(const struct lab_check *c, const struct lab_trace *t, char *why, size_t n)
+{
+	int worker = arg_worker(c);
+	long max = arg_number(c, "max"), phase = arg_number(c, "phase");
+	char list[256] = "";
+	size_t used = 0;
+	uint64_t accepts = 0, accepted = 0, deepest = 0;
+	long at = 0;
+	struct event e;
+
+	for (size_t k = 0; k < t->n; k++) {
+		if (lab_trace_event(t, k, &e) != EVENT_LINE)
+			continue;
+		if (e.ev == EVT_policy)
+			at++;
+		/* main dispatches each connection right after accepting it: the latest accept numbers it. */
+		if (e.ev == EVT_accept) {
+			accepts++;
+			accepted = event_num(&e, KEY_conn, 0);
+		}
+		if ((phase >= 0 && at != phase) || event_idx(&e, KEY_to, -1) != worker)
+			continue;
+		if (e.ev == EVT_cq_push && event_num(&e, KEY_depth, 0) > deepest)
+			deepest = event_num(&e, KEY_depth, 0);
+		if (e.ev == EVT_dispatch && event_num(&e, KEY_conn, 0) == accepted && used + 16 < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, " %llu", (unsigned long long)accepts);
+	}
+	if (deepest <= (uint64_t)max) {
+		snprintf(why, n, "w%d's CQ held %llu at most", worker, (unsigned long long)deepest);
+		return 0;
+	}
+	snprintf(why, n, "w%d's CQ held %llu; the client connections dispatched to it:%s%s", worker,
+		 (unsigned long long)deepest, list, used + 16 >= sizeof(list) ? " ..." : "");
+	return -1;
+}
+
+/* cq_depths: two phases' deepest CQs, and wK's compared. */
+static int run_cq_depths(const struct lab_check *c, const struct lab_trace *t, char *why, size_t n)
+{
+	struct phases *p = malloc(sizeof(*p));
+	int a = (int)arg_number(c, "phase"), b = (int)arg_number(c, "with"), worker = arg_worker(c), rc = -1;
+
+	if (p == NULL) {
+		snprintf(why, n, "out of memory");
+		return -1;
+	}
+	phases_walk(t, p);
+	if (a >= p->n || b >= p->n || !p->dispatched[a] || !p->dispatched[b]) {
+		snprintf(why, n, "the run has %d phases; phase %d dispatched nothing", p->n,
+			 a >= p->n || !p->dispatched[a] ? a : b);
+		goto out;
+	}
+	why[0] = '\0';
+	if (worker >= 0)
+		snprintf(why, n, "w%d's deepest CQ: %llu in phase %d, %llu in phase %d; ", worker,
+			 (unsigned long long)p->deepest[a][worker], a, (unsigned long long)p->deepest[b][worker], b);
+	phase_figures(p, a, why, n);
+	size_t used = strlen(why);
+	snprintf(why + used, n - used, "; ");
+	phase_figures(p, b, why, n);
+	rc = worker < 0 || p->deepest[a][worker] <= p->deepest[b][worker] ? 0 : -1;
+out:
+	free(p);
+	return rc;
+}
+
 /* Runs a probe. */
 int lab_probe_run(const struct lab *lab, const struct lab_check *c, const struct lab_trace *t,
 		  struct lab_answers *found, char *why, size_t n)
@@ -434,6 +870,17 @@ int lab_probe_run(const struct lab *lab, const struct lab_check *c, const struct
 		return run_accept_gate(c, t, true, found, why, n);
 	case PROBE_GOAL:
 		return run_goal(lab, c, t, why, n);
+	case PROBE_INVARIANTS:
+		return run_invariants(t, why, n);
+	case PROBE_CQ_MAX:
+		return run_cq_max(c, t, why, n);
+	case PROBE_CQ_DEPTHS:
+		return run_cq_depths(c, t, why, n);
+	case PROBE_BUILD:
+	case PROBE_TESTS:
+	case PROBE_TSAN:
+		snprintf(why, n, "probe %s runs a lab build's programs, not a walk of a trace", c->probe);
+		return -1;
 	case LAB_PROBE_COUNT:
 		break;
 	}

@@ -4,7 +4,12 @@
  * and finds them in the events: which worker got each connection (or one
  * connection, under a key of its own), the
  * hand-off's order, a connection's state path, how many events of a kind,
- * whether a goal was reached. No curses here.
+ * whether a goal was reached; for a write-code lab, the hand-off's
+ * invariants and CQ depths. A run's phases are the stretches between
+ * dispatch switches: phase 0 runs to the first policy event, phase 1 to
+ * the next, and so on. The probes build, tests and tsan are a
+ * write-code lab's and run programs, not a walk of the trace: lab_code.h
+ * runs them. No curses here.
  */
 #ifndef MCSCOPE_TUI_LAB_PROBE_H
 #define MCSCOPE_TUI_LAB_PROBE_H
@@ -29,7 +34,18 @@
 	  "K = the client connection accepted last before the first accept_pause") \
 	X(PROBE_RESUME_AFTER, resume_after, "key=K", \
 	  "K = the client connection that closed last before the first accept_resume") \
-	X(PROBE_GOAL, goal, "name=GOAL", "the goal is reached in the trace")
+	X(PROBE_GOAL, goal, "name=GOAL", "the goal is reached in the trace") \
+	X(PROBE_INVARIANTS, invariants, "", \
+	  "each connection dispatched once, pushed on its worker's CQ, popped from it in FIFO order and " \
+	  "conn_new'd there; every CQ depth= counts the pushes and pops before it") \
+	X(PROBE_CQ_MAX, cq_max, "worker=K max=D [phase=A]", \
+	  "wK's CQ never held more than D connections (in phase A)") \
+	X(PROBE_CQ_DEPTHS, cq_depths, "phase=A with=B [worker=K]", \
+	  "every worker's deepest CQ in phases A and B, shown; with worker=K, wK's got no deeper in A than in B") \
+	X(PROBE_BUILD, build, "", "(code) the student's file compiles into the lab server") \
+	X(PROBE_TESTS, tests, "name=GROUP [sanitize=thread]", \
+	  "(code) the lab's test program passes GROUP (built with ThreadSanitizer: and makes no report)") \
+	X(PROBE_TSAN, tsan, "", "(code) the run on a ThreadSanitizer build of the lab server makes no report")
 
 #define LAB_PROBE_ENUM_(e, name, args, text) e,
 enum lab_probe { LAB_PROBES(LAB_PROBE_ENUM_) LAB_PROBE_COUNT };
@@ -44,9 +60,13 @@ enum lab_probe { LAB_PROBES(LAB_PROBE_ENUM_) LAB_PROBE_COUNT };
  */
 int lab_probe_keys(const struct lab *lab, const struct lab_check *c, struct lab_answers *keys);
 
+/* The probe check c names; LAB_PROBE_COUNT when it is none. */
+enum lab_probe lab_probe_of(const struct lab_check *c);
+
 /*
- * Runs c's probe on the trace: its answers go to found. 0; -1 with why
- * (what the trace lacks) when it cannot say.
+ * Runs c's probe on the trace: its answers go to found. 0 (why may hold a
+ * note, figures to show on a pass); -1 with why (what the trace lacks or
+ * shows instead) when it cannot say or the check fails.
  */
 int lab_probe_run(const struct lab *lab, const struct lab_check *c, const struct lab_trace *t,
 		  struct lab_answers *found, char *why, size_t n);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "client.h"
 #include "demo.h"
 #include "diag.h"
+#include "lab_exec.h"
 #include "lab_run.h"
 #include "stop.h"
 
@@ -450,6 +452,88 @@ static int send_times(struct run *r, struct run_conn *c, const char *text, size_
 	return rc;
 }
 
+/* Reads a load step's words into o: SCENARIO [conns=N] [rate=R] [seconds=S]; false when they are not that. */
+static bool load_words(int n, char **w, struct load_opts *o)
+{
+	int scenario = n >= 2 ? load_scenario_from_name(w[1]) : -1;
+
+	if (scenario < 0 || scenario == LOAD_UDP)
+		return false;
+	o->scenario = (enum load_scenario)scenario;
+	o->conns = 8;
+	o->duration = 1;
+	o->rate = 0;
+	for (int i = 2; i < n; i++) {
+		char *end;
+		if (strncmp(w[i], "conns=", 6) == 0) {
+			unsigned long v = strtoul(w[i] + 6, &end, 10);
+			if (*end != '\0' || v < 1 || v > 1000)
+				return false;
+			o->conns = (unsigned)v;
+		} else if (strncmp(w[i], "rate=", 5) == 0) {
+			unsigned long v = strtoul(w[i] + 5, &end, 10);
+			if (*end != '\0' || v < 1 || v > 100000)
+				return false;
+			o->rate = (double)v;
+		} else if (strncmp(w[i], "seconds=", 8) == 0) {
+			unsigned long v = strtoul(w[i] + 8, &end, 10);
+			if (*end != '\0' || v < 1 || v > 60)
+				return false;
+			o->duration = (double)v;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Runs a workload to its end, reading the stream meanwhile. */
+static int run_load(struct run *r, int n, char **w)
+{
+	struct load_opts o = { .host = "127.0.0.1", .rate = 0, .seed = r->lab->seed,
+			       .reply_timeout_us = LOAD_REPLY_TIMEOUT_US };
+	char said[512] = "";
+	int status = 0;
+
+	if (!load_words(n, w, &o))
+		return step_failed(r, "expected 'load SCENARIO [conns=1-1000] [rate=1-100000] [seconds=1-60]'");
+	if (demo_start_load(&r->demo, &o) != 0)
+		return step_failed(r, "the workload did not start");
+	uint64_t deadline = now_ms() + (uint64_t)(o.duration * 1000) + LAB_RUN_WAIT_MS;
+	pid_t pid = r->demo.load;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+		if (got == pid)
+			break;
+		if (now_ms() >= deadline) {
+			if (pidfd >= 0)
+				close(pidfd);
+			return step_failed(r, "the workload did not end within %.0f s", o.duration + LAB_RUN_WAIT_MS / 1000);
+		}
+		/* Without a pidfd, look again every 50 ms. */
+		if (pump(r, pidfd, POLLIN, pidfd >= 0 ? deadline : now_ms() + 50) < 0) {
+			if (pidfd >= 0)
+				close(pidfd);
+			return stop_signal() ? LAB_RUN_STOPPED : step_failed(r, "the trace stream ended");
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	r->demo.load = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	FILE *f = fopen(r->demo.load_log, "r");
+	if (f != NULL) {
+		size_t got = fread(said, 1, sizeof(said) - 1, f);
+		said[got] = '\0';
+		said[strcspn(said, "\n")] = '\0';
+		fclose(f);
+	}
+	return step_failed(r, "the workload failed (exit status %d): %s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			   said[0] ? said : "it said nothing");
+}
+
 /* The event a connect step waits for: until=EVENT, or -1 for until=none; -2 when not known. */
 static int connect_until(int n, char **w)
 {
@@ -547,6 +631,8 @@ static int run_step(struct run *r, char *text)
 		}
 		return wait_event(r, ev, conn, count);
 	}
+	if (strcmp(w[0], "load") == 0)
+		return run_load(r, n, w);
 	return step_failed(r, "unknown step '%s'", w[0]);
 }
 
@@ -564,6 +650,7 @@ static const struct {
 	{ "close", 2, 2, "close I" },
 	{ "ctl", 2, 2, "ctl 'COMMAND'" },
 	{ "wait", 2, 4, "wait EVENT [count=N] [conn=I]" },
+	{ "load", 2, 5, "load SCENARIO [conns=N] [rate=R] [seconds=S]" },
 };
 
 /* Checks the steps' words before anything starts. */
@@ -588,6 +675,10 @@ int lab_run_check_steps(const struct lab *lab, const struct lab_step *steps, int
 			ok = connect_until(n, w) != -2;
 		else if (ok && strcmp(w[0], "send") == 0 && n == 4)
 			ok = strncmp(w[3], "times=", 6) == 0;
+		else if (ok && strcmp(w[0], "load") == 0) {
+			struct load_opts o;
+			ok = load_words(n, w, &o);
+		}
 		if (!ok) {
 			diag_error("%s/lab.conf:%d: expected '%s', got '%s'", lab->dir, steps[i].line,
 				   step_forms[k].usage, steps[i].text);
@@ -620,8 +711,8 @@ static void finish(struct run *r)
 }
 
 /* Runs the steps. */
-enum lab_run_status lab_run(const struct lab *lab, const char *server, const struct lab_step *steps,
-			    int nsteps, struct lab_trace *t, char *why, size_t n)
+enum lab_run_status lab_run(const struct lab *lab, const char *server, const char *tsan_log,
+			    const struct lab_step *steps, int nsteps, struct lab_trace *t, char *why, size_t n)
 {
 	struct run r = { .lab = lab, .t = t, .why = why, .whylen = n };
 	char flags_buf[LAB_LINE_MAX], *flags[DEMO_FLAGS_MAX + 1];
@@ -639,6 +730,10 @@ enum lab_run_status lab_run(const struct lab *lab, const char *server, const str
 		return LAB_RUN_STEP_FAILED;
 	}
 	flags[nflags] = NULL;
+	if (tsan_log != NULL) {
+		r.demo.server_setup = lab_exec_tsan_child;
+		r.demo.server_setup_arg = tsan_log;
+	}
 	if (demo_start_server(&r.demo, server, flags) != 0) {
 		demo_stop(&r.demo);
 		return stop_signal() ? LAB_RUN_STOPPED : LAB_RUN_NO_SERVER;

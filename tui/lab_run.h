@@ -20,7 +20,13 @@
  *                     worker counts it gone, so a dispatch after sees it gone
  *   ctl 'COMMAND'     a control command, which must answer ok
  *   wait EVENT [count=N] [conn=I]  until the run has shown N such events
- * Each wait gives up after LAB_RUN_WAIT_MS, naming the step.
+ *   load SCENARIO [conns=N] [rate=R] [seconds=S]  mcscope load's scenario
+ *                     against the server (8 connections, R requests a
+ *                     second, flat out when not given) for S seconds
+ *                     (default 1), and until its last reply; every request
+ *                     must succeed
+ * Each wait gives up after LAB_RUN_WAIT_MS, naming the step (a load after
+ * its seconds and LAB_RUN_WAIT_MS more).
  */
 #ifndef MCSCOPE_TUI_LAB_RUN_H
 #define MCSCOPE_TUI_LAB_RUN_H
@@ -46,10 +52,12 @@ enum lab_run_status {
 /*
  * Runs steps (the lab's run lines, or a play lab's solution) on a private
  * server started from server with the lab's flags; every line the server
- * sent goes to t, also when the run fails.
+ * sent goes to t, also when the run fails. tsan_log: NULL for a plain
+ * server; for one built with ThreadSanitizer, where its reports go
+ * (TSan's log_path: tsan_log.PID).
  */
-enum lab_run_status lab_run(const struct lab *lab, const char *server, const struct lab_step *steps,
-			    int nsteps, struct lab_trace *t, char *why, size_t n);
+enum lab_run_status lab_run(const struct lab *lab, const char *server, const char *tsan_log,
+			    const struct lab_step *steps, int nsteps, struct lab_trace *t, char *why, size_t n);
 
 /* Checks that each step is one the runner knows, with the right words; -1 with a message naming its line. */
 int lab_run_check_steps(const struct lab *lab, const struct lab_step *steps, int nsteps);

@@ -19,7 +19,8 @@ struct rect {
 	int row, col, rows, cols;
 };
 
-enum panel_id { PANEL_WORKERS, PANEL_CONNS, PANEL_LOG, PANEL_COUNT };
+/* The panels that take focus, in the order Tab visits them. */
+enum panel_id { PANEL_WORKERS, PANEL_STATES, PANEL_CONNS, PANEL_LOG, PANEL_COUNT };
 
 /* Where a replay stands, for the header. */
 struct panel_replay {
@@ -40,6 +41,7 @@ struct panel_view {
 	int filter_state;           /* -1: every state */
 	int log_scroll;
 	bool display_held;          /* p: the display is held: the picture stands still */
+	bool zoomed;                /* z: the focused panel has the whole screen (tmux's zoom) */
 	bool show_help;
 	bool show_details;          /* Enter on a connection */
 	const char *message;        /* what the bottom line says, or NULL: the keys */
@@ -57,6 +59,7 @@ struct panel_view {
 /* Where each part of the screen goes, for a screen size. */
 struct panel_rects {
 	struct rect header, workers, states, conns, log, bottom;
+	struct rect lab;            /* the Lab panel, above the events; rows 0 when none */
 };
 
 /* What a point on the screen shows: a panel (PANEL_COUNT: none that takes focus) and, in it,
@@ -75,7 +78,9 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 /* Computes where each panel goes on a rows x cols screen. */
 void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out);
 
-/* The same for what the view shows: a scene's line under the header moves the panels down a row. */
+/* Where each panel goes as the view shows them: panel_layout_compute's places, a demo's scene
+ * on the header's second row, the Lab panel taken from the events' first rows, or, zoomed, the
+ * focused panel on every row between the header and the bottom line and the others nowhere. */
 void panel_layout_view(int rows, int cols, const struct model *m, const struct panel_view *v,
 		       struct panel_rects *out);
 

@@ -12,13 +12,15 @@ int panel_lab_rows(const struct panel_view *v)
 void panel_lab_draw(struct screen *s, const struct panel_view *v, struct rect r)
 {
 	const struct lab_live *l = v->lab;
-	char progress[256];
+	char progress[256], variant[256];
 	int row = r.row;
 
-	if (l == NULL || r.rows < 1)
+	if (l == NULL || r.rows < 1 || r.cols < 1)
 		return;
-	screen_printf(s, row++, r.col, r.cols, ROLE_TITLE, "Lab %d: %s  (clients: nc 127.0.0.1 %d)",
-		      l->lab->number, l->lab->title, v->lab_port);
+	lab_variant(l->lab, variant, sizeof(variant));
+	/* -C: the protocol's lines end in \r\n, and a value's end is checked. */
+	screen_printf(s, row++, r.col, r.cols, ROLE_TITLE, "Lab %d: %s  (clients: nc -C 127.0.0.1 %d%s%s)",
+		      l->lab->number, l->lab->title, v->lab_port, variant[0] ? "; your variant: " : "", variant);
 	for (int i = 0; i < l->ngoals && row < r.row + r.rows; i++, row++) {
 		const struct lab_goal_state *g = &l->goals[i];
 		int col = r.col;

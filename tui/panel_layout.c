@@ -53,21 +53,34 @@ void panel_layout_compute(int rows, int cols, const struct model *m, struct pane
 	out->bottom = (struct rect){ rows - 1, 0, 1, cols };
 }
 
-/* Computes the layout for the view. */
+/* Where each panel goes as the view shows them. */
 void panel_layout_view(int rows, int cols, const struct model *m, const struct panel_view *v,
 		       struct panel_rects *out)
 {
-	struct rect *all[] = { &out->workers, &out->states, &out->conns, &out->log, &out->bottom };
+	int lab = panel_lab_rows(v);
+	/* A scene's line is the header's second row: the rest is laid out as on a screen a row shorter. */
+	int scene = v->scene != NULL && rows >= 12 ? 1 : 0;
+	struct rect *below[] = { &out->workers, &out->states, &out->conns, &out->log, &out->bottom };
 
-	if (v->scene == NULL || rows < 12) {
-		panel_layout_compute(rows, cols, m, out);
+	panel_layout_compute(rows - scene, cols, m, out);
+	for (size_t i = 0; scene > 0 && i < sizeof(below) / sizeof(below[0]); i++)
+		below[i]->row++;
+	out->header.rows += scene;
+	out->lab = (struct rect){ 0, 0, 0, 0 };
+	if (v->zoomed) {
+		struct rect body = { 1 + scene, 0, rows - 2 - scene, cols }, none = { 0, 0, 0, 0 };
+		out->workers = v->focus == PANEL_WORKERS ? body : none;
+		out->states = v->focus == PANEL_STATES ? body : none;
+		out->conns = v->focus == PANEL_CONNS ? body : none;
+		out->log = v->focus == PANEL_LOG ? body : none;
 		return;
 	}
-	/* The scene's line is the header's second row; the rest is laid out as on a screen a row shorter. */
-	panel_layout_compute(rows - 1, cols, m, out);
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		all[i]->row++;
-	out->header.rows = 2;
+	/* A lab's checklist goes above the events, which give it their first rows. */
+	if (lab > 0 && out->log.rows > lab + 3) {
+		out->lab = (struct rect){ out->log.row, out->log.col, lab, out->log.cols };
+		out->log.row += lab;
+		out->log.rows -= lab;
+	}
 }
 
 /* Lays out and draws every panel. */
@@ -82,13 +95,7 @@ void panel_layout_draw(struct screen *s, const struct model *m, const struct pan
 	panel_workers_draw(s, m, v, r.workers);
 	panel_states_draw(s, m, v, r.states);
 	panel_conns_draw(s, m, v, r.conns);
-	/* A lab's checklist goes above the events, which give it their first rows (clicks there focus the events). */
-	int lab = panel_lab_rows(v);
-	if (lab > 0 && r.log.rows > lab + 3) {
-		panel_lab_draw(s, v, (struct rect){ r.log.row, r.log.col, lab, r.log.cols });
-		r.log.row += lab;
-		r.log.rows -= lab;
-	}
+	panel_lab_draw(s, v, r.lab);
 	panel_log_draw(s, m, v, r.log);
 	if (v->message != NULL)
 		screen_puts(s, r.bottom.row, 0, s->cols, ROLE_DIM, v->message);

@@ -31,6 +31,8 @@ struct panel_hit panel_layout_hit(int rows, int cols, const struct model *m,
 			hit.item = i;
 	} else if (rect_has(r.log, row, col)) {
 		hit.panel = PANEL_LOG;
+	} else if (rect_has(r.states, row, col)) {
+		hit.panel = PANEL_STATES;
 	}
 	return hit;
 }

@@ -55,7 +55,7 @@ void panel_states_draw(struct screen *s, const struct model *m, const struct pan
 	if (r.rows < 2)
 		return;
 	panel_state_counts(m, counts);
-	screen_puts(s, r.row, r.col, r.cols, ROLE_TITLE,
+	screen_puts(s, r.row, r.col, r.cols, v->focus == PANEL_STATES ? ROLE_SELECTED : ROLE_TITLE,
 		    "drive_machine   conns in each state; the latest transitions lit");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int st = order[i];

@@ -222,12 +222,14 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 	panel_states_diagram_arrows();
 	panel_state_counts(m, counts);
 	memset(&cv, 0, sizeof(cv));
+	int title = v->focus == PANEL_STATES ? ROLE_SELECTED : ROLE_TITLE;
+
 	if (sel != NULL)
-		screen_printf(s, r.row, r.col, r.cols, ROLE_TITLE,
+		screen_printf(s, r.row, r.col, r.cols, title,
 			      "drive_machine   conn %llu: its steps numbered, the edges it took marked",
 			      (unsigned long long)sel->id);
 	else
-		screen_puts(s, r.row, r.col, r.cols, ROLE_TITLE,
+		screen_puts(s, r.row, r.col, r.cols, title,
 			    "drive_machine   conns in each state; the latest transitions lit");
 	if (arrows == NULL)
 		return;

@@ -13,8 +13,33 @@ static void role_color(int role, short fg256, short fg16, int extra)
 	attrs[role] = COLOR_PAIR(role + 1) | extra;
 }
 
+/* The high-contrast theme: bold, saturated dark colours on a white screen, nothing dimmed, since a
+ * projector in a bright room washes out dim text, greys and dark backgrounds. */
+static void theme_contrast(void)
+{
+	static const short state256[conn_max_state] = { 90, 16, 19, 25, 23, 124, 130, 94, 240, 160, 240 };
+	static const short state16[conn_max_state] = {
+		COLOR_MAGENTA, COLOR_BLACK, COLOR_BLUE, COLOR_BLUE, COLOR_CYAN, COLOR_RED,
+		COLOR_MAGENTA, COLOR_MAGENTA, COLOR_BLACK, COLOR_RED, COLOR_BLACK,
+	};
+
+	assume_default_colors(COLOR_BLACK, COLOR_WHITE);
+	role_color(ROLE_TEXT, 16, COLOR_BLACK, A_BOLD);
+	role_color(ROLE_DIM, 238, COLOR_BLACK, 0);
+	role_color(ROLE_TITLE, 18, COLOR_BLUE, A_BOLD | A_UNDERLINE);
+	attrs[ROLE_HEADER] = A_REVERSE | A_BOLD;
+	init_pair((short)(ROLE_ALERT + 1), COLOR_WHITE, COLOR_RED);
+	attrs[ROLE_ALERT] = COLOR_PAIR(ROLE_ALERT + 1) | A_BOLD;
+	role_color(ROLE_POINTER, 124, COLOR_RED, A_BOLD);
+	role_color(ROLE_NEWEST, 22, COLOR_GREEN, A_BOLD | A_UNDERLINE);
+	role_color(ROLE_BAR, 130, COLOR_MAGENTA, A_BOLD);
+	attrs[ROLE_SELECTED] = A_REVERSE | A_BOLD;
+	for (int st = 0; st < conn_max_state; st++)
+		role_color(ROLE_STATE + st, state256[st], state16[st], A_BOLD);
+}
+
 /* Sets the theme up. */
-void theme_init(bool color)
+void theme_init(enum dashboard_theme theme, bool color)
 {
 	/* Monochrome: bold, reverse, underline and dim keep every role apart. */
 	for (int r = 0; r < ROLE_MAX; r++)
@@ -32,9 +57,13 @@ void theme_init(bool color)
 	attrs[ROLE_STATE + conn_mwrite] = A_BOLD;
 	attrs[ROLE_STATE + conn_closing] = A_DIM;
 	attrs[ROLE_STATE + conn_closed] = A_DIM;
-	if (!color || !has_colors())
+	if (!color || theme == THEME_MONO || !has_colors())
 		return;
 	start_color();
+	if (theme == THEME_CONTRAST) {
+		theme_contrast();
+		return;
+	}
 	use_default_colors();
 	role_color(ROLE_TEXT, -1, -1, 0);
 	role_color(ROLE_DIM, 244, COLOR_WHITE, A_DIM);

@@ -1,13 +1,17 @@
-/* theme.h: how roles look on this terminal: 256 colours, 16, or none (NO_COLOR, mono). */
+/*
+ * theme.h: how roles look on this terminal: the default colours (256 or
+ * 16), the high-contrast ones (dark on white), or none (mono, NO_COLOR).
+ */
 #ifndef MCSCOPE_TUI_THEME_H
 #define MCSCOPE_TUI_THEME_H
 
 #include <stdbool.h>
 
+#include "dashboard_opts.h"
 #include "screen.h"
 
-/* Sets colours up for the terminal curses opened; color false: monochrome. */
-void theme_init(bool color);
+/* Sets the theme up for the terminal curses opened; color false (NO_COLOR): monochrome whatever the theme. */
+void theme_init(enum dashboard_theme theme, bool color);
 
 /* Returns the curses attributes (colour pair included) of a role. */
 int theme_attr(int role);

@@ -8,6 +8,14 @@
 #     and ask exactly the template's questions.
 #   scheduler labs: check fails without a proof trace, and passes with the
 #     trace of solve's run (the lab's own solution) as the proof.
+#   write-code labs: check wants the student's file until start copies the
+#     stub; the untouched stub builds and fails, printing every line of
+#     tests/labs/NN-slug/stub.expect (expected against got); the reference
+#     solution passes every check: tests/labs/NN-slug/FILE.c, or, for a lab
+#     whose stub breaks a file of the server (student FILE.c replaces
+#     src/FILE.c), the server's own file; a file that does
+#     not compile gives exit status 5 and the compiler's own words. The lab
+#     builds are made once, in the run's work folder, and brought up to date.
 #   every lab: hint gives one more hint each time.
 # Then the error statuses: no such lab, a missing and a malformed answers file.
 #
@@ -111,6 +119,57 @@ check_play() {
 	expect_text "$slug: the solution's score" '^Score: ([0-9]+)/\1$'
 }
 
+# check_code SLUG: the write-code lab's checker against its stub, its reference and a broken file.
+check_code() {
+	local slug=$1 n=$((10#${1%%-*})) file mine pattern reference replaces
+	file=$(sed -n 's/^student[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$LABS/$slug/lab.conf")
+	replaces=$(sed -n 's/^student[[:space:]].*[[:space:]]replaces[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' \
+		"$LABS/$slug/lab.conf")
+	mine=$WORK/$slug/$file
+	reference=$ROOT/tests/labs/$slug/$file
+	[ -f "$reference" ] || [ -z "$replaces" ] || reference=$ROOT/$replaces
+
+	rm -f "$mine"
+	lab check "$n" --seed 1
+	expect_status "$slug: check before start" 3
+	expect_text "$slug: check before start: the file named" "no .*/$file: run 'mcscope lab start $n'"
+
+	lab start "$n" --seed 1
+	expect_status "$slug: start" 0
+	expect_text "$slug: start names the file" "your file: .*/$file \\(a copy of the stub"
+	cmp -s "$LABS/$slug/stub/$file" "$mine" || fail "$slug: start did not copy stub/$file to $mine"
+
+	lab check "$n" --seed 1
+	expect_status "$slug: the untouched stub" 1
+	expect_text "$slug: the stub builds" '^PASS  build '
+	while IFS= read -r pattern; do
+		[ -n "$pattern" ] && expect_text "$slug: the stub's check" "$pattern"
+	done <"$ROOT/tests/labs/$slug/stub.expect"
+
+	# start again keeps the student's work.
+	printf '/* mine */\n' >>"$mine"
+	lab start "$n" --seed 1
+	grep -q '/\* mine \*/' "$mine" || fail "$slug: a second start overwrote $mine"
+
+	cp "$reference" "$mine"
+	lab check "$n" --seed 1 --json "$WORK/$slug.json"
+	expect_status "$slug: the reference solution" 0
+	expect_text "$slug: the reference's score" '^Score: ([0-9]+)/\1$'
+	grep -q '"max_score"' "$WORK/$slug.json" || fail "$slug: no results.json from --json"
+
+	printf 'int lab_broken(void);\nint lab_broken(void) { return 1 }\n' >>"$mine"
+	lab check "$n" --seed 1
+	expect_status "$slug: a file that does not compile" 5
+	# The compiler quotes with ' or with the locale's quotation marks.
+	expect_text "$slug: the compiler's own words" "$file:[0-9]+:[0-9]+: error: expected .+;.+ before .+}.+ token"
+	expect_text "$slug: what to do" "$file does not compile: the compiler's words are above"
+	expect_text "$slug: the report" '^FAIL  build '
+
+	lab solve "$n"
+	expect_status "$slug: solve" 64
+	expect_text "$slug: solve says why" 'is a write-code lab: there are no answers to compute'
+}
+
 slugs=("$@")
 if [ ${#slugs[@]} -eq 0 ]; then
 	for d in "$LABS"/[0-9][0-9]-*/; do
@@ -124,6 +183,7 @@ for slug in "${slugs[@]}"; do
 	case $kind in
 	predict) check_predict "$slug" ;;
 	play) check_play "$slug" ;;
+	code) check_code "$slug" ;;
 	*) fail "$slug: kind '$kind' has no test here" ;;
 	esac
 	n=$((10#${slug%%-*}))
@@ -157,6 +217,14 @@ if grep -q '^kind predict' "$LABS/$first/lab.conf"; then
 	expect_status "an unknown question" 3
 	expect_text "an unknown question: the keys listed" "'nosuchkey' is not a question of this lab"
 fi
+for slug in "${slugs[@]}"; do
+	grep -q '^kind code' "$LABS/$slug/lab.conf" || continue
+	n=$((10#${slug%%-*}))
+	lab check "$n" --source "$WORK/no-such-tree"
+	expect_status "a source tree that is not there" 64
+	expect_text "a source tree that is not there: named" "mcscoped's source tree .*no-such-tree: No such file"
+	break
+done
 lab list
 expect_status "list" 0
 expect_text "list: the header" '^#   lab'

@@ -341,7 +341,7 @@ Test(ctl_parse, extra_arguments)
 	expect_bad("step 1 2", "too many arguments (usage: step [main|wK] [N])");
 	expect_bad("freeze w1 w2", "too many arguments (usage: freeze wK)");
 	expect_bad("thaw w1 now", "too many arguments (usage: thaw wK)");
-	expect_bad("dispatch rr least", "too many arguments (usage: dispatch rr|least|random)");
+	expect_bad("dispatch rr least", "too many arguments (usage: dispatch rr|least|random|custom)");
 	expect_bad("delay w1 5 6", "too many arguments (usage: delay wK <ms>)");
 	expect_bad("break off now", "too many arguments (usage: break ev=<ev,...> | "
 		   "break state to=<conn state> | break off)");
@@ -414,11 +414,11 @@ Test(ctl_parse, bad_break)
 
 Test(ctl_parse, bad_dispatch)
 {
-	expect_bad("dispatch", "dispatch needs a policy (rr, least, random)");
-	expect_bad("dispatch fastest", "unknown dispatch policy 'fastest' (rr, least, random)");
-	expect_bad("dispatch RR", "unknown dispatch policy 'RR' (rr, least, random)");
+	expect_bad("dispatch", "dispatch needs a policy (rr, least, random, custom)");
+	expect_bad("dispatch fastest", "unknown dispatch policy 'fastest' (rr, least, random, custom)");
+	expect_bad("dispatch RR", "unknown dispatch policy 'RR' (rr, least, random, custom)");
 	expect_bad("dispatch rrrrrrrrrrrrrrrrrrrrrrrrrrrr",
-		   "unknown dispatch policy 'rrrrrrrrrrrrrrrrrrrrrrrrrrrr' (rr, least, random)");
+		   "unknown dispatch policy 'rrrrrrrrrrrrrrrrrrrrrrrrrrrr' (rr, least, random, custom)");
 }
 
 Test(ctl_parse, bad_delay)

@@ -290,6 +290,8 @@ Test(server, bad_flags_name_the_flag_and_exit_64)
 		{ "-t", "0", "-t/--threads" },
 		{ "-p", "70000", "-p/--port" },
 		{ "--dispatch=fastest", NULL, "--dispatch" },
+		/* Only a lab build plugs a custom policy in. */
+		{ "--dispatch=custom", NULL, "--dispatch=custom: this mcscoped has no custom policy" },
 		{ "-I", "2g", "-I/--max-item-size" },
 		{ "-c", "abc", "-c/--conn-limit" },
 	};

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 
+#include "dispatch_custom.h"
 #include "settings.h"
 
 /* Parses a NULL-terminated argument list after "mcscoped". */
@@ -101,4 +102,17 @@ Test(settings, help_and_version_ask_to_exit, .init = cr_redirect_stdout)
 	settings_destroy(&s);
 	cr_expect_eq(parse(&s, version), 1);
 	settings_destroy(&s);
+}
+
+Test(settings, custom_is_refused_where_no_lab_build_plugged_a_policy_in, .init = cr_redirect_stderr)
+{
+	struct settings s;
+	const char *args[] = { "--dispatch=custom", NULL };
+
+	cr_assert(!dispatch_custom_present(), "this test program defines no custom policy");
+	cr_expect_eq(parse(&s, args), -1);
+	settings_destroy(&s);
+	fflush(stderr);
+	cr_expect_stderr_eq_str("mcscoped: --dispatch=custom: this mcscoped has no custom policy; a lab build plugs "
+				"one in (mcscope lab check, labs of kind code); here: rr, least, random\n");
 }

@@ -88,6 +88,18 @@ static int attach(struct trace_session *t, struct line_reader *lr, char **lines,
 	}
 }
 
+/* Starts a server with threads workers (and one extra flag, or NULL) and attaches a trace client. */
+static struct line_reader *begin(struct trace_session *t, const char *threads, const char *extra)
+{
+	struct line_reader *lr = keep(malloc(sizeof(*lr)));
+	char *lines[64];
+
+	cr_assert_not_null(lr);
+	start(t, threads, extra);
+	attach(t, lr, lines, 64);
+	return lr;
+}
+
 /* Reads the answer to a version sent on fd, which must be its VERSION line. */
 static void expect_version(int fd)
 {
@@ -317,6 +329,9 @@ Test(trace, filter_dispatch_switch_and_bad_commands)
 	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
 	a = control(lr, "\x01\xff\x00zz\n", 6);
 	cr_expect(strncmp(a, "error ", 6) == 0, "%s", a);
+	/* The shipped server has no custom policy: only a lab build plugs one in. */
+	a = control(lr, "dispatch custom\n", 16);
+	cr_expect_str_eq(a, "error dispatch custom: this mcscoped has no custom policy (a lab build plugs one in)");
 
 	/* After all that the connection still works. */
 	a = control(lr, "filter ev=dispatch,policy thr=main\n", 35);
@@ -484,11 +499,7 @@ static char *read_until_ev(struct line_reader *lr, const char *ev)
 Test(trace, pause_then_step_lets_exactly_one_event_through)
 {
 	struct trace_session t;
-	struct line_reader *lr = keep(malloc(sizeof(*lr)));
-	char *lines[64];
-
-	start(&t, "1", NULL);
-	attach(&t, lr, lines, 64);
+	struct line_reader *lr = begin(&t, "1", NULL);
 	int fd = harness_connect(t.p.tcp_port);
 	char *r = harness_cmd(fd, "version\r\n", "\r\n");
 	free(r);
@@ -521,20 +532,14 @@ Test(trace, pause_then_step_lets_exactly_one_event_through)
 	cr_expect(!readable_now(fd), "the client got a reply while the worker was stopped");
 
 	cr_assert(harness_send(lr->fd, "resume\n", 7));
-	r = harness_read_until(fd, "\r\n");
-	cr_expect(r != NULL && strncmp(r, "VERSION ", 8) == 0);
-	free(r);
+	expect_version(fd);
 	finish(&t, lr, fd);
 }
 
 Test(trace, a_controller_that_leaves_while_paused_releases_the_server)
 {
 	struct trace_session t;
-	struct line_reader *lr = keep(malloc(sizeof(*lr)));
-	char *lines[64];
-
-	start(&t, "2", NULL);
-	attach(&t, lr, lines, 64);
+	struct line_reader *lr = begin(&t, "2", NULL);
 	cr_expect_str_eq(control(lr, "pause\n", 6), "ok paused");
 	cr_expect(strncmp(control(lr, "freeze w1\n", 10), "ok", 2) == 0);
 	int fd = harness_connect(t.p.tcp_port);
@@ -640,11 +645,7 @@ Test(trace, a_frozen_worker_queues_its_connections_and_drains_on_thaw)
 Test(trace, a_breakpoint_pauses_before_the_event)
 {
 	struct trace_session t;
-	struct line_reader *lr = keep(malloc(sizeof(*lr)));
-	char *lines[64];
-
-	start(&t, "2", NULL);
-	attach(&t, lr, lines, 64);
+	struct line_reader *lr = begin(&t, "2", NULL);
 	cr_expect_str_eq(control(lr, "break ev=dispatch\n", 18), "ok break set");
 	int fd = harness_connect(t.p.tcp_port);
 	cr_assert(harness_send(fd, "version\r\n", 9));
@@ -663,11 +664,7 @@ Test(trace, a_breakpoint_pauses_before_the_event)
 Test(trace, started_paused_it_waits_and_stops_cleanly_on_sigterm)
 {
 	struct trace_session t;
-	struct line_reader *lr = keep(malloc(sizeof(*lr)));
-	char *lines[64];
-
-	start(&t, "2", "--paused");
-	attach(&t, lr, lines, 64);
+	struct line_reader *lr = begin(&t, "2", "--paused");
 	int fd = harness_connect(t.p.tcp_port);
 	cr_assert(harness_send(fd, "version\r\n", 9));
 	/* Nobody steers yet: the main thread waits before its first step (the accept). */
@@ -774,11 +771,7 @@ Test(trace, step_main_and_step_wk_move_one_thread_while_the_others_stay_stopped)
 Test(trace, step_wk_steps_a_frozen_worker_while_nothing_is_paused)
 {
 	struct trace_session t;
-	struct line_reader *lr = keep(malloc(sizeof(*lr)));
-	char *lines[64];
-
-	start(&t, "2", NULL);
-	attach(&t, lr, lines, 64);
+	struct line_reader *lr = begin(&t, "2", NULL);
 	expect_answer(lr, "step main\n", "error not paused (send pause first)");
 	expect_answer(lr, "step w1\n", "error not paused and w1 is not frozen (send pause or freeze w1 first)");
 	expect_answer(lr, "step w2\n", "error no worker w2 (w0-w1)");
@@ -842,4 +835,21 @@ Test(trace, a_stop_delivers_the_events_just_before_it_and_the_shutdown)
 	cr_expect_eq(n_s, 2, "each worker reads the stop byte");
 	close(fd);
 	close(lr->fd);
+}
+
+Test(trace, resumed_comes_before_what_the_released_threads_do)
+{
+	struct trace_session t;
+	struct line_reader *lr = begin(&t, "2", NULL);
+	cr_expect_str_eq(control(lr, "pause\n", 6), "ok paused");
+	int fd = harness_connect(t.p.tcp_port);
+	cr_expect_str_eq(val(read_until_ev(lr, "gate"), "at"), "accept");
+	cr_assert(harness_send(lr->fd, "resume\n", 7));
+	/* A reader learns that step mode ended before it sees the threads run on. */
+	char *line = keep(harness_read_line(lr));
+	cr_assert_not_null(line);
+	cr_expect(is_ev(line, "resumed"), "wanted resumed first, got: %s", line);
+	cr_assert(harness_send(fd, "version\r\n", 9));
+	expect_version(fd);
+	finish(&t, lr, fd);
 }

@@ -180,7 +180,8 @@ Test(wire, names_and_lookups_agree)
 	for (int p = 0; p < DISPATCH_MAX; p++)
 		cr_expect_eq(wire_policy_from_name(wire_policy_name((enum dispatch_policy)p),
 						   strlen(wire_policy_name((enum dispatch_policy)p))), p);
-	cr_expect_str_eq(wire_policy_list(list, sizeof(list), ", "), "rr, least, random");
+	cr_expect_str_eq(wire_policy_list(list, sizeof(list), ", "), "rr, least, random, custom");
+	cr_expect_str_eq(wire_policy_builtin_list(list, sizeof(list), "|"), "rr|least|random");
 	cr_expect_eq(wire_policy_from_name("rand", 4), -1);
 	cr_expect_str_eq(wire_policy_name((enum dispatch_policy)DISPATCH_MAX), "unknown");
 	cr_expect_str_eq(wire_transport_name(TRANSPORT_UDP), "udp");

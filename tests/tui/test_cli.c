@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_run.h"
+#include "dashboard_opts.h"
 #include "key_table.h"
 #include "cmd.h"
 #include "fake_server.h"
@@ -192,6 +193,12 @@ Test(cli, bad_command_lines_exit_64_with_a_message)
 		{ "demo", "--slowmo", "10", "--once", NULL },
 		{ "demo", "--slowmo", "fast", "--once", NULL },
 		{ "demo", "--list-scenes", "stray", NULL },
+		{ "demo", "--theme", "neon", "--once", NULL },
+		{ "lab", "frobnicate", NULL },
+		{ "lab", "check", NULL },
+		{ "lab", "hint", "1", "extra", NULL },
+		{ "lab", "list", "--json", "r.json", NULL },
+		{ "lab", "list", "--seed", "x", NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -207,6 +214,24 @@ Test(cli, bad_command_lines_exit_64_with_a_message)
 		free(out);
 		free(err);
 	}
+}
+
+Test(cli, every_theme_is_named_in_the_help_and_a_bad_one_lists_them)
+{
+	const char *help[] = { "demo", "--help", NULL };
+	const char *bad[] = { "demo", "--theme", "neon", "--once", NULL };
+	char *out, *err;
+
+	run(help, NULL, 0, &out, &err);
+	for (int t = 0; t < DASHBOARD_THEME_COUNT; t++)
+		cr_expect(strstr(out, dashboard_theme_name((enum dashboard_theme)t)) != NULL,
+			  "--help lacks the theme %s:\n%s", dashboard_theme_name((enum dashboard_theme)t), out);
+	free(out);
+	free(err);
+	run(bad, NULL, EXIT_USAGE, &out, &err);
+	cr_expect(strstr(err, "--theme: unknown theme 'neon' (allowed: default, contrast, mono)") != NULL, "%s", err);
+	free(out);
+	free(err);
 }
 
 Test(cli, a_bad_flag_names_itself_and_points_to_help)

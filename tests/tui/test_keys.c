@@ -112,14 +112,16 @@ Test(keys, the_shared_keys_are_the_same_bindings_in_both_tables)
 	cr_expect_neq(key_table_find(&key_table_live, 's'), key_table_find(&key_table_replay, 's'));
 }
 
-Test(keys, d_lists_the_policies_the_server_knows)
+Test(keys, d_lists_the_policies_every_server_knows)
 {
 	char help[256], want[256], list[128];
 
 	snprintf(want, sizeof(want), "next dispatch policy (%s)",
-		 wire_policy_list(list, sizeof(list), ", "));
+		 wire_policy_builtin_list(list, sizeof(list), ", "));
 	cr_expect_str_eq(key_binding_help(key_table_find(&key_table_live, 'd'), help, sizeof(help)), want);
 	cr_expect_not_null(strstr(want, "rr, least"), "%s", want);
+	/* custom is a lab build's alone: a shipped server would refuse it. */
+	cr_expect_null(strstr(want, "custom"), "%s", want);
 }
 
 Test(keys, the_bottom_line_takes_whole_words_in_order)
@@ -245,6 +247,15 @@ Test(keys, the_live_keys_steer_the_server)
 	cr_expect_str_eq(d.message, "not connected: 'thaw w2' not sent");
 	dashboard_key(&d, 'd');
 	cr_expect_str_eq(d.message, "not connected: 'dispatch least' not sent");
+	/* After random comes rr again, and a lab build's custom goes on to rr: custom is never offered. */
+	int was = d.model->policy;
+	d.model->policy = DISPATCH_RANDOM;
+	dashboard_key(&d, 'd');
+	cr_expect_str_eq(d.message, "not connected: 'dispatch rr' not sent");
+	d.model->policy = DISPATCH_CUSTOM;
+	dashboard_key(&d, 'd');
+	cr_expect_str_eq(d.message, "not connected: 'dispatch rr' not sent");
+	d.model->policy = was;
 
 	/* m steps main alone, s the selected worker alone: while paused, s also while it is frozen. */
 	dashboard_key(&d, 'm');

@@ -476,3 +476,38 @@ Test(panels, the_selected_connections_path_in_the_diagram)
 	screen_destroy(s);
 	model_destroy(m);
 }
+
+Test(panels, zoom_gives_the_focused_panel_the_whole_screen)
+{
+	struct model *m = panel_fixture_feed(6);
+	struct panel_view v;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.zoomed = true;
+	/* The state diagram needs 116 columns: zoomed, it fits a 120x35 screen. */
+	v.focus = PANEL_STATES;
+	char *text = render(m, 120, 35, true, &v);
+	cr_expect(strstr(text, "mcscope") != NULL, "the header stays:\n%s", text);
+	cr_expect(strstr(text, "drive_machine") != NULL, "%s", text);
+	cr_expect(strstr(text, "new_cmd") != NULL, "%s", text);
+	cr_expect(strstr(text, "Connections") == NULL, "the other panels are gone:\n%s", text);
+	cr_expect(strstr(text, "Events (newest first)") == NULL, "%s", text);
+	struct panel_hit hit = panel_layout_hit(35, 120, m, &v, 20, 60);
+	cr_expect_eq(hit.panel, PANEL_STATES);
+	free(text);
+
+	/* The events zoomed: a row for every line the screen has. */
+	v.focus = PANEL_LOG;
+	text = render(m, 80, 24, true, &v);
+	cr_expect_eq(row_of(text, "Events (newest first)"), 1, "%s", text);
+	cr_expect(strstr(text, "Workers") == NULL, "%s", text);
+	free(text);
+
+	/* Back: every panel again. */
+	v.zoomed = false;
+	text = render(m, 80, 24, true, &v);
+	cr_expect(strstr(text, "Connections") != NULL && strstr(text, "Events (newest first)") != NULL, "%s", text);
+	free(text);
+	model_destroy(m);
+}

@@ -49,7 +49,8 @@ static void *drain_master(void *arg)
 }
 
 /* Opens a cols x rows pty, starts curses on it as terminal type, and sets the theme up. */
-static void term_open(struct term *t, const char *type, int cols, int rows, bool color)
+static void term_open(struct term *t, const char *type, int cols, int rows, bool color,
+		      enum dashboard_theme theme)
 {
 	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 
@@ -72,7 +73,7 @@ static void term_open(struct term *t, const char *type, int cols, int rows, bool
 	set_term(t->scr);
 	cr_assert_eq(LINES, rows, "curses took the pty's size");
 	cr_assert_eq(COLS, cols, "curses took the pty's size");
-	theme_init(color);
+	theme_init(theme, color);
 }
 
 /* Ends curses, closes the pty and waits for the drain thread. */
@@ -185,7 +186,7 @@ static void check_frame(const char *type, bool color, int cols, int rows)
 
 	panel_view_init(&v);
 	v.keys = &key_table_live; /* as the live dashboard: its keys on the bottom line */
-	term_open(&t, type, cols, rows, color);
+	term_open(&t, type, cols, rows, color, THEME_DEFAULT);
 	struct screen *s = paint_model(m, &v);
 	/* The terminal holds exactly the frame --once prints. */
 	for (int r = 0; r < rows; r++)
@@ -238,13 +239,14 @@ ParameterizedTest(struct frame_case *fc, term_paint, every_panel_in_every_mode)
 }
 
 /* Paints the fixture (6 connections, the first selected) on a terminal; returns the grid. */
-static struct screen *paint_fixture(struct term *t, struct model **m, const char *type, bool color)
+static struct screen *paint_fixture(struct term *t, struct model **m, const char *type, bool color,
+				     enum dashboard_theme theme)
 {
 	struct panel_view v;
 
 	*m = panel_fixture_feed(6);
 	panel_view_init(&v);
-	term_open(t, type, 80, 24, color);
+	term_open(t, type, 80, 24, color, theme);
 	return paint_model(*m, &v);
 }
 
@@ -261,7 +263,7 @@ Test(term_paint, colour_gives_each_state_its_own_colour)
 {
 	struct term t;
 	struct model *m;
-	struct screen *s = paint_fixture(&t, &m, "xterm-256color", true);
+	struct screen *s = paint_fixture(&t, &m, "xterm-256color", true, THEME_DEFAULT);
 
 	cr_assert(has_colors());
 	/* conn 10 was popped by w0 and waits; conn 11 sits in frozen w1's queue, in new_cmd. */
@@ -276,11 +278,11 @@ Test(term_paint, colour_gives_each_state_its_own_colour)
 }
 
 /* Checks that without colour the picture still tells its parts apart by attributes. */
-static void check_mono(const char *type, bool color)
+static void check_mono(const char *type, bool color, enum dashboard_theme theme)
 {
 	struct term t;
 	struct model *m;
-	struct screen *s = paint_fixture(&t, &m, type, color);
+	struct screen *s = paint_fixture(&t, &m, type, color, theme);
 
 	for (int r = 0; r < LINES; r++)
 		for (int c = 0; c < COLS; c++)
@@ -306,10 +308,38 @@ static void check_mono(const char *type, bool color)
 
 Test(term_paint, no_color_keeps_parts_apart)
 {
-	check_mono("xterm-256color", false);
+	check_mono("xterm-256color", false, THEME_DEFAULT);
+}
+
+Test(term_paint, the_mono_theme_keeps_parts_apart_on_a_colour_terminal)
+{
+	check_mono("xterm-256color", true, THEME_MONO);
+}
+
+Test(term_paint, the_contrast_theme_is_bold_dark_on_white_and_dims_nothing)
+{
+	struct term t;
+	struct model *m;
+	struct screen *s = paint_fixture(&t, &m, "xterm-256color", true, THEME_CONTRAST);
+	short fg, bg;
+
+	cr_assert(has_colors());
+	cr_assert_eq(pair_content(0, &fg, &bg), OK);
+	cr_expect_eq(fg, COLOR_BLACK, "the screen's own colours: black");
+	cr_expect_eq(bg, COLOR_WHITE, "on white");
+	for (int r = 0; r < LINES; r++)
+		for (int c = 0; c < COLS; c++)
+			cr_assert_not(term_cell_at(r, c).attrs & A_DIM, "a dimmed cell at %d,%d", r, c);
+	struct term_cell waiting = cell_of("      10    20 w0", L"waiting");
+	struct term_cell new_cmd = cell_of("      11    21 w1", L"new_cmd");
+	cr_expect_neq(waiting.pair, new_cmd.pair, "two states in one colour");
+	cr_expect(waiting.attrs & A_BOLD);
+	term_close(&t);
+	screen_destroy(s);
+	model_destroy(m);
 }
 
 Test(term_paint, a_mono_terminal_keeps_parts_apart)
 {
-	check_mono("xterm-mono", true);
+	check_mono("xterm-mono", true, THEME_DEFAULT);
 }
