@@ -220,6 +220,12 @@ Test(panels, a_scene_takes_the_header_s_second_row)
 	struct panel_hit hit = panel_layout_hit(24, 80, m, &v, with.workers.row + 3, 5);
 	cr_expect_eq(hit.panel, PANEL_WORKERS);
 	cr_expect_eq(hit.item, 1);
+	/* Zoomed, the panel in focus has every row between the scene's line and the bottom line. */
+	v.zoomed = true;
+	panel_layout_view(24, 80, m, &v, &with);
+	cr_expect_eq(with.conns.row, 2);
+	cr_expect_eq(with.conns.rows, 21);
+	cr_expect_eq(with.header.rows, 2);
 	model_destroy(m);
 }
 
