@@ -35,7 +35,11 @@ static struct storage *server_storage;
 /* Made active by whichever thread reads a stop signal; it ends the main loop in the main thread. */
 static struct event *stop_event;
 
-/* Handles a pending SIGINT/SIGTERM on the signal fd, if any: opens every gate and ends the main
+/* The signals that stop the server, all alike: a terminal's (INT, QUIT, HUP when it goes away) and
+ * a supervisor's (TERM). None may kill it outright, which would leave its trace socket behind. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* Handles a pending stop signal on the signal fd, if any: opens every gate and ends the main
  * loop (any thread: the publisher calls it too, as the main thread may be stopped at a gate). */
 static void server_signal_read(int signal_fd)
 {
@@ -57,20 +61,20 @@ static void stop_cb(evutil_socket_t fd, short which, void *arg)
 	event_base_loopbreak(main_base);
 }
 
-/* Main thread: SIGINT or SIGTERM arrived. */
+/* Main thread: a stop signal arrived. */
 static void signal_cb(evutil_socket_t fd, short which, void *arg)
 {
 	server_signal_read((int)fd);
 }
 
-/* Blocks SIGINT and SIGTERM in every thread and returns a signalfd for them, -1 on failure. */
+/* Blocks the stop signals in every thread and returns a signalfd for them, -1 on failure. */
 static int stop_signals_fd(void)
 {
 	sigset_t mask;
 
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&mask, stop_signals[i]);
 	/* Before any thread starts, so that every thread inherits the mask. */
 	if (pthread_sigmask(SIG_BLOCK, &mask, NULL) != 0)
 		return -1;

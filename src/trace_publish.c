@@ -484,7 +484,7 @@ static void stop_cb(evutil_socket_t fd, short which, void *arg)
 	event_base_loopbreak(pub_base);
 }
 
-/* Publisher: SIGINT/SIGTERM, when the main thread can't take it. */
+/* Publisher: a stop signal, when the main thread can't take it. */
 static void signal_cb(evutil_socket_t fd, short which, void *arg)
 {
 	signal_handler((int)fd);

@@ -148,11 +148,17 @@ static bool wait_exit(pid_t pid, int *status)
 /* Stops the server. */
 int harness_stop(struct server_proc *p)
 {
+	return harness_stop_with(p, SIGTERM);
+}
+
+/* Sends sig and waits for the exit. */
+int harness_stop_with(struct server_proc *p, int sig)
+{
 	int status;
 
-	kill(p->pid, SIGTERM);
+	kill(p->pid, sig);
 	if (!wait_exit(p->pid, &status)) {
-		fprintf(stderr, "mcscoped did not stop within %d ms of SIGTERM\n", HARNESS_DEADLINE_MS);
+		fprintf(stderr, "mcscoped did not stop within %d ms of %s\n", HARNESS_DEADLINE_MS, strsignal(sig));
 		return -1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -30,6 +30,9 @@ bool harness_start(struct server_proc *p, const char *const *args);
 /* Sends SIGTERM and waits; returns the exit status, or -1 when it died by a signal. stderr stays readable. */
 int harness_stop(struct server_proc *p);
 
+/* Sends sig and waits, as harness_stop does with SIGTERM. */
+int harness_stop_with(struct server_proc *p, int sig);
+
 /* Returns everything the server wrote on stderr so far (malloc'd). */
 char *harness_stderr(struct server_proc *p);
 

@@ -1,6 +1,7 @@
 /* Integration tests: the trace stream and control socket of mcscoped (PROTOCOL.md). */
 #include <criterion/criterion.h>
 #include <poll.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -852,4 +853,24 @@ Test(trace, resumed_comes_before_what_the_released_threads_do)
 	cr_assert(harness_send(fd, "version\r\n", 9));
 	expect_version(fd);
 	finish(&t, lr, fd);
+}
+
+Test(trace, sighup_and_sigquit_stop_the_server_as_sigterm_does)
+{
+	static const int signals[] = { SIGHUP, SIGQUIT, SIGINT };
+
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		struct trace_session t;
+		struct line_reader *lr = begin(&t, "2", NULL);
+		int fd = harness_connect(t.p.tcp_port);
+		free(harness_cmd(fd, "version\r\n", "\r\n"));
+		cr_expect_eq(harness_stop_with(&t.p, signals[i]), 0, "%s: exit status", strsignal(signals[i]));
+		cr_expect(access(t.path, F_OK) != 0 && errno == ENOENT, "%s left the trace socket %s behind",
+			  strsignal(signals[i]), t.path);
+		close(fd);
+		close(lr->fd);
+		close(t.p.stderr_fd);
+		unlink(t.path);
+		rmdir(t.dir);
+	}
 }
