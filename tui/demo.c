@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -75,6 +77,81 @@ int demo_find_server(const char *path, char *out, size_t n)
 	return 0;
 }
 
+/* What a private directory holds: every file demo_stop removes, and a sweep of a dead run's. */
+static const char *const dir_files[] = { "trace.sock", "mcscoped.log", "load.log", DEMO_OWNER_FILE };
+
+/* The private directories' names start so. */
+#define DIR_PREFIX "mcscope-demo-"
+
+/* Removes a private directory's files, then the directory; false when something else is in it. */
+static bool remove_dir(const char *dir)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(dir_files) / sizeof(dir_files[0]); i++)
+		if (path_printf(path, sizeof(path), "%s/%s", dir, dir_files[i]))
+			unlink(path);
+	return rmdir(dir) == 0;
+}
+
+/* True when the private directory dir belongs to a run of ours whose mcscope is gone. */
+static bool dir_is_stale(const char *dir)
+{
+	char path[PATH_MAX], buf[32];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+		return false;
+	/* Without its owner's pid nothing says the run is over: leave it alone. */
+	if (!path_printf(path, sizeof(path), "%s/%s", dir, DEMO_OWNER_FILE) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *end;
+	long pid = strtol(buf, &end, 10);
+	if (pid <= 0 || (*end != '\n' && *end != '\0'))
+		return false;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Removes the private directories in base that runs killed before they could tidy up left behind. */
+void demo_sweep(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	char dir[PATH_MAX];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) == 0 &&
+		    path_printf(dir, sizeof(dir), "%s/%s", base, e->d_name) && dir_is_stale(dir))
+			remove_dir(dir);
+	closedir(d);
+}
+
+/* Writes this process's pid into the private directory, so that a later run can tell when it is gone. */
+static int write_owner(const struct demo *d)
+{
+	char path[PATH_MAX], pid[32];
+	int fd, len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+	if (!path_printf(path, sizeof(path), "%s/%s", d->dir, DEMO_OWNER_FILE) ||
+	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		diag_error("cannot write %s/%s: %s", d->dir, DEMO_OWNER_FILE, strerror(errno));
+		return -1;
+	}
+	bool ok = write(fd, pid, (size_t)len) == len;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 /* Makes the private directory and the paths in it; -1 with a message. */
 static int make_dir(struct demo *d)
 {
@@ -85,7 +162,8 @@ static int make_dir(struct demo *d)
 		base = getenv("TMPDIR");
 	if (base == NULL || base[0] != '/')
 		base = "/tmp";
-	if (!path_printf(d->dir, sizeof(d->dir), "%s/mcscope-demo-XXXXXX", base) ||
+	demo_sweep(base);
+	if (!path_printf(d->dir, sizeof(d->dir), "%s/" DIR_PREFIX "XXXXXX", base) ||
 	    mkdtemp(d->dir) == NULL) {
 		diag_error("cannot make a private directory in %s: %s", base, strerror(errno));
 		d->dir[0] = '\0';
@@ -101,7 +179,7 @@ static int make_dir(struct demo *d)
 		diag_error("paths too long in %s", d->dir);
 		return -1;
 	}
-	return 0;
+	return write_owner(d);
 }
 
 /*
@@ -330,10 +408,7 @@ void demo_stop(struct demo *d)
 	stop_child(&d->server, SERVER_STOP_MS);
 	if (d->dir[0] == '\0')
 		return;
-	unlink(d->socket_path);
-	unlink(d->server_log);
-	unlink(d->load_log);
-	if (rmdir(d->dir) != 0)
+	if (!remove_dir(d->dir))
 		diag_error("cannot remove %s: %s", d->dir, strerror(errno));
 	d->dir[0] = '\0';
 }

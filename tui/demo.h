@@ -28,6 +28,17 @@ struct demo {
 	const char *server_setup_arg;
 };
 
+/* The file in a private directory that holds its mcscope's pid. */
+#define DEMO_OWNER_FILE "owner"
+
+/*
+ * Removes the private directories in base (XDG_RUNTIME_DIR's, TMPDIR's or
+ * /tmp) that earlier runs left behind when they were killed: only this
+ * user's, and only those whose owner file names a process that is gone.
+ * Every start does it first.
+ */
+void demo_sweep(const char *base);
+
 /* Sets d up empty (nothing started). */
 void demo_init(struct demo *d);
 

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli_run.h"
@@ -157,6 +159,55 @@ Test(demo, a_scene_by_number_starts_its_own_server)
 		cr_expect_not_null(strstr(out, row), "no UDP conn on w%d:\n%s", w, out);
 	}
 	expect_nothing_left();
+	free(out);
+	free(err);
+}
+
+/* Makes a directory like a run's in tmpdir, with an owner file holding pid (0: none); returns its path. */
+static char *fake_run_dir(const char *name, pid_t pid)
+{
+	static char dirs[3][128];
+	static int next;
+	char *dir = dirs[next++ % 3], path[192];
+
+	snprintf(dir, sizeof(dirs[0]), "%s/%s", tmpdir, name);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/mcscoped.log", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	if (pid != 0) {
+		snprintf(path, sizeof(path), "%s/owner", dir);
+		f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fprintf(f, "%ld\n", (long)pid);
+		fclose(f);
+	}
+	return dir;
+}
+
+Test(demo, a_start_sweeps_away_only_what_dead_runs_left)
+{
+	const char *env[] = { tmpdir_env, "XDG_RUNTIME_DIR", NULL };
+	struct cli_opts opts = { .env = env, .stdout_fd = -1 };
+	const char *args[] = { "demo", "--once", NULL };
+	char *out, *err;
+
+	/* A process that is gone: a child, reaped. */
+	pid_t dead = fork();
+	cr_assert_geq(dead, 0);
+	if (dead == 0)
+		_exit(0);
+	cr_assert_eq(waitpid(dead, NULL, 0), dead);
+	char *stale = fake_run_dir("mcscope-demo-stale1", dead);
+	char *alive = fake_run_dir("mcscope-demo-alive1", getpid());
+	char *unknown = fake_run_dir("mcscope-demo-other1", 0);
+
+	int rc = cli_run(args, &opts, &out, &err);
+	cr_expect_eq(rc, 0, "%s", err);
+	cr_expect(access(stale, F_OK) != 0, "a dead run's directory stayed");
+	cr_expect(access(alive, F_OK) == 0, "a live run's directory was swept");
+	cr_expect(access(unknown, F_OK) == 0, "a directory without an owner was swept");
 	free(out);
 	free(err);
 }
