@@ -29,6 +29,8 @@ void settings_init(struct settings *s)
 	s->dispatch = DISPATCH_RR;
 	s->seed = 0;
 	s->ready_fd = -1;
+	s->trace_clients_max = 64;
+	s->trace_buffer = (size_t)4 * 1024 * 1024;
 }
 
 /* Frees the listen address copy. */
@@ -108,6 +110,10 @@ static void usage(FILE *out)
 		"                             $XDG_RUNTIME_DIR/mcscope/PORT.sock, else /tmp/mcscope-UID/PORT.sock)\n"
 		"      --no-trace             no trace socket\n"
 		"      --paused               start with every thread stopped, waiting for a controller\n"
+		"      --trace-clients=N      trace clients connected at once, 1-4096 (default 64); one more\n"
+		"                             is told \"error too many trace clients\" and let go\n"
+		"      --trace-buffer=SIZE    bytes buffered per trace client, 64k-1024m (default 4m); a\n"
+		"                             client that reads slower loses events (dropped), not memory\n"
 		"  -h, --help                 print this help and exit\n"
 		"  -V, --version              print the version and exit\n");
 }
@@ -122,7 +128,10 @@ static int bad_value(const char *flag, const char *arg, const char *allowed)
 /* Parses argv. */
 int settings_parse(struct settings *s, int argc, char **argv)
 {
-	enum { OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED };
+	enum {
+		OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED,
+		OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER,
+	};
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "udp-port", required_argument, NULL, 'U' },
@@ -140,6 +149,8 @@ int settings_parse(struct settings *s, int argc, char **argv)
 		{ "trace-socket", required_argument, NULL, OPT_TRACE_SOCKET },
 		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 		{ "paused", no_argument, NULL, OPT_PAUSED },
+		{ "trace-clients", required_argument, NULL, OPT_TRACE_CLIENTS },
+		{ "trace-buffer", required_argument, NULL, OPT_TRACE_BUFFER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -238,6 +249,16 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			break;
 		case OPT_PAUSED:
 			s->paused = true;
+			break;
+		case OPT_TRACE_CLIENTS:
+			if (!parse_range(optarg, 1, 4096, &v))
+				return bad_value("--trace-clients", optarg, "1-4096");
+			s->trace_clients_max = (int)v;
+			break;
+		case OPT_TRACE_BUFFER:
+			if (!parse_size(optarg, &size) || size < 64 * 1024 || size > 1024ULL * 1024 * 1024)
+				return bad_value("--trace-buffer", optarg, "64k-1024m");
+			s->trace_buffer = (size_t)size;
 			break;
 		case 'h':
 			usage(stdout);

@@ -28,6 +28,8 @@ struct settings {
 	char *trace_socket;    /* --trace-socket, NULL = the default path */
 	bool no_trace;         /* --no-trace */
 	bool paused;           /* --paused: start with every gate closed */
+	int trace_clients_max; /* --trace-clients: trace clients connected at once */
+	size_t trace_buffer;   /* --trace-buffer: bytes buffered per trace client before it loses events */
 };
 
 /* Fills in memcached's defaults. */

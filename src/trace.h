@@ -104,11 +104,13 @@ uint64_t trace_last_seq(void);
 /* Takes a fresh sequence number (for lines the publisher makes itself). */
 uint64_t trace_next_seq(void);
 
-/* Counters for stats: events recorded, events a client's full buffer lost, clients connected. */
+/* Counters for stats: events recorded, events a client's full buffer lost, clients connected,
+ * clients turned away at --trace-clients. */
 struct trace_counters {
 	uint64_t events;
 	uint64_t dropped;
 	uint64_t clients;
+	uint64_t refused;
 };
 extern struct trace_counters trace_counters;
 

@@ -24,7 +24,6 @@
 #include "trace_socket.h"
 
 /* A client that lags this far behind loses events instead of holding them up. */
-#define CLIENT_BUFFER_MAX (4 * 1024 * 1024)
 /* Records moved per drain, so that control commands are answered promptly under load. */
 #define DRAIN_BUDGET 65536
 /* How often the rings are drained while anybody listens. */
@@ -70,7 +69,7 @@ static bool client_wants(const struct trace_client *cl, int ev, int thr)
 /* True when a client has more queued than it may. */
 static bool client_full(struct trace_client *cl)
 {
-	return evbuffer_get_length(bufferevent_get_output(cl->bev)) > CLIENT_BUFFER_MAX;
+	return evbuffer_get_length(bufferevent_get_output(cl->bev)) > settings.trace_buffer;
 }
 
 /* Writes a dropped line for thread ring index ri's losses, if any, before what comes next. */
@@ -407,6 +406,15 @@ static bool peer_allowed(int fd)
 	return false;
 }
 
+/* Tells a peer one line and lets it go; a peer that cannot be written to learns nothing. */
+static void refuse(int fd, const char *line)
+{
+	if (send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		/* Nothing more to tell it. */
+	}
+	close(fd);
+}
+
 /* Publisher: a new client connects: hello, snapshot, then live events. */
 static void accept_cb(evutil_socket_t fd, short which, void *arg)
 {
@@ -417,6 +425,15 @@ static void accept_cb(evutil_socket_t fd, short which, void *arg)
 		return;
 	if (!peer_allowed(cfd)) {
 		close(cfd);
+		return;
+	}
+	/* A cap on clients is a cap on what they can cost: each may buffer --trace-buffer bytes. */
+	if (__atomic_load_n(&trace_counters.clients, __ATOMIC_RELAXED) >= (uint64_t)settings.trace_clients_max) {
+		char line[128];
+		snprintf(line, sizeof(line), "error too many trace clients (%d, --trace-clients): try again later\n",
+			 settings.trace_clients_max);
+		__atomic_fetch_add(&trace_counters.refused, 1, __ATOMIC_RELAXED);
+		refuse(cfd, line);
 		return;
 	}
 	cl = calloc(1, sizeof(*cl));
@@ -432,7 +449,7 @@ static void accept_cb(evutil_socket_t fd, short which, void *arg)
 	__atomic_fetch_and(&trace_on, ~TRACE_COUNT, __ATOMIC_RELAXED);
 	trace_snapshot_write(bufferevent_get_output(cl->bev), pub_tcp_port, pub_udp_port);
 	bufferevent_setcb(cl->bev, client_read_cb, client_write_cb, client_event_cb, cl);
-	bufferevent_setwatermark(cl->bev, EV_WRITE, CLIENT_BUFFER_MAX / 2, 0);
+	bufferevent_setwatermark(cl->bev, EV_WRITE, settings.trace_buffer / 2, 0);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 	if (clients == NULL) {
 		struct timeval tv = { 0, DRAIN_INTERVAL_US };

@@ -874,3 +874,34 @@ Test(trace, sighup_and_sigquit_stop_the_server_as_sigterm_does)
 		rmdir(t.dir);
 	}
 }
+
+Test(trace, beyond_trace_clients_a_client_is_told_and_let_go)
+{
+	struct trace_session t;
+	struct line_reader *first = begin(&t, "2", "--trace-clients=2");
+	struct line_reader *second = keep(malloc(sizeof(*second)));
+	struct line_reader *third = keep(malloc(sizeof(*third)));
+	char *lines[64];
+
+	attach(&t, second, lines, 64);
+	third->fd = harness_unix_connect(t.path);
+	third->len = 0;
+	cr_assert_geq(third->fd, 0);
+	char *line = keep(harness_read_line(third));
+	cr_assert_not_null(line);
+	cr_expect_str_eq(line, "error too many trace clients (2, --trace-clients): try again later");
+	cr_expect_null(harness_read_line(third), "a refused client is let go");
+	close(third->fd);
+
+	int fd = harness_connect(t.p.tcp_port);
+	cr_expect_eq(harness_stat(fd, NULL, "trace_refused"), 1);
+	cr_expect_eq(harness_stat(fd, NULL, "trace_clients"), 2);
+	cr_expect_eq(harness_stat(fd, "settings", "trace_clients_max"), 2);
+	/* One leaves: the next one is welcome. Nothing announces a leave, so ask until it is counted. */
+	close(second->fd);
+	for (int i = 0; i < 1500 && harness_stat(fd, NULL, "trace_clients") != 1; i++)
+		usleep(10000);
+	attach(&t, third, lines, 64);
+	close(third->fd);
+	finish(&t, first, fd);
+}
