@@ -37,10 +37,10 @@ frame() {
 	"$mcscope" replay "$trace" --event "$2" --once --size 100x30 >"$out/figures/frame-$1.txt" ||
 		die "mcscope replay failed for frame $1"
 }
-frame handoff 7         # conn 2 handed to w0, conn_new done
+frame handoff 14        # conn 2 handed to w0, conn_new done
 frame round-robin 60    # several conns, one per worker in turn
 frame cq-backlog 178    # w1 frozen, three conns in its CQ
-frame fairness 374      # a pipelining conn yields (-R 4)
+frame fairness 381     # a pipelining conn yields (-R 4)
 frame end end           # the whole run
 
 awk -f "$here/threads.awk" "$trace" >"$out/figures/threads.dot"
