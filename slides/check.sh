@@ -6,6 +6,8 @@
 #   slides/check.sh html     the self-contained HTML builds offline
 #   slides/check.sh scenes   every demo scene a slide names exists
 #   slides/check.sh figures  slides/figures/ is what refresh.sh makes now
+#   slides/check.sh tmux     open.sh (./run slides) shows the deck and the
+#                            demo side by side; their keys work; q ends both
 # After a deliberate change: ./run slides --refresh, and check in the diff.
 #   MCSCOPE  the mcscope to use (default: build/tui/mcscope)
 set -eu
@@ -68,8 +70,43 @@ figures)
 		fail "slides/figures/ is out of date (above): ./run slides --refresh"
 	echo "check.sh: figures: up to date"
 	;;
+tmux)
+	# ./run slides's panes: the deck and the demo, on a private tmux server.
+	sock=mcscope-deck-$$
+	session=lecture
+	tmx() { timeout 10 tmux -L "$sock" -f /dev/null "$@"; }
+	trap 'tmx kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
+	sh "$here/open.sh" -L "$sock" --detached "$session" || fail "open.sh could not open the panes"
+	# wait_for PANE WHAT PATTERN: up to 10 s for PATTERN on the pane.
+	wait_for() {
+		i=0
+		until tmx capture-pane -p -t "$session.$1" | grep -Eq -- "$3"; do
+			i=$((i + 1))
+			if [ "$i" -ge 100 ]; then
+				tmx capture-pane -p -t "$session.$1" >&2 || true
+				fail "not on pane $1 within 10 s: $2"
+			fi
+			sleep 0.1
+		done
+	}
+	wait_for 0 "the deck's first slide" "What this lecture is about"
+	wait_for 1 "the demo at scene 1" "Scene 1/9"
+	tmx send-keys -t "$session.0" l
+	wait_for 0 "the second slide after a key" "The problem: many connections"
+	tmx send-keys -t "$session.1" ']'
+	wait_for 1 "the demo at scene 2 after ]" "Scene 2/9"
+	tmx send-keys -t "$session.1" q
+	tmx send-keys -t "$session.0" q
+	i=0
+	while tmx has-session -t "$session" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -lt 100 ] || fail "the panes did not end within 10 s of q"
+		sleep 0.1
+	done
+	echo "check.sh: tmux: the deck and the demo side by side, keys work, both quit"
+	;;
 *)
-	echo "usage: slides/check.sh dump|html|scenes|figures" >&2
+	echo "usage: slides/check.sh dump|html|scenes|figures|tmux" >&2
 	exit 64
 	;;
 esac
