@@ -1,8 +1,9 @@
 #!/bin/sh
 # check.sh: the deck's tests (slides/meson.build registers each one).
 #   slides/check.sh dump     patat renders every slide without error, no line
-#                            wider than the deck's columns, and the render is
-#                            the checked-in slides/lecture.dump
+#                            wider than the deck's columns, every slide has
+#                            speaker notes, and the render is the checked-in
+#                            slides/lecture.dump
 #   slides/check.sh html     the self-contained HTML builds offline
 #   slides/check.sh scenes   every demo scene a slide names exists
 #   slides/check.sh figures  slides/figures/ is what refresh.sh makes now
@@ -36,6 +37,13 @@ dump)
 $wide"
 	slides=$(grep -c '^ mcscope .* [0-9][0-9]* / [0-9][0-9]*$' "$tmp/dump" || true)
 	[ "$slides" -ge 25 ] || fail "only $slides slide pages rendered"
+	# Speaker notes: an HTML comment on every slide (a level-1 heading each).
+	missing=$(awk '/^```/ { code = !code } code { next }
+		/^# / { if (title != "" && !notes) print title; title = $0; notes = 0 }
+		/^<!--/ { notes = 1 }
+		END { if (title != "" && !notes) print title }' "$deck")
+	[ -z "$missing" ] || fail "slides without speaker notes:
+$missing"
 	diff -u "$here/lecture.dump" "$tmp/dump" ||
 		fail "the render differs from slides/lecture.dump (above); if meant: ./run slides --refresh"
 	echo "check.sh: dump: $slides pages, none wider than $width columns, same as lecture.dump"
