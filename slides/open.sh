@@ -48,7 +48,9 @@ elif [ -n "${TMUX:-}" ] && [ -z "$socket" ]; then
 	tmx new-window -n lecture -c "$root" "$deck"
 	target=""
 else
-	[ -t 0 ] && [ -t 1 ] || die "needs a terminal (or run it inside tmux)"
+	if [ ! -t 0 ] || [ ! -t 1 ]; then
+		die "needs a terminal (or run it inside tmux)"
+	fi
 	session=mcscope-lecture-$$
 	tmx new-session -d -s "$session" -c "$root" "$deck"
 	target=$session

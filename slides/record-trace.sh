@@ -13,10 +13,10 @@ BUILD=${1:-build}
 OUT=${2:-slides/lecture.trace}
 SERVER=$BUILD/src/mcscoped
 MCSCOPE=$BUILD/tui/mcscope
-[ -x "$SERVER" ] && [ -x "$MCSCOPE" ] || {
+if [ ! -x "$SERVER" ] || [ ! -x "$MCSCOPE" ]; then
 	echo "record-trace.sh: build $BUILD first (./run build)" >&2
 	exit 1
-}
+fi
 
 dir=$(mktemp -d)
 server_pid=""
