@@ -7,6 +7,8 @@
 #   slides/check.sh html     the self-contained HTML builds offline
 #   slides/check.sh scenes   every demo scene a slide names exists
 #   slides/check.sh figures  slides/figures/ is what refresh.sh makes now
+#   slides/check.sh commands every mcscope and ./run command a slide names
+#                            exists with the options it shows
 #   slides/check.sh tmux     open.sh (./run slides) shows the deck and the
 #                            demo side by side; their keys work; q ends both
 # After a deliberate change: ./run slides --refresh, and check in the diff.
@@ -61,6 +63,7 @@ html)
 scenes)
 	"$MCSCOPE" demo --list-scenes >"$tmp/scenes" || fail "mcscope demo --list-scenes failed"
 	# A slide names a scene as "scene N, NAME"; both must match the list.
+	# shellcheck disable=SC2016 # the backquotes are Markdown
 	grep -o 'scene [0-9][0-9]*, [a-z][a-z-]*' "$deck" | sort -u >"$tmp/named"
 	[ -s "$tmp/named" ] || fail "no slide names a scene"
 	n=0
@@ -77,6 +80,42 @@ figures)
 	diff -ru "$here/figures" "$tmp/figures" ||
 		fail "slides/figures/ is out of date (above): ./run slides --refresh"
 	echo "check.sh: figures: up to date"
+	;;
+commands)
+	# The commands a slide names in its text (eval blocks run in dump): each
+	# mcscope command exists and takes its options; each ./run command and
+	# option is in ./run help.
+	# shellcheck disable=SC2016 # the backquotes are Markdown
+	grep -o '`\(mcscope\|\./run\) [^`]*`' "$deck" | tr -d '`' | sort -u >"$tmp/cmds"
+	[ -s "$tmp/cmds" ] || fail "no slide names a command"
+	sh "$here/../run" help >"$tmp/run-help"
+	n=0
+	while read -r prog sub rest; do
+		case $prog in
+		mcscope)
+			"$MCSCOPE" "$sub" --help >"$tmp/help" 2>&1 ||
+				fail "a slide shows '$prog $sub $rest': mcscope has no command $sub"
+			for word in $rest; do
+				case $word in
+				-*) grep -q -- "$word" "$tmp/help" ||
+					fail "a slide shows '$prog $sub $rest': mcscope $sub has no option $word" ;;
+				esac
+			done
+			;;
+		./run)
+			grep -Eq "^  $sub( |\$)" "$tmp/run-help" ||
+				fail "a slide shows '$prog $sub $rest': ./run help has no command $sub"
+			for word in $rest; do
+				case $word in
+				-*) grep -q -- "$word" "$tmp/run-help" ||
+					fail "a slide shows '$prog $sub $rest': ./run help has no option $word" ;;
+				esac
+			done
+			;;
+		esac
+		n=$((n + 1))
+	done <"$tmp/cmds"
+	echo "check.sh: commands: the $n commands the slides name exist"
 	;;
 tmux)
 	# ./run slides's panes: the deck and the demo, on a private tmux server.
@@ -114,7 +153,7 @@ tmux)
 	echo "check.sh: tmux: the deck and the demo side by side, keys work, both quit"
 	;;
 *)
-	echo "usage: slides/check.sh dump|html|scenes|figures|tmux" >&2
+	echo "usage: slides/check.sh dump|html|scenes|figures|commands|tmux" >&2
 	exit 64
 	;;
 esac
