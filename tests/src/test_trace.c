@@ -355,14 +355,16 @@ Test(trace, filter_dispatch_switch_and_bad_commands)
 	finish(&t, lr, fd);
 }
 
-Test(trace, a_client_that_never_reads_loses_events_not_requests)
+/* A client that stops reading while rounds x 4 x 100 gets go by: it loses events, no request
+ * is held up, and once it reads again it is told what it missed. */
+static void never_reads(const char *extra, int rounds)
 {
 	struct trace_session t;
 	int stuck, fds[4];
 	char batch[100 * 7 + 1] = "";
 	const char *one = "VALUE k 0 1\r\nx\r\nEND\r\n";
 
-	start(&t, "2", NULL);
+	start(&t, "2", extra);
 	/* It reads its snapshot, so the server surely counts it among its clients, then stops reading. */
 	struct line_reader *lr = keep(malloc(sizeof(*lr)));
 	char *lines[64];
@@ -375,9 +377,8 @@ Test(trace, a_client_that_never_reads_loses_events_not_requests)
 		char *r = harness_cmd(fds[i], "set k 0 0 1\r\nx\r\n", "\r\n");
 		free(r);
 	}
-	/* 60000 gets, each at least four lines (cmd and three states, over 300 bytes):
-	 * several times what the client's buffer and socket hold together. */
-	for (int round = 0; round < 150; round++) {
+	/* Each get makes at least four lines (cmd and three states, over 300 bytes). */
+	for (int round = 0; round < rounds; round++) {
 		for (int i = 0; i < 4; i++)
 			cr_assert(harness_send(fds[i], batch, strlen(batch)));
 		for (int i = 0; i < 4; i++) {
@@ -399,6 +400,18 @@ Test(trace, a_client_that_never_reads_loses_events_not_requests)
 		close(fds[i]);
 	close(stuck);
 	stop(&t);
+}
+
+Test(trace, a_client_that_never_reads_loses_events_not_requests)
+{
+	/* 60000 gets: several times what the default buffer (4 MB) and the socket hold together. */
+	never_reads(NULL, 150);
+}
+
+Test(trace, a_small_trace_buffer_is_all_a_slow_client_may_cost)
+{
+	/* 4000 gets, about 1.2 MB of lines: well within the default 4 MB, but past 64 KB and the socket. */
+	never_reads("--trace-buffer=64k", 10);
 }
 
 Test(trace, the_socket_is_private)
