@@ -9,7 +9,7 @@
 #include "wire.h"
 
 /* The most worker threads -t allows. */
-#define SETTINGS_MAX_THREADS 256
+#define SETTINGS_MAX_THREADS WIRE_THREADS_MAX
 
 struct settings {
 	int port;              /* -p, TCP; 0 picks a free port */

@@ -133,6 +133,9 @@ enum { ACCEPT_PAUSE_MAX = 0 WIRE_ACCEPT_PAUSE_REASONS(WIRE_COUNT2_) };
 /* The trace protocol's version: the v= of the hello line. See PROTOCOL.md. */
 #define WIRE_VERSION 1
 
+/* The most workers a server has (-t 1-256): a hello announcing more (or none) is malformed. */
+#define WIRE_THREADS_MAX 256
+
 /* Keys that event lines carry (besides ts, seq, thr and ev). */
 #define WIRE_KEYS(X) \
 	X(v) X(pid) X(threads) X(dispatch) X(tcp) X(udp) X(maxconns) X(reqs_per_event) \

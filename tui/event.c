@@ -305,6 +305,10 @@ enum event_status event_parse(const char *line, size_t len, struct event *e)
 				return EVENT_E_BAD_VALUE;
 		}
 	}
+	/* A reader sizes a track, a row or a table by it: a number no server can have is no hello. */
+	if (e->ev == EVT_hello && event_has(e, KEY_threads) &&
+	    (e->val[KEY_threads].num < 1 || e->val[KEY_threads].num > WIRE_THREADS_MAX))
+		return EVENT_E_BAD_VALUE;
 	return EVENT_LINE;
 }
 

@@ -17,7 +17,7 @@
 #include "event.h"
 #include "wire.h"
 
-#define MODEL_MAX_WORKERS 256
+#define MODEL_MAX_WORKERS WIRE_THREADS_MAX
 /* events_per_sec is measured over at least this long. */
 #define MODEL_RATE_WINDOW_NS 1000000000ULL
 #define MODEL_DEPTH_HISTORY 64           /* CQ depth samples per worker, one per model_tick */

@@ -108,6 +108,11 @@ Test(trace_format, every_event_wire_h_declares_reads_back_key_by_key)
 		cr_assert_leq(spec->nkeys, WIRE_VALUES_MAX + 2, "%s has too many keys", spec->name);
 		for (int k = 0; k < spec->nkeys; k++) {
 			int64_t v = sample_value(spec->keys[k].kind, k, want[k], sizeof(want[k]));
+			/* A hello's worker count is within the protocol's limit, or the line is malformed. */
+			if (spec->keys[k].key == KEY_threads) {
+				v = WIRE_THREADS_MAX;
+				snprintf(want[k], sizeof(want[k]), "%d", WIRE_THREADS_MAX);
+			}
 			if (spec->keys[k].kind != WIRE_KIND_TEXT && spec->keys[k].kind != WIRE_KIND_STATES)
 				r.v[slot++] = v;
 		}

@@ -274,6 +274,9 @@ Test(event, malformed_lines)
 		{ "ts=1 seq=1 thr=main ev=cq_push to=main2 conn=1 depth=1", EVENT_E_BAD_VALUE },
 		{ "ts=1 seq=1 thr=main ev=dispatch conn=1 to=x0", EVENT_E_BAD_VALUE },
 		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=-4", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=4294967295", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=257", EVENT_E_BAD_VALUE },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=0", EVENT_E_BAD_VALUE },
 		{ "okay", EVENT_E_NO_EQUALS },
 		{ "errors happen", EVENT_E_NO_EQUALS },
 	};
@@ -348,6 +351,8 @@ Test(event, values_at_the_limits)
 	cr_expect_eq(e.thr, EVENT_WORKER_MAX);
 	cr_expect_eq(event_num(&e, KEY_conn, 0), UINT64_MAX);
 	cr_expect_eq(event_num(&e, KEY_depth, 0), 1u);
+	cr_assert_eq(parse("ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=256", &e), EVENT_LINE);
+	cr_expect_eq(event_num(&e, KEY_threads, 0), 256u);
 	cr_assert_eq(parse("ts=0 seq=18446744073709551614 thr=w0 ev=paused", &e), EVENT_LINE);
 	cr_expect_eq(e.seq, UINT64_MAX - 1);
 	cr_expect_eq(e.ts, 0u);

@@ -505,7 +505,7 @@ Test(export, blank_lines_before_the_hello_are_skipped, .init = cr_redirect_stder
 {
 	struct exported x;
 
-	export_text("\n\nts=1 seq=1 thr=main ev=hello v=1 pid=7 threads=0\n", &x);
+	export_text("\n\nts=1 seq=1 thr=main ev=hello v=1 pid=7 threads=1\n", &x);
 	cr_assert_eq(x.rc, 0);
 	cr_expect_eq(x.st.malformed, 2u);
 	check_events(x.root);
