@@ -700,7 +700,8 @@ static void finish(struct run *r)
 	if (r->demo.server > 0 && r->client.fd >= 0) {
 		const char *answer;
 		size_t len;
-		/* An answer is a barrier: every event of the run so far comes before it. */
+		/* An answer is a barrier: every event of the run so far is read before the stop, whose
+		 * last write is non-blocking and so may lose a tail too big for the socket. */
 		client_command(&r->client, "filter off", &answer, &len, record_line, r->t);
 		kill(r->demo.server, SIGTERM);
 		while (now_ms() < deadline && pump(r, -1, 0, deadline) == 0)
