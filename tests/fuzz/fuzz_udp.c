@@ -1,0 +1,102 @@
+/*
+ * fuzz_udp.c: libFuzzer target for the UDP request path.
+ *
+ * The input is one datagram, frame header included, sent on loopback to a
+ * UDP conn that drive_machine runs as a worker does: try_read_udp and
+ * udp_header_decode, then the text protocol on what follows the header,
+ * then udp_send_reply. Every reply datagram must carry the request's id, a
+ * sequence number below its count, and a zero reserved field.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fuzz_conn.h"
+#include "udp.h"
+
+/* The server's socket (each input's conn gets a dup, as each worker does) and the client's. */
+static int server_fd = -1, client_fd = -1;
+static struct sockaddr_in server_addr;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Makes a nonblocking UDP socket bound to a free loopback port; aborts when it can't. */
+static int bound_socket(struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)addr, sizeof(*addr)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &len) != 0) {
+		fprintf(stderr, "fuzz_udp: no loopback UDP socket: %s\n", strerror(errno));
+		abort();
+	}
+	return fd;
+}
+
+/* Sets up the worker and the two sockets once. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct sockaddr_in client_addr;
+
+	fuzz_conn_setup();
+	server_fd = bound_socket(&server_addr);
+	client_fd = bound_socket(&client_addr);
+	return 0;
+}
+
+/* Reads the reply datagrams and checks their headers against the request's. */
+static void check_replies(const uint8_t *data, size_t size)
+{
+	uint8_t buf[UDP_HEADER_SIZE + UDP_MAX_PAYLOAD_SIZE + 1];
+	struct udp_header req, h;
+	ssize_t n;
+
+	while ((n = recv(client_fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0 || errno == EINTR) {
+		if (n < 0)
+			continue;
+		if (udp_header_decode(data, size, &req) != 0 ||
+		    udp_header_decode(buf, (size_t)n, &h) != 0 || h.request_id != req.request_id ||
+		    h.seq >= h.count || h.reserved != 0 ||
+		    (size_t)n > UDP_HEADER_SIZE + UDP_MAX_PAYLOAD_SIZE) {
+			fprintf(stderr, "fuzz_udp: a bad reply datagram of %zd bytes\n", n);
+			abort();
+		}
+	}
+}
+
+/* Runs one datagram. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = fcntl(server_fd, F_DUPFD_CLOEXEC, 0);
+	struct conn *c;
+
+	if (fd < 0)
+		abort();
+	/* Too long for one datagram: nothing a client could send. */
+	if (sendto(client_fd, data, size, 0, (struct sockaddr *)&server_addr,
+		   sizeof(server_addr)) != (ssize_t)size) {
+		close(fd);
+		return 0;
+	}
+	c = fuzz_conn_open(fd, TRANSPORT_UDP);
+	/* Done when the conn is back waiting for the next datagram. */
+	do {
+		fuzz_conn_drive(c, 1000 + size);
+		check_replies(data, size);
+	} while (c->state != conn_read);
+	conn_close(c, CLOSE_SHUTDOWN);
+	fuzz_conn_finish();
+	return 0;
+}
