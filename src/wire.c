@@ -67,11 +67,12 @@ const struct wire_transition wire_transitions[] = {
 };
 const int wire_ntransitions = (int)(sizeof(wire_transitions) / sizeof(wire_transitions[0]));
 
-/* Finds name (n bytes) in a table of count names; -1 when absent. */
+/* Finds name (n bytes, which may hold a nul) in a table of count names; -1 when absent. */
 static int lookup(const char *const *table, int count, const char *name, size_t n)
 {
+	/* Lengths first: strncmp would stop at a nul in name and then index past table[i]. */
 	for (int i = 0; i < count; i++)
-		if (strncmp(table[i], name, n) == 0 && table[i][n] == '\0')
+		if (strlen(table[i]) == n && memcmp(table[i], name, n) == 0)
 			return i;
 	return -1;
 }

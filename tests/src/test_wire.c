@@ -183,6 +183,18 @@ Test(wire, names_and_lookups_agree)
 	cr_expect_str_eq(wire_policy_list(list, sizeof(list), ", "), "rr, least, random, custom");
 	cr_expect_str_eq(wire_policy_builtin_list(list, sizeof(list), "|"), "rr|least|random");
 	cr_expect_eq(wire_policy_from_name("rand", 4), -1);
+}
+
+/* A name is its n bytes: one with a nul inside names nothing, and the lookup reads no table
+ * name past its end (a trace line with "dispatch=rr\0..." once made it read past "rr"). */
+Test(wire, a_name_with_a_nul_in_it_is_no_name)
+{
+	cr_expect_eq(wire_policy_from_name("rr\0", 3), -1);
+	cr_expect_eq(wire_policy_from_name("rr\0xyz", 6), -1);
+	cr_expect_eq(wire_event_from_name("cmd\0\0\0\0", 7), -1);
+	cr_expect_eq(wire_key_from_name("conn\0", 5), -1);
+	cr_expect_eq(wire_ctl_from_name("step\0", 5), -1);
+	cr_expect_eq(wire_policy_from_name("rr", 2), 0, "the name itself still");
 	cr_expect_str_eq(wire_policy_name((enum dispatch_policy)DISPATCH_MAX), "unknown");
 	cr_expect_str_eq(wire_transport_name(TRANSPORT_UDP), "udp");
 	cr_expect_str_eq(wire_close_reason_name(CLOSE_SHUTDOWN), "shutdown");
