@@ -28,7 +28,7 @@ trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 mkdir "$scratch/corpus"
 cp -- "$seeds"/* "$scratch/corpus/"
-nseeds=$(ls "$scratch/corpus" | wc -l)
+nseeds=$(find "$scratch/corpus" -type f | wc -l)
 log=$artifacts/last.log
 
 # The dictionary, when the target has one.
@@ -51,7 +51,7 @@ corp=$(printf '%s\n' "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
 unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
 
 if [ "$rc" -ne 0 ] || [ -n "$unit" ]; then
-	grep -E 'ERROR|SUMMARY|deadly signal|Timeout|out-of-memory|fuzz_' "$log" | head -n 20 >&2 || true
+	grep -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|ALARM|out-of-memory' "$log" | head -n 10 >&2 || true
 	echo "$name: CRASH after ${runs:-?} runs (exit status $rc); log $log" >&2
 	echo "$name: reproducer ${unit:-none written}; rerun it with: $bin ${unit:-INPUT}" >&2
 	[ "$rc" -ne 0 ] || rc=1
