@@ -32,7 +32,7 @@ nseeds=$(find "$scratch/corpus" -type f | wc -l)
 log=$artifacts/last.log
 
 # The dictionary, when the target has one.
-dict=$(dirname "$0")/$name.dict
+dict=$(dirname "$bin")/$name.dict
 set -- -artifact_prefix="$artifacts/" -timeout=10 -print_final_stats=1 "$@"
 [ ! -f "$dict" ] || set -- -dict="$dict" "$@"
 
