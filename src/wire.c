@@ -60,6 +60,16 @@ static const char *const accept_pause_names[] = { WIRE_ACCEPT_PAUSE_REASONS(WIRE
 #undef WIRE_NAME2_
 #undef WIRE_TEXT3_
 
+/* The threads that are no worker: each one's thr value and name. */
+static const struct {
+	int thr;
+	const char *name;
+} thread_names[] = {
+#define WIRE_THR_ROW_(e, value, name, text) { e, #name },
+	WIRE_THREAD_NAMES(WIRE_THR_ROW_)
+#undef WIRE_THR_ROW_
+};
+
 const struct wire_transition wire_transitions[] = {
 #define WIRE_TRANSITION_(from, to, why) { from, to, why },
 	WIRE_TRANSITIONS(WIRE_TRANSITION_)
@@ -188,6 +198,26 @@ const char *wire_policy_list(char *buf, size_t n, const char *sep)
 const char *wire_policy_builtin_list(char *buf, size_t n, const char *sep)
 {
 	return policy_list(buf, n, sep, DISPATCH_BUILTIN);
+}
+
+/* Returns a named thread's name. */
+const char *wire_thr_name(int thr)
+{
+	for (int i = 0; i < COUNT_OF(thread_names); i++)
+		if (thread_names[i].thr == thr)
+			return thread_names[i].name;
+	return NULL;
+}
+
+/* Looks a named thread up. */
+bool wire_thr_from_name(const char *name, size_t n, int *thr)
+{
+	for (int i = 0; i < COUNT_OF(thread_names); i++)
+		if (strncmp(thread_names[i].name, name, n) == 0 && thread_names[i].name[n] == '\0') {
+			*thr = thread_names[i].thr;
+			return true;
+		}
+	return false;
 }
 
 /* Returns a transport's name. */

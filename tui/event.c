@@ -125,19 +125,13 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
-/* Parses main, none or wK. */
+/* Parses wK, or a thread wire.h names (main, none, timeout). */
 bool event_thr_parse(const char *s, size_t n, int *thr)
 {
 	uint64_t k;
 
-	if (n == 4 && memcmp(s, "main", 4) == 0) {
-		*thr = EVENT_THR_MAIN;
+	if (wire_thr_from_name(s, n, thr))
 		return true;
-	}
-	if (n == 4 && memcmp(s, "none", 4) == 0) {
-		*thr = EVENT_THR_NONE;
-		return true;
-	}
 	/* "w" then digits, without a leading zero unless it is w0: one spelling per worker. */
 	if (n < 2 || s[0] != 'w' || (s[1] == '0' && n > 2) || !parse_u64(s + 1, n - 1, &k) ||
 	    k > EVENT_WORKER_MAX)

@@ -15,9 +15,11 @@
 
 #include "wire.h"
 
-/* thr= and worker values: the main thread, and "none" (last=none). Workers are 0..N-1. */
-#define EVENT_THR_MAIN (-1)
-#define EVENT_THR_NONE (-2)
+/* thr= and worker values: the main thread, "none" (last=none) and the idle-timeout thread
+ * (wire.h's WIRE_THREAD_NAMES). Workers are 0..N-1. */
+#define EVENT_THR_MAIN WIRE_THR_MAIN
+#define EVENT_THR_NONE WIRE_THR_NONE
+#define EVENT_THR_TIMEOUT WIRE_THR_TIMEOUT
 
 /* The highest worker index a line may name; beyond it the line is malformed. */
 #define EVENT_WORKER_MAX 65535
@@ -115,7 +117,7 @@ const char *event_status_name(enum event_status st);
 /* Looks a state up by its name's n bytes; EVENT_STATE_UNKNOWN when absent. */
 int event_state_lookup(const char *name, size_t n);
 
-/* Parses "main", "none" or "wK" (n bytes) into *thr; false when it is none of them. */
+/* Parses "main", "none", "timeout" or "wK" (n bytes) into *thr; false when it is none of them. */
 bool event_thr_parse(const char *s, size_t n, int *thr);
 
 #endif
