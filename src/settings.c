@@ -169,22 +169,26 @@ static int parse_shared(struct settings *s, int opt, const char *flag, const cha
 /* Parses -o's comma-separated name=value list (memcached's extended options). */
 static int parse_extended(struct settings *s, const char *list)
 {
-	char *copy = strdup(list), *save = NULL, flag[64];
+	char *copy = strdup(list), *next, flag[64];
 	int rc = 0;
 
 	if (copy == NULL) {
 		fprintf(stderr, "mcscoped: out of memory\n");
 		return -1;
 	}
-	if (copy[0] == '\0')
-		rc = bad_value("-o", list, "name=value[,name=value...]");
-	for (char *item = strtok_r(copy, ",", &save); rc == 0 && item != NULL;
-	     item = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(item, '=');
+	for (char *item = copy; rc == 0 && item != NULL; item = next) {
 		size_t i = 0, n = sizeof(ext_opts) / sizeof(ext_opts[0]);
+		char *eq;
 
-		if (eq != NULL)
+		next = strchr(item, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(item, '=')) != NULL)
 			*eq = '\0';
+		if (item[0] == '\0') {
+			rc = bad_value("-o", list, "name=value[,name=value...]");
+			break;
+		}
 		while (i < n && strcmp(ext_opts[i].name, item) != 0)
 			i++;
 		if (i == n) {
