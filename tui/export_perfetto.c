@@ -184,10 +184,22 @@ static void render_args(const struct event *e, char *buf, size_t cap)
 	buf[at] = '\0';
 }
 
+/* Returns thread thr's place in the track table: main 0, the timeout thread 1, worker K K + 2. */
+static size_t track_index(int thr)
+{
+	return thr == EVENT_THR_MAIN ? 0 : thr == EVENT_THR_TIMEOUT ? 1 : (size_t)thr + 2;
+}
+
+/* Returns the thread of track table place i. */
+static int track_thr(size_t i)
+{
+	return i == 0 ? EVENT_THR_MAIN : i == 1 ? EVENT_THR_TIMEOUT : (int)i - 2;
+}
+
 /* Returns thread thr's track, growing the table; NULL when out of memory. */
 static struct thread_track *thread_get(struct exporter *x, int thr)
 {
-	size_t i = thr == EVENT_THR_MAIN ? 0 : (size_t)thr + 1;
+	size_t i = track_index(thr);
 
 	if (i >= x->nthreads) {
 		size_t n = x->nthreads == 0 ? 8 : x->nthreads;
@@ -207,9 +219,11 @@ static struct thread_track *thread_get(struct exporter *x, int thr)
 	return &x->threads[i];
 }
 
-/* Returns thr's tid in the output. */
+/* Returns thr's tid in the output: main, the workers, then the timeout thread after any worker. */
 static int tid_of(int thr)
 {
+	if (thr == EVENT_THR_TIMEOUT)
+		return TID_MAIN + 2 + EVENT_WORKER_MAX;
 	return thr == EVENT_THR_MAIN ? TID_MAIN : TID_MAIN + 1 + thr;
 }
 
@@ -222,8 +236,8 @@ static void thread_name(struct exporter *x, int thr)
 	if (t == NULL || t->named)
 		return;
 	t->named = true;
-	if (thr == EVENT_THR_MAIN)
-		snprintf(name, sizeof(name), "main");
+	if (wire_thr_name(thr) != NULL)
+		snprintf(name, sizeof(name), "%s", wire_thr_name(thr));
 	else
 		snprintf(name, sizeof(name), "w%d", thr);
 	emit(x, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRIu64 ",\"tid\":%d,"
@@ -606,7 +620,7 @@ static void finish(struct exporter *x)
 {
 	for (size_t i = 0; i < x->nthreads; i++)
 		if (x->threads[i].span.open)
-			span_close(x, i == 0 ? EVENT_THR_MAIN : (int)i - 1, &x->threads[i]);
+			span_close(x, track_thr(i), &x->threads[i]);
 	/* Removal moves entries back, possibly behind the scan: sweep until none is left. */
 	while (x->conn_used > 0)
 		for (size_t i = 0; i < x->conn_slots; i++)

@@ -243,11 +243,11 @@ static unsigned long client_number(const struct lab_trace *t, uint64_t conn)
 	return 0;
 }
 
-/* Writes a thread's name ("main", "w2"). */
+/* Writes a thread's name ("main", "w2", "timeout"). */
 static const char *thr_name(int thr, char *buf, size_t n)
 {
-	if (thr == EVENT_THR_MAIN)
-		snprintf(buf, n, "main");
+	if (wire_thr_name(thr) != NULL)
+		snprintf(buf, n, "%s", wire_thr_name(thr));
 	else
 		snprintf(buf, n, "w%d", thr);
 	return buf;

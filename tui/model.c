@@ -40,6 +40,7 @@ struct model *model_create(void)
 	m->status = MODEL_CONNECTING;
 	m->last_worker = EVENT_THR_NONE;
 	m->next_worker = EVENT_THR_NONE;
+	m->timeout.last_to = EVENT_THR_NONE;
 	return m;
 }
 
@@ -97,6 +98,7 @@ void model_reset(struct model *m)
 	m->tick_ns = tick_ns;
 	m->last_worker = EVENT_THR_NONE;
 	m->next_worker = EVENT_THR_NONE;
+	m->timeout.last_to = EVENT_THR_NONE;
 	model_index_clear(m->index);
 	model_index_clear(m->fd_index);
 }
@@ -357,6 +359,7 @@ static void apply_hello(struct model *m, const struct event *e)
 	m->tcp_port = (int)event_num(e, KEY_tcp, 0);
 	m->udp_port = (int)event_num(e, KEY_udp, 0);
 	m->maxconns = (int)event_num(e, KEY_maxconns, 0);
+	m->timeout.idle_timeout = (int)event_num(e, KEY_idle_timeout, 0);
 	m->nworkers = nworkers > MODEL_MAX_WORKERS ? MODEL_MAX_WORKERS : nworkers;
 	if (policy >= 0)
 		m->policy = policy;
@@ -499,9 +502,20 @@ static void apply_conn_close(struct model *m, const struct event *e)
 
 	if (!event_has(e, KEY_conn))
 		return;
+	if (event_str_eq(e, KEY_reason, "idle"))
+		m->timeout.closed++;
 	c = conn_find(m, event_num(e, KEY_conn, 0));
 	if (c != NULL)
 		conn_mark_closed(m, c, e->ts);
+}
+
+/* notify_write from the timeout thread: a kick, 't' and an fd to a worker. */
+static void apply_kick(struct model *m, const struct event *e)
+{
+	m->timeout.kicks++;
+	m->timeout.last_to = event_idx(e, KEY_to, EVENT_THR_NONE);
+	m->timeout.last_fd = (int)event_num(e, KEY_fd, 0);
+	m->timeout.last_ts = e->ts;
 }
 
 /* gate and paused-at-a-breakpoint: says what the stopped thread does next. */
@@ -595,6 +609,8 @@ static void apply_event(struct model *m, const struct event *e)
 		struct model_worker *w = worker_at(m, event_idx(e, KEY_to, EVENT_THR_NONE));
 		if (w != NULL)
 			w->pending_notify++;
+		if (e->thr == EVENT_THR_TIMEOUT)
+			apply_kick(m, e);
 		break;
 	}
 	case EVT_notify_read:

@@ -68,6 +68,17 @@ struct model_worker {
 	struct model_gate gate;      /* until it takes a step, or everything resumes */
 };
 
+/* The idle-timeout thread (thr=timeout), which runs when hello says idle_timeout= is not 0: what
+ * it sent through the workers' pipes, and what its kicks closed, since the model began. */
+struct model_timeout {
+	int idle_timeout;            /* seconds, from hello; 0: the server has no timeout thread */
+	uint64_t kicks;              /* notify_write byte=t it wrote */
+	uint64_t closed;             /* conn_close reason=idle: kicks a worker acted on */
+	int last_to;                 /* the worker of the newest kick, EVENT_THR_NONE before one */
+	int last_fd;                 /* and the fd it named */
+	uint64_t last_ts;            /* and when */
+};
+
 struct model_dispatch {
 	uint64_t conn;
 	int to;
@@ -105,6 +116,7 @@ struct model {
 	double events_per_sec;       /* over the last model_tick interval */
 
 	struct model_worker workers[MODEL_MAX_WORKERS];
+	struct model_timeout timeout;
 
 	/* Connections, open and recently closed, in a dense array (any order). */
 	struct model_conn *conns;

@@ -18,7 +18,8 @@ void panel_view_init(struct panel_view *v)
 /* Computes where each panel goes on a rows x cols screen. */
 void panel_layout_compute(int rows, int cols, const struct model *m, struct panel_rects *out)
 {
-	int workers = 2 + (m->nworkers > 0 ? m->nworkers : 1);
+	/* The dispatch line, the heading, a row per worker and one for the timeout thread. */
+	int workers = 2 + (m->nworkers > 0 ? m->nworkers : 1) + (m->timeout.idle_timeout > 0 ? 1 : 0);
 	int states = cols >= 120 ? 2 : 3;
 
 	out->header = (struct rect){ 0, 0, 1, cols };

@@ -399,6 +399,8 @@ Test(event, thread_names)
 
 	cr_expect(event_thr_parse("main", 4, &thr) && thr == EVENT_THR_MAIN);
 	cr_expect(event_thr_parse("none", 4, &thr) && thr == EVENT_THR_NONE);
+	cr_expect(event_thr_parse("timeout", 7, &thr) && thr == EVENT_THR_TIMEOUT);
+	cr_expect(!event_thr_parse("timeou", 6, &thr));
 	cr_expect(event_thr_parse("w0", 2, &thr) && thr == 0);
 	cr_expect(event_thr_parse("w255", 4, &thr) && thr == 255);
 	cr_expect(!event_thr_parse("w", 1, &thr));

@@ -88,6 +88,45 @@ Test(panels, a_frozen_workers_queue_shows_in_its_row)
 	model_destroy(m);
 }
 
+Test(panels, the_timeout_thread_has_a_row_and_its_kick_is_in_the_log)
+{
+	static const char *const lines[] = {
+		"ts=1000 seq=1 thr=main ev=hello v=1 pid=4242 threads=2 dispatch=rr tcp=11211 udp=0 maxconns=1024 reqs_per_event=20 idle_timeout=5 states=conn_listening,conn_new_cmd,conn_waiting,conn_read,conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,conn_mwrite,conn_closed",
+		"ts=1001 seq=1 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=1 dispatched=1 pending=0 delay=0",
+		"ts=1002 seq=1 thr=w1 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0 delay=0",
+		"ts=1003 seq=1 thr=w0 ev=snapshot_conn conn=2 fd=27 transport=tcp state=conn_read",
+		"ts=1004 seq=1 thr=main ev=snapshot_end last=w0 next=w1",
+		"ts=6000 seq=2 thr=timeout ev=notify_write to=w0 byte=t fd=27",
+		"ts=6001 seq=3 thr=w0 ev=notify_read byte=t fd=27",
+		"ts=6002 seq=4 thr=w0 ev=state conn=2 fd=27 from=conn_read to=conn_closing",
+		"ts=6003 seq=5 thr=w0 ev=state conn=2 fd=27 from=conn_closing to=conn_closed",
+		"ts=6004 seq=6 thr=w0 ev=conn_close conn=2 fd=27 reason=idle",
+	};
+	struct model *m = model_create(), *plain = panel_fixture_feed(2);
+	struct panel_view v;
+
+	cr_assert_not_null(m);
+	panel_view_init(&v);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		model_feed(m, lines[i], strlen(lines[i]));
+	char *text = render(m, 80, 24, false, &v);
+	char *row = strstr(text, "\n tmo ");
+	cr_assert_not_null(row, "no row for the timeout thread:\n%s", text);
+	*strchr(row + 1, '\n') = '\0';
+	cr_expect_str_eq(row + 1, " tmo  conn_timeout: idle > 5 s  kicks 1  closed idle 1   last 't' fd 27 -> w0");
+	row[strlen(row)] = '\n';
+	cr_expect_not_null(strstr(text, "timeout notify: wrote 't' and fd 27 to w0's pipe"), "%s", text);
+	cr_expect_not_null(strstr(text, "w0 thread_libevent_process: read 't' and fd 27"), "%s", text);
+	cr_expect_not_null(strstr(text, "w0 conn_close: conn 2 (idle)"), "%s", text);
+	free(text);
+	/* A server without an idle timeout has no such thread, and no row for it. */
+	text = render(plain, 80, 24, false, &v);
+	cr_expect_null(strstr(text, " tmo "), "%s", text);
+	free(text);
+	model_destroy(plain);
+	model_destroy(m);
+}
+
 Test(panels, frozen_and_delayed_workers_are_marked)
 {
 	struct model *m = panel_fixture_feed(8);
