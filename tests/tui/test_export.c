@@ -420,6 +420,45 @@ Test(export, lines_of_different_threads_out_of_seq_order, .init = cr_redirect_st
 	exported_free(&x);
 }
 
+Test(export, the_timeout_thread_gets_a_track_of_its_own, .init = cr_redirect_stderr)
+{
+	static const char trace[] =
+		"ts=10 seq=1 thr=main ev=hello v=1 pid=7 threads=1 dispatch=rr tcp=1 udp=0 maxconns=9 reqs_per_event=20 idle_timeout=1 states=x\n"
+		"ts=20 seq=2 thr=main ev=dispatch conn=9 fd=5 to=w0 last=none dispatch=rr transport=tcp init=conn_new_cmd\n"
+		"ts=21 seq=3 thr=main ev=cq_push to=w0 conn=9 depth=1\n"
+		"ts=22 seq=4 thr=main ev=notify_write to=w0 byte=c\n"
+		"ts=60 seq=5 thr=w0 ev=notify_read byte=c\n"
+		"ts=61 seq=6 thr=w0 ev=cq_pop conn=9 depth=0\n"
+		"ts=62 seq=7 thr=w0 ev=conn_new conn=9 fd=5 transport=tcp\n"
+		"ts=63 seq=8 thr=w0 ev=state conn=9 fd=5 from=conn_new_cmd to=conn_read\n"
+		"ts=2000 seq=9 thr=timeout ev=notify_write to=w0 byte=t fd=5\n"
+		"ts=2001 seq=10 thr=w0 ev=notify_read byte=t fd=5\n"
+		"ts=2002 seq=11 thr=w0 ev=state conn=9 fd=5 from=conn_read to=conn_closing\n"
+		"ts=2003 seq=12 thr=w0 ev=conn_close conn=9 fd=5 reason=idle\n";
+	struct exported x;
+	int tids[3] = { 0 };
+	const char *names[3] = { "main", "w0", "timeout" };
+
+	export_text(trace, &x);
+	cr_assert_eq(x.rc, 0);
+	check_events(x.root);
+	for (size_t i = 0; i < x.root->n; i++) {
+		const struct json *ev = &x.root->items[i];
+		const struct json *args = json_get(ev, "args");
+		const char *n = json_str(ev, "name"), *thread = args != NULL ? json_str(args, "name") : NULL;
+
+		if (!is_ph(ev, "M") || n == NULL || strcmp(n, "thread_name") != 0 || thread == NULL)
+			continue;
+		for (int k = 0; k < 3; k++)
+			if (strcmp(thread, names[k]) == 0)
+				tids[k] = (int)json_num(ev, "tid", 0);
+	}
+	for (int k = 0; k < 3; k++)
+		cr_expect_gt(tids[k], 0, "no track named %s", names[k]);
+	cr_expect(tids[2] != tids[0] && tids[2] != tids[1], "the timeout thread shares a track");
+	exported_free(&x);
+}
+
 Test(export, snapshot_then_events_it_already_reflects, .init = cr_redirect_stderr)
 {
 	static const char trace[] =
