@@ -76,14 +76,18 @@ static void *conn_timeout_thread(void *arg)
 	while (do_run_conn_timeout_thread) {
 		struct timeout_pass pass;
 		struct timespec until;
+		unsigned secs;
 
 		pthread_mutex_unlock(&timeout_lock);
 		pass.now = clock_now();
 		pass.oldest = pass.now;
 		thread_conn_foreach(timeout_check, &pass);
+		secs = timeout_sleep_seconds(&pass, settings.idle_timeout);
+		log_verbose(3, "idle timeout thread finished pass, sleeping for %us\n", secs);
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += (time_t)timeout_sleep_seconds(&pass, settings.idle_timeout);
+		until.tv_sec += (time_t)secs;
 		pthread_mutex_lock(&timeout_lock);
+		/* memcached sleeps in usleep; a condition lets a stop wake it at once. */
 		while (do_run_conn_timeout_thread &&
 		       pthread_cond_timedwait(&timeout_cond, &timeout_lock, &until) != ETIMEDOUT)
 			;
