@@ -5,6 +5,9 @@
 
 static const char *const sort_names[] = { "id", "worker", "state", "age" };
 
+/* Below this width the list drops the fd and the last command (the compact diagram's neighbour). */
+#define CONNS_NARROW 56
+
 /* Draws the connection list. */
 void panel_conns_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		      struct rect r)
@@ -35,8 +38,10 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 	if (v->filter_state >= 0)
 		screen_printf(s, r.row, col, r.col + r.cols - col, ROLE_DIM, "  state %s",
 			      panel_state_short(v->filter_state));
+	bool narrow = r.cols < CONNS_NARROW;
 	screen_puts(s, r.row + 1, r.col, r.cols, ROLE_TITLE,
-		    "    conn    fd wkr  tr  state       in state  cmds last");
+		    narrow ? " conn wkr  tr  state        in cmd"
+			   : "    conn    fd wkr  tr  state       in state  cmds last");
 	for (int i = 0; i < body && (size_t)(v->conn_scroll + i) < total; i++) {
 		const struct model_conn *c = rows[v->conn_scroll + i];
 		int row = r.row + 2 + i;
@@ -48,13 +53,21 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 			snprintf(wkr, sizeof(wkr), "w%d", c->worker);
 		else
 			snprintf(wkr, sizeof(wkr), "main");
-		screen_printf(s, row, r.col, r.cols, c->closed ? ROLE_DIM : ROLE_TEXT,
-			      "%8llu %5d %-5s%-3s", (unsigned long long)c->id, c->fd, wkr,
-			      c->udp ? "udp" : "tcp");
-		screen_printf(s, row, r.col + 24, r.cols - 24, ROLE_STATE + c->state, " %-11s",
+		/* Narrow, beside the compact diagram: no fd and no last command, the rest closer. */
+		int at = narrow ? 14 : 24;
+		if (narrow)
+			screen_printf(s, row, r.col, r.cols, c->closed ? ROLE_DIM : ROLE_TEXT,
+				      "%5llu %-5s%-3s", (unsigned long long)c->id, wkr, c->udp ? "udp" : "tcp");
+		else
+			screen_printf(s, row, r.col, r.cols, c->closed ? ROLE_DIM : ROLE_TEXT,
+				      "%8llu %5d %-5s%-3s", (unsigned long long)c->id, c->fd, wkr,
+				      c->udp ? "udp" : "tcp");
+		screen_printf(s, row, r.col + at, r.cols - at, ROLE_STATE + c->state, " %-9s",
 			      panel_state_short(c->state));
-		screen_printf(s, row, r.col + 36, r.cols - 36, c->closed ? ROLE_DIM : ROLE_TEXT,
-			      "%7.1fs %5llu %s", since / 1e9, (unsigned long long)c->cmds, c->last_verb);
+		at += narrow ? 10 : 12;
+		screen_printf(s, row, r.col + at, r.cols - at, c->closed ? ROLE_DIM : ROLE_TEXT,
+			      narrow ? "%5.1fs%4llu" : "%7.1fs %5llu %s", since / 1e9,
+			      (unsigned long long)c->cmds, c->last_verb);
 		if (sel)
 			screen_paint(s, row, r.col, r.cols, ROLE_SELECTED);
 	}

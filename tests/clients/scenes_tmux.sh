@@ -74,16 +74,16 @@ udp_everywhere() {
 	local w text
 	text=$(screen demo)
 	for w in 0 1 2 3; do
-		grep -Eq -- "^ +[0-9]+ +[0-9]+ w$w +udp +(read|parse_cmd|nread|write|new_cmd|waiting) " <<<"$text" || return 1
+		grep -Eq -- " [0-9]+ +([0-9]+ +)?w$w +udp +(read|parse_cmd|nread|write|new_cmd|waiting) " <<<"$text" || return 1
 	done
-	grep -Eq -- "^ +[0-9]+ +[0-9]+ w[0-3] +udp +[a-z_]+ +[0-9.]+s +[1-9]" <<<"$text"
+	grep -Eq -- " [0-9]+ +([0-9]+ +)?w[0-3] +udp +[a-z_]+ +[0-9.]+s +[1-9]" <<<"$text"
 }
 
 # idea_NAME DEADLINE_MS: the scene's idea on the screen by the deadline; then_NAME, when there
 # is one: what the scene does next (a thaw, a close, a policy switch), in its time.
 idea_overview() {
 	wait_for "$1" "overview: a worker's connection in a state, with a conn_set_state" \
-		shows "^ +[0-9]+ +[0-9]+ w[0-3] +tcp +(new_cmd|waiting|read|parse_cmd|write|nread|mwrite) " \
+		shows " [0-9]+ +([0-9]+ +)?w[0-3] +tcp +(new_cmd|waiting|read|parse_cmd|write|nread|mwrite) " \
 		"conn_set_state: conn [0-9]+ conn_[a-z_]+ -> conn_"
 }
 idea_round_robin() {
@@ -108,7 +108,7 @@ then_cq_backlog() {
 }
 idea_drive_machine() {
 	wait_for "$1" "drive-machine: a big set's conn waiting in conn_nread" \
-		shows "^ +[0-9]+ +[0-9]+ w[01] +tcp +nread " "process_command: conn [0-9]+ set \(1 key, [0-9]{6} bytes\)"
+		shows " [0-9]+ +([0-9]+ +)?w[01] +tcp +nread " "process_command: conn [0-9]+ set \(1 key, [0-9]{6} bytes\)"
 }
 idea_fairness() {
 	wait_for "$1" "fairness: a conn yields, its -R budget spent" \
