@@ -16,8 +16,9 @@ void panel_view_init(struct panel_view *v)
 #define DIAGRAM_MIN_LOG 6
 /* The fewest rows the panels keep under a lab's checklist; fewer and the checklist is left out. */
 #define LAB_MIN_REST 12
-/* The compact diagram leaves the connections and the events a column beside it. */
-#define COMPACT_MIN_COLS (PANEL_STATES_COMPACT_COLS + 2 + 34)
+/* The compact diagram leaves the connections (and the events) a column beside it: 28 columns at
+ * least, so that it shows in the demo's pane beside the deck (118 of a 220-column terminal). */
+#define COMPACT_MIN_COLS (PANEL_STATES_COMPACT_COLS + 2 + 28)
 /* The events under the compact diagram: a title and four (120x40 with a scene's line). */
 #define COMPACT_MIN_LOG 5
 

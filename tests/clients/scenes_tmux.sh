@@ -76,7 +76,7 @@ udp_everywhere() {
 	for w in 0 1 2 3; do
 		grep -Eq -- " [0-9]+ +([0-9]+ +)?w$w +udp +(read|parse_cmd|nread|write|new_cmd|waiting) " <<<"$text" || return 1
 	done
-	grep -Eq -- " [0-9]+ +([0-9]+ +)?w[0-3] +udp +[a-z_]+ +[0-9.]+s +[1-9]" <<<"$text"
+	grep -Eq -- " [0-9]+ +([0-9]+ +)?w[0-3] +udp +[a-z_]+ +([0-9.]+s +)?[1-9]" <<<"$text"
 }
 
 # idea_NAME DEADLINE_MS: the scene's idea on the screen by the deadline; then_NAME, when there

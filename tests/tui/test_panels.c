@@ -477,6 +477,8 @@ Test(panels, a_projectors_120x35_draws_the_compact_diagram_beside_the_connection
 	cr_expect_eq(conns_row, diagram_row, "the connections beside the diagram:\n%s", text);
 	cr_expect_geq(conns_col, PANEL_STATES_COMPACT_COLS, "%s", text);
 	cr_expect(log_row > conns_row && log_col == conns_col, "the events under the connections:\n%s", text);
+	cr_expect_not_null(strstr(text, " conn wkr  tr  state        in cmd"), "the narrow list:\n%s", text);
+	cr_expect_not_null(strstr(text, "   10 w0   tcp waiting "), "%s", text);
 	cr_expect_eq(role_near(s, text, "waiting 30", 0), ROLE_NEWEST, "the state just entered");
 	free(text);
 
@@ -488,6 +490,15 @@ Test(panels, a_projectors_120x35_draws_the_compact_diagram_beside_the_connection
 	cr_assert(find_in(text, "Events (newest first)", &log_row, &log_col), "%s", text);
 	cr_expect(log_col == 0 && log_row > diagram_row + PANEL_STATES_COMPACT_ROWS, "%s", text);
 	expect_whole_diagram(s, m, text);
+	free(text);
+
+	/* The demo's pane beside the deck (118 columns): the diagram still, the list without times. */
+	screen_destroy(s);
+	s = screen_create(40, 118, true);
+	panel_layout_draw(s, m, &v);
+	text = panel_fixture_text(s);
+	expect_whole_diagram(s, m, text);
+	cr_expect_not_null(strstr(text, " conn wkr  tr  state     cmd"), "%s", text);
 	free(text);
 
 	/* Two rows less than 120x35 and the list of states comes back: the diagram is never cut. */
