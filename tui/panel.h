@@ -52,6 +52,7 @@ struct panel_view {
 	/* A demo's scene, on a line of its own under the header: "Scene 4/9  CQ backlog", what to
 	 * watch, and right-aligned what it does next ("thaw w1 in 3 s"); NULL: no scene (or nothing next). */
 	const char *scene, *scene_idea, *scene_cue;
+	int scene_number;           /* its number, from 1 (the ? overlay lists the scenes); 0: none */
 	unsigned slowmo_ms;         /* slow motion's pace, 0 when off: the header says SLOWMO */
 	bool slowmo_held;           /* space holds it */
 };
