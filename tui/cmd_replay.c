@@ -81,13 +81,11 @@ static int replay_exec(struct cmd_ctx *ctx)
 		replay_close(r);
 		return cli_usage_error();
 	}
-	if (r->malformed > 0)
-		diag_error("%s: %llu malformed lines skipped (the first: line %llu)", file,
-			   (unsigned long long)r->malformed, (unsigned long long)r->first_malformed);
+	trace_counts_report(&r->counts, r->reader->name);
 	replay_set_speed(r, st->speed);
 	if (!(st->at >= 0 ? replay_seek_time(r, (uint64_t)(st->at * 1e9))
 			  : st->event == NULL || replay_seek(r, to_end ? r->nevents : (size_t)st->event_n))) {
-		diag_error("out of memory");
+		diag_error("cannot move to the start asked for in %s", file);
 		replay_close(r);
 		return 1;
 	}
