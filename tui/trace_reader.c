@@ -120,6 +120,9 @@ static int next_line(struct trace_reader *r)
 		r->start = r->scanned = r->start + take;
 		r->offset = r->buf_offset + r->start;
 		r->status = event_parse_in(r->line, r->len, r->threads, &r->event);
+		/* Too long but within the buffer: gone all the same, as if it had not fitted. */
+		if (r->status == EVENT_E_TOO_LONG)
+			r->len = 0;
 		return 1;
 	}
 }

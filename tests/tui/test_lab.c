@@ -28,6 +28,7 @@
 #include "lab_probe.h"
 #include "lab_run.h"
 #include "lab_trace.h"
+#include "trace_reader.h"
 
 static char tmp[64];
 
@@ -375,6 +376,34 @@ Test(lab, live_feed_ticks_goals_and_saves_the_proof)
 	cr_assert_eq(t.n, 3, "hello, accept and cq_pop, nothing before the hello");
 	lab_trace_free(&t);
 	lab_live_free(&l);
+}
+
+Test(lab, a_proof_trace_is_read_as_every_trace_is)
+{
+	char path[128];
+	struct lab_trace t;
+
+	lab_trace_init(&t);
+	snprintf(path, sizeof(path), "%s/07-test", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), TRACE_READ_UNREADABLE, "a directory");
+	snprintf(path, sizeof(path), "%s/07-test/none.trace", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), TRACE_READ_UNREADABLE, "a missing file");
+	write_file("junk.trace", "dear diary\n");
+	snprintf(path, sizeof(path), "%s/07-test/junk.trace", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), TRACE_READ_NOT_TRACE);
+	cr_expect_eq(t.n, 0u);
+	/* A line too long is skipped and counted, not kept: the lines around it are. */
+	char *proof = malloc(3 * EVENT_LINE_MAX);
+	cr_assert_not_null(proof);
+	int at = snprintf(proof, 3 * EVENT_LINE_MAX, "ts=1 seq=1 thr=main ev=hello v=1 threads=1\n");
+	memset(proof + at, 'x', 2 * EVENT_LINE_MAX);
+	snprintf(proof + at + 2 * EVENT_LINE_MAX, EVENT_LINE_MAX, "\nts=2 seq=2 thr=w0 ev=yield conn=2\n");
+	write_file("long.trace", proof);
+	free(proof);
+	snprintf(path, sizeof(path), "%s/07-test/long.trace", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), 0);
+	cr_expect_eq(t.n, 2u);
+	lab_trace_free(&t);
 }
 
 /* ---- grading ---- */
