@@ -630,19 +630,19 @@ static void hello(struct lab_trace *t, int n, const char *policy)
 }
 
 /* The main thread's half of a hand-off: accept, dispatch and cq_push of conn to worker w, at depth. */
-static void hand(struct lab_trace *t, int conn, int w, int depth)
+static void hand(struct lab_trace *t, unsigned long long conn, int w, int depth)
 {
-	add(t, "thr=main ev=accept conn=%d fd=9 peer=127.0.0.1:%d", conn, 1000 + conn);
-	add(t, "thr=main ev=dispatch conn=%d fd=9 to=w%d last=none dispatch=rr transport=tcp init=conn_new_cmd",
+	add(t, "thr=main ev=accept conn=%llu fd=9 peer=127.0.0.1:%llu", conn, 1000 + conn % 60000);
+	add(t, "thr=main ev=dispatch conn=%llu fd=9 to=w%d last=none dispatch=rr transport=tcp init=conn_new_cmd",
 	    conn, w);
-	add(t, "thr=main ev=cq_push to=w%d conn=%d depth=%d", w, conn, depth);
+	add(t, "thr=main ev=cq_push to=w%d conn=%llu depth=%d", w, conn, depth);
 }
 
 /* The worker's half: cq_pop and conn_new of conn on w, leaving depth. */
-static void take(struct lab_trace *t, int conn, int w, int depth)
+static void take(struct lab_trace *t, unsigned long long conn, int w, int depth)
 {
-	add(t, "thr=w%d ev=cq_pop conn=%d depth=%d", w, conn, depth);
-	add(t, "thr=w%d ev=conn_new conn=%d fd=9 transport=tcp", w, conn);
+	add(t, "thr=w%d ev=cq_pop conn=%llu depth=%d", w, conn, depth);
+	add(t, "thr=w%d ev=conn_new conn=%llu fd=9 transport=tcp", w, conn);
 }
 
 /* Runs the lab's check named name on t; returns the probe's result, its words in why. */
@@ -710,6 +710,16 @@ Test(lab, invariants_follow_every_hand_off_in_seq_order)
 	add(&t, "thr=w1 ev=dropped count=5");
 	cr_assert_eq(probe(lab, "inv", &t, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "the trace lost 5 events") != NULL, "%s", why);
+	lab_trace_free(&t);
+
+	/* Ids are any 64-bit number: nothing is sized by their value. */
+	hello(&t, 2, "custom");
+	hand(&t, 999999999999999, 0, 1);
+	take(&t, 999999999999999, 0, 0);
+	hand(&t, 18446744073709551615ull, 1, 1);
+	take(&t, 18446744073709551615ull, 1, 0);
+	cr_assert_eq(probe(lab, "inv", &t, why, sizeof(why)), 0, "%s", why);
+	cr_assert_str_eq(why, "2 hand-offs checked");
 	lab_trace_free(&t);
 }
 
