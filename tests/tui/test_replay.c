@@ -526,6 +526,43 @@ Test(replay, a_large_file_is_read_again_not_kept)
 	fixture_free(&x);
 }
 
+Test(replay, checkpoints_of_a_crowded_picture_are_thinned_to_their_budget)
+{
+	struct fixture x;
+	struct replay *r, *straight;
+
+	/* 30,000 connections that never close (each checkpoint a copy of them all), then 90,000 events. */
+	fixture_begin(&x, 1 * SEC);
+	fixture_snapshot(&x);
+	for (int c = 0; c < 30000; c++) {
+		x.ts += 1000;
+		fprintf(x.f, "ts=%llu seq=%llu thr=main ev=dispatch conn=%d fd=%d to=w%d last=none "
+			"dispatch=rr transport=tcp init=conn_new_cmd\n", (unsigned long long)x.ts,
+			(unsigned long long)++x.seq, 2 + c, 10 + c, c % 2);
+	}
+	for (int i = 0; i < 90000; i++) {
+		x.ts += 1000;
+		fprintf(x.f, "ts=%llu seq=%llu thr=w%d ev=yield conn=%d\n", (unsigned long long)x.ts,
+			(unsigned long long)++x.seq, i % 2, 2 + i % 30000);
+	}
+	fixture_end(&x);
+	r = open_ok(&x);
+	size_t every = r->checkpoint_every;
+	cr_assert(replay_seek(r, r->nevents));
+	cr_expect_gt(r->checkpoint_every, every, "some were dropped");
+	cr_expect_leq(r->checkpoint_bytes, (size_t)64 << 20);
+	cr_expect_lt(replay_bytes(r), (size_t)80 << 20, "%zu bytes held", replay_bytes(r));
+	/* Back across what is left: the same picture as a straight run. */
+	cr_assert(replay_seek(r, 70001));
+	cr_assert(replay_step_back(r));
+	straight = open_ok(&x);
+	cr_assert(replay_seek(straight, 70000));
+	expect_same_model(r->model, straight->model, "back to 70000");
+	replay_close(straight);
+	replay_close(r);
+	fixture_free(&x);
+}
+
 /* Writes len bytes to a new temp file; returns its path in buf. */
 static void write_file(char *buf, const char *data, size_t len)
 {
