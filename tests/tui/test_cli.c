@@ -473,6 +473,20 @@ Test(cli, export_reads_standard_input)
 	free(err);
 }
 
+Test(cli, replay_reads_standard_input_through_a_temporary_copy)
+{
+	struct cli_opts opts = { .stdin_text = greeting, .stdout_fd = -1 };
+	const char *args[] = { "replay", "--once", "--event", "end", "-", NULL };
+	char *out, *err;
+
+	/* A pipe cannot seek: stepping reads the copy again. */
+	run(args, &opts, 0, &out, &err);
+	cr_expect(strstr(out, " replay ") != NULL, "%s", out);
+	cr_expect(strstr(out, "2 threads") != NULL, "%s", out);
+	free(out);
+	free(err);
+}
+
 /* Starts a fake server or fails the test. */
 static void start_server(struct fake_server *s)
 {
