@@ -275,10 +275,25 @@ Test(replay, every_step_forward_and_back_is_the_fed_prefix)
 	fixture_free(&x);
 }
 
+/* Fails unless a step back from target + 1 shows what a replay opened afresh and sought to target shows. */
+static void expect_back_is_straight(struct replay *r, const struct fixture *x, size_t target)
+{
+	char what[64];
+	struct replay *straight;
+
+	cr_assert(replay_seek(r, target + 1));
+	cr_assert(replay_step_back(r));
+	straight = open_ok(x);
+	cr_assert(replay_seek(straight, target));
+	snprintf(what, sizeof(what), "back to %zu", target);
+	expect_same_model(r->model, straight->model, what);
+	replay_close(straight);
+}
+
 Test(replay, steps_back_across_checkpoints_match_a_straight_run)
 {
 	struct fixture x;
-	struct replay *r, *straight;
+	struct replay *r;
 
 	/* 12,600 events over 38 s of recorded time: checkpoints, and ticks by the recorded clock. */
 	fixture_begin(&x, 1 * SEC);
@@ -291,16 +306,8 @@ Test(replay, steps_back_across_checkpoints_match_a_straight_run)
 	cr_assert(replay_seek(r, r->nevents));
 	cr_expect_gt(r->model->events_per_sec, 0, "events/s comes from the recorded clock");
 	size_t targets[] = { r->nevents - 1, 12289, 12288, 9000, 8193, 8192, 8191, 4097, 100, 12500, 5 };
-	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
-		char what[64];
-		cr_assert(replay_seek(r, targets[i] + 1));
-		cr_assert(replay_step_back(r));
-		straight = open_ok(&x);
-		cr_assert(replay_seek(straight, targets[i]));
-		snprintf(what, sizeof(what), "back to %zu", targets[i]);
-		expect_same_model(r->model, straight->model, what);
-		replay_close(straight);
-	}
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		expect_back_is_straight(r, &x, targets[i]);
 	replay_close(r);
 	fixture_free(&x);
 }
@@ -529,7 +536,7 @@ Test(replay, a_large_file_is_read_again_not_kept)
 Test(replay, checkpoints_of_a_crowded_picture_are_thinned_to_their_budget)
 {
 	struct fixture x;
-	struct replay *r, *straight;
+	struct replay *r;
 
 	/* 30,000 connections that never close (each checkpoint a copy of them all), then 90,000 events. */
 	fixture_begin(&x, 1 * SEC);
@@ -553,12 +560,7 @@ Test(replay, checkpoints_of_a_crowded_picture_are_thinned_to_their_budget)
 	cr_expect_leq(r->checkpoint_bytes, (size_t)64 << 20);
 	cr_expect_lt(replay_bytes(r), (size_t)80 << 20, "%zu bytes held", replay_bytes(r));
 	/* Back across what is left: the same picture as a straight run. */
-	cr_assert(replay_seek(r, 70001));
-	cr_assert(replay_step_back(r));
-	straight = open_ok(&x);
-	cr_assert(replay_seek(straight, 70000));
-	expect_same_model(r->model, straight->model, "back to 70000");
-	replay_close(straight);
+	expect_back_is_straight(r, &x, 70000);
 	replay_close(r);
 	fixture_free(&x);
 }
