@@ -104,12 +104,15 @@ const struct cmd_entry cmd_replay_entry = {
 		"same screen, played by the recorded clock, with pause, single steps forward and back, "
 		"speed and seeking. It starts playing from the first whole picture (after the "
 		"snapshot); a wait of more than a second between events is cut to a second. '?' lists "
-		"the keys. FILE '-' reads standard input.",
+		"the keys. FILE '-' reads standard input (through a temporary copy: the file is read "
+		"again to move, never kept in memory). Malformed lines are skipped and counted, as "
+		"export counts them.",
 	.options = replay_options,
 	.notes = "In batch mode (--once, --frames) the frames are printed at once, each -d times "
 		 "--speed further into the recording.",
-	.exit_status = "Exit status: 0 on q, Ctrl-C or the last frame; 1 out of memory; 64 bad "
-		       "command line; 65 FILE is not a trace; 66 FILE cannot be read.",
+	.exit_status = "Exit status: 0 on q, Ctrl-C or the last frame; 1 out of memory, or FILE "
+		       "changed while it was replayed; 64 bad command line; 65 FILE is not a trace; 66 "
+		       "FILE cannot be read.",
 	.values = replay_values,
 	.flags = CMD_SCREEN | CMD_STOP,
 	.args_min = 1,
