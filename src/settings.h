@@ -9,7 +9,7 @@
 #include "wire.h"
 
 /* The longest -o idle_timeout, in seconds: 30 days. */
-#define SETTINGS_MAX_IDLE_TIMEOUT (60 * 60 * 24 * 30)
+#define SETTINGS_MAX_IDLE_TIMEOUT WIRE_IDLE_TIMEOUT_MAX
 
 /* The most worker threads -t allows. */
 #define SETTINGS_MAX_THREADS WIRE_THREADS_MAX
