@@ -36,7 +36,7 @@ static void check_line(const char *line, size_t len)
 	struct event e;
 	enum event_status st = event_parse(line, len, &e);
 
-	if (st < EVENT_E_BAD_VALUE || st > EVENT_ANSWER_ERROR)
+	if (st < EVENT_E_LOWEST || st > EVENT_ANSWER_ERROR)
 		broken("a status outside enum event_status", line, len);
 	if (event_status_name(st) == NULL)
 		broken("a status without a name", line, len);
@@ -49,7 +49,8 @@ static void check_line(const char *line, size_t len)
 		return;
 	if (e.ev != EVENT_UNKNOWN && (e.ev < 0 || e.ev >= EVT_MAX))
 		broken("ev outside wire.h's events", line, len);
-	if (e.thr < EVENT_THR_MAIN || e.thr > EVENT_WORKER_MAX)
+	if ((e.thr < 0 && e.thr != EVENT_THR_MAIN && e.thr != EVENT_THR_TIMEOUT) ||
+	    e.thr > EVENT_WORKER_MAX)
 		broken("thr out of range", line, len);
 	if (!within(e.ev_name, e.ev_len, line, len))
 		broken("ev= outside the line", line, len);
