@@ -31,6 +31,7 @@ void settings_init(struct settings *s)
 	s->ready_fd = -1;
 	s->trace_clients_max = 64;
 	s->trace_buffer = (size_t)4 * 1024 * 1024;
+	s->trace_release = (size_t)16 * 1024 * 1024;
 }
 
 /* Frees the listen address copy. */
@@ -114,6 +115,9 @@ static void usage(FILE *out)
 		"                             is told \"error too many trace clients\" and let go\n"
 		"      --trace-buffer=SIZE    bytes buffered per trace client, 64k-1024m (default 4m); a\n"
 		"                             client that reads slower loses events (dropped), not memory\n"
+		"      --trace-release=SIZE   once trace clients that left had held this much between them\n"
+		"                             (and when the last one leaves), free memory goes back to the\n"
+		"                             system, 0-1024m (default 16m; 0: after each one)\n"
 		"  -h, --help                 print this help and exit\n"
 		"  -V, --version              print the version and exit\n");
 }
@@ -130,7 +134,7 @@ int settings_parse(struct settings *s, int argc, char **argv)
 {
 	enum {
 		OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED,
-		OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER,
+		OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER, OPT_TRACE_RELEASE,
 	};
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
@@ -151,6 +155,7 @@ int settings_parse(struct settings *s, int argc, char **argv)
 		{ "paused", no_argument, NULL, OPT_PAUSED },
 		{ "trace-clients", required_argument, NULL, OPT_TRACE_CLIENTS },
 		{ "trace-buffer", required_argument, NULL, OPT_TRACE_BUFFER },
+		{ "trace-release", required_argument, NULL, OPT_TRACE_RELEASE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -259,6 +264,11 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			if (!parse_size(optarg, &size) || size < 64 * 1024 || size > 1024ULL * 1024 * 1024)
 				return bad_value("--trace-buffer", optarg, "64k-1024m");
 			s->trace_buffer = (size_t)size;
+			break;
+		case OPT_TRACE_RELEASE:
+			if (!parse_size(optarg, &size) || size > 1024ULL * 1024 * 1024)
+				return bad_value("--trace-release", optarg, "0-1024m");
+			s->trace_release = (size_t)size;
 			break;
 		case 'h':
 			usage(stdout);
