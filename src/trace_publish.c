@@ -343,7 +343,8 @@ static void client_free(struct trace_client *cl)
 		drain();
 	}
 	if (trace_release_left(held, clients == NULL)) {
-		/* Due once the loop has run the finalizers that free its buffers, in this pass. */
+		/* bufferevent_free only schedules the finalizers that free its buffers; a timeout
+		 * of zero runs after them, on the loop's next pass. */
 		struct timeval now = { 0, 0 };
 		event_add(release_event, &now);
 	}
