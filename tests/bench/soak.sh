@@ -30,9 +30,10 @@ usage() {
 usage: $(basename "$0") [-n HELD] [-C CYCLES] [-t THREADS] [-x SERVER_FLAG]... [SECONDS]
   SECONDS          how long everything runs at once, 30-86400; default 180
   -n HELD          connections held open, 1-10000; default 10000
-  -C CYCLES        connect/close cycles to reach; default 100000
+  -C CYCLES        connect/close cycles to reach; default 100000 (a run much
+                   shorter than the default may not get there: lower it)
   -t THREADS       worker threads of the server (-t); default 4
-  -x SERVER_FLAG   one more flag for mcscoped, e.g. -x --idle-timeout=30
+  -x SERVER_FLAG   one more flag for mcscoped, e.g. -x --dispatch=least
                    (repeatable; the clients keep their connections busy
                    enough for an idle timeout of 5 s or more)
 EOF
