@@ -7,7 +7,8 @@
 #   -C connect/close cycles (mcscope load --scenario churn, 32 connections
 #      paced to reach them within the run; default 100000)
 #   50 slowloris clients (a byte every 2 s, each reply checked; 0.5 s in a
-#      run shorter than 2 minutes)
+#      run shorter than 2 minutes; with an idle timeout the server may close
+#      them, as it should)
 #   20 trace clients that never read, 10 that send random bytes
 #   2 controllers in a storm of pause/step/resume/freeze/thaw/delay/dispatch
 #   16 well-behaved clients (mcscope load --scenario mixed, 2000 requests/s,
@@ -33,7 +34,7 @@ usage: $(basename "$0") [-n HELD] [-C CYCLES] [-t THREADS] [-x SERVER_FLAG]... [
   -C CYCLES        connect/close cycles to reach; default 100000 (a run much
                    shorter than the default may not get there: lower it)
   -t THREADS       worker threads of the server (-t); default 4
-  -x SERVER_FLAG   one more flag for mcscoped, e.g. -x --dispatch=least
+  -x SERVER_FLAG   one more flag for mcscoped, e.g. -x --idle-timeout=30
                    (repeatable; the clients keep their connections busy
                    enough for an idle timeout of 5 s or more)
 EOF
@@ -207,7 +208,13 @@ goal "$((status_of[well] == 0))" "well-behaved: requests served $(figure well re
 goal "$((status_of[held] == 0))" "held: $(figure held connections) connections, versions answered $(figure held requests), errors $(figure held errors)   (goal: 0 errors)"
 done_cycles=$(figure churn connections)
 goal "$((status_of[churn] == 0 && ${done_cycles:-0} >= cycles))" "churn: $done_cycles connect/close cycles, errors $(figure churn errors)   (goal: >= $cycles, 0 errors)"
-goal "$((status_of[slowloris] == 0))" "slowloris: $(figure slowloris bytes) bytes trickled, replies checked $(figure slowloris answered), errors $(figure slowloris errors)   (goal: 0 errors)"
+# An idle timeout is there to close slowloris connections; without one, none may be.
+closed=$(figure slowloris closed) may_close=0 closed_goal="none closed"
+if [[ " ${server_flags[*]} " == *idle* ]]; then
+	may_close=1 closed_goal="any closed (an idle timeout)"
+fi
+goal "$((status_of[slowloris] == 0 && (${closed:-0} == 0 || may_close)))" \
+	"slowloris: $(figure slowloris bytes) bytes trickled, replies checked $(figure slowloris answered), errors $(figure slowloris errors), closed by the server $closed   (goal: 0 errors, $closed_goal)"
 goal "$((status_of[stuck] == 0))" "stuck trace clients: $(figure stuck clients) held through the run"
 goal "$((status_of[garbage] == 0))" "garbage trace clients: $(figure garbage connects) connections, $(figure garbage bytes) random bytes, $(figure garbage answers) answers, refused $(figure garbage refused)   (goal: none refused)"
 goal "$((status_of[control] == 0))" "controllers: $(figure control commands) commands, unanswered $(figure control unanswered)   (goal: all answered)"
