@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "number.h"
 #include "storage.h"
 
 #define STRIPE_COUNT 1024
@@ -34,6 +35,8 @@
 #define ITEM_UPDATE_INTERVAL 60
 /* Longest decimal uint64_t. */
 #define DELTA_DIGITS_MAX 20
+/* Counts the table's own reference: an item nobody else is reading. */
+#define REFCOUNT_LINKED_ONLY 1
 
 /* No stripe held: for allocations made outside any stripe lock. */
 #define NO_STRIPE ((size_t)-1)
@@ -377,7 +380,7 @@ static struct item *alloc_item(struct storage *st, const char *key, size_t nkey,
 		*err = STORE_NOT_STORED;
 		return NULL;
 	}
-	if (nbytes - 2 > st->item_size_max) {
+	if (storage_item_ntotal(nkey, flags, nbytes) > st->item_size_max) {
 		*err = STORE_TOO_LARGE;
 		return NULL;
 	}
@@ -402,6 +405,13 @@ static struct item *alloc_item(struct storage *st, const char *key, size_t nkey,
 	memcpy(it->data, key, nkey);
 	it->data[nkey] = '\0';
 	return it;
+}
+
+/* Returns the size memcached gives an item (see STORAGE_ITEM_HEADER). */
+size_t storage_item_ntotal(size_t nkey, uint32_t flags, size_t nbytes)
+{
+	return STORAGE_ITEM_HEADER + STORAGE_ITEM_CAS + nkey + 1 + (flags != 0 ? sizeof(flags) : 0) +
+	       nbytes;
 }
 
 /* Picks the bucket count for a memory limit: a power of two within bounds. */
@@ -529,7 +539,8 @@ enum store_result storage_store(struct storage *st, struct item *it, enum store_
 		}
 		new = combine(st, old, it, op == STORE_APPEND, s);
 		if (!new) {
-			res = STORE_NO_MEMORY;
+			/* memcached answers NOT_STORED when the joined value can't be had. */
+			res = STORE_NOT_STORED;
 			break;
 		}
 		item_replace(st, old, new, hv, now);
@@ -620,25 +631,7 @@ bool storage_delete(struct storage *st, const char *key, size_t nkey, rel_time_t
 	return it != NULL;
 }
 
-/* Parses a value made only of decimal digits that fits in 64 bits. */
-static bool parse_u64(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > DELTA_DIGITS_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
-/* Adds or subtracts delta on a decimal value. */
+/* Adds or subtracts delta on a value memcached reads as a number. */
 enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey, bool incr,
 				uint64_t delta, rel_time_t now, uint64_t *value)
 {
@@ -649,7 +642,7 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 	struct item *old, *new;
 	char buf[DELTA_DIGITS_MAX + 1];
 	uint64_t v;
-	int len;
+	size_t len, oldlen;
 
 	note_now(st, now);
 	stripe_lock(st, s);
@@ -658,7 +651,12 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 		res = DELTA_NOT_FOUND;
 		goto out;
 	}
-	if (!parse_u64(item_data(old), old->nbytes - 2, &v)) {
+	/* memcached reads the value with strtoull (" 12", "12 ", "+12" are numbers), its
+	 * "\r\n" included; an empty value or a chunked one is not a number to it. */
+	oldlen = old->nbytes - 2;
+	if (oldlen == 0 ||
+	    storage_item_ntotal(old->nkey, old->flags, old->nbytes) > STORAGE_CHUNK_MAX ||
+	    !number_u64(item_data(old), old->nbytes, &v)) {
 		res = DELTA_NON_NUMERIC;
 		goto out;
 	}
@@ -666,15 +664,22 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 		v += delta; /* wraps at 2^64, as memcached's does */
 	else
 		v = v < delta ? 0 : v - delta;
-	len = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	/* A new item rather than digits rewritten in place: a reader may be sending the old ones. */
-	new = alloc_item(st, key, nkey, old->flags, old->exptime, (size_t)len + 2, s, &err);
+	len = (size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	/* memcached rewrites the digits in place when they fit and nobody else holds
+	 * the item, padding with spaces to the old length ("100" decr 1 is "99 ").
+	 * Here a new item stands in for the rewrite, so a reader never sees digits
+	 * change under it. */
+	if (len > oldlen ||
+	    __atomic_load_n(&old->refcount, __ATOMIC_ACQUIRE) != REFCOUNT_LINKED_ONLY)
+		oldlen = len;
+	new = alloc_item(st, key, nkey, old->flags, old->exptime, oldlen + 2, s, &err);
 	if (!new) {
 		res = DELTA_NO_MEMORY;
 		goto out;
 	}
-	memcpy(item_data(new), buf, (size_t)len);
-	memcpy(item_data(new) + len, "\r\n", 2);
+	memcpy(item_data(new), buf, len);
+	memset(item_data(new) + len, ' ', oldlen - len);
+	memcpy(item_data(new) + oldlen, "\r\n", 2);
 	item_replace(st, old, new, hv, now);
 	item_unref(st, new);
 	if (value)

@@ -28,11 +28,11 @@ static uint64_t size_of(const char *key, size_t vlen)
 	return sizeof(struct item) + strlen(key) + 1 + vlen + 2;
 }
 
-/* Stores key=val by op with a cas; returns the store's answer or the alloc error. */
-static enum store_result put_cas(const char *key, const char *val, uint32_t flags,
-				 rel_time_t exptime, enum store_op op, uint64_t cas, rel_time_t now)
+/* Stores key and vlen bytes of val by op with a cas; returns the store's answer or the
+ * alloc error. */
+static enum store_result put_bytes(const char *key, const char *val, size_t vlen, uint32_t flags,
+				   rel_time_t exptime, enum store_op op, uint64_t cas, rel_time_t now)
 {
-	size_t vlen = strlen(val);
 	enum store_result res;
 	struct item *it = storage_item_alloc(st, key, strlen(key), flags, exptime, vlen + 2, &res);
 
@@ -43,6 +43,13 @@ static enum store_result put_cas(const char *key, const char *val, uint32_t flag
 	res = storage_store(st, it, op, cas, now);
 	storage_item_release(st, it);
 	return res;
+}
+
+/* Stores key=val by op with a cas; returns the store's answer or the alloc error. */
+static enum store_result put_cas(const char *key, const char *val, uint32_t flags,
+				 rel_time_t exptime, enum store_op op, uint64_t cas, rel_time_t now)
+{
+	return put_bytes(key, val, strlen(val), flags, exptime, op, cas, now);
 }
 
 /* Stores key=val by op. */
@@ -222,11 +229,12 @@ Test(storage, append_over_limit)
 {
 	char big[1001];
 
-	st = storage_create(64 * MB, 1000);
+	st = storage_create(64 * MB, storage_item_ntotal(1, 0, 1000 + 2));
 	memset(big, 'a', 1000);
 	big[1000] = '\0';
 	cr_expect_eq(put("k", big, STORE_SET, NOW), STORE_STORED);
-	cr_expect_eq(put("k", "b", STORE_APPEND, NOW), STORE_NO_MEMORY);
+	/* memcached's answer when the joined value can't be had. */
+	cr_expect_eq(put("k", "b", STORE_APPEND, NOW), STORE_NOT_STORED);
 	expect_value("k", big, NOW);
 }
 
@@ -500,11 +508,18 @@ Test(storage, too_large_and_no_memory)
 	struct item *it;
 
 	st = storage_create(64 * 1024, 1000);
-	/* The limit is on the value the client sent, "\r\n" not included. */
-	it = storage_item_alloc(st, "k", 1, 0, 0, 1000 + 2, &err);
+	/* The limit is on memcached's item size: header, cas, key and nul, flags
+	 * when not 0, and the value with its "\r\n". */
+	cr_expect_eq(storage_item_ntotal(1, 0, 1000 + 2), 48 + 8 + 2 + 1002);
+	cr_expect_eq(storage_item_ntotal(1, 1, 1000 + 2), 48 + 8 + 2 + 4 + 1002);
+	it = storage_item_alloc(st, "k", 1, 0, 0, 1000 - 60 + 2, &err);
 	cr_assert_not_null(it);
 	storage_item_release(st, it);
-	it = storage_item_alloc(st, "k", 1, 0, 0, 1001 + 2, &err);
+	it = storage_item_alloc(st, "k", 1, 0, 0, 1000 - 59 + 2, &err);
+	cr_expect_null(it);
+	cr_expect_eq(err, STORE_TOO_LARGE);
+	/* Flags take 4 bytes of it. */
+	it = storage_item_alloc(st, "k", 1, 1, 0, 1000 - 60 + 2, &err);
 	cr_expect_null(it);
 	cr_expect_eq(err, STORE_TOO_LARGE);
 
@@ -599,21 +614,25 @@ Test(storage, incr_decr)
 	cr_expect_eq(it->flags, 17);
 	storage_item_release(st, it);
 
-	/* No padding where the value shrinks. */
+	/* A shorter result keeps the length, padded with spaces, as memcached's in-place
+	 * rewrite leaves it. */
 	cr_expect_eq(storage_delta(st, "n", 1, false, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 99);
-	expect_value("n", "99", NOW);
+	expect_value("n", "99 ", NOW);
 
 	cr_expect_eq(storage_delta(st, "n", 1, false, 1000, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 0);
-	expect_value("n", "0", NOW);
+	expect_value("n", "0  ", NOW);
 	cr_expect_eq(storage_delta(st, "n", 1, false, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 0);
+	/* A longer one grows the value. */
+	cr_expect_eq(storage_delta(st, "n", 1, true, 12345, NOW, &v), DELTA_OK);
+	expect_value("n", "12345", NOW);
 
 	put("max", "18446744073709551615", STORE_SET, NOW);
 	cr_expect_eq(storage_delta(st, "max", 3, true, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 0);
-	expect_value("max", "0", NOW);
+	expect_value("max", "0                   ", NOW);
 
 	put("w", "18446744073709551610", STORE_SET, NOW);
 	cr_expect_eq(storage_delta(st, "w", 1, true, 10, NOW, &v), DELTA_OK);
@@ -626,7 +645,7 @@ Test(storage, incr_decr)
 	put("z", "007", STORE_SET, NOW);
 	cr_expect_eq(storage_delta(st, "z", 1, true, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 8);
-	expect_value("z", "8", NOW);
+	expect_value("z", "8  ", NOW);
 
 	/* Expired counts as missing. */
 	put_cas("e", "1", 0, NOW + 1, STORE_SET, 0, NOW);
@@ -636,8 +655,8 @@ Test(storage, incr_decr)
 Test(storage, delta_non_numeric)
 {
 	static const char *const bad[] = {
-		"", "abc", " 12", "12 ", "12a", "-1", "+1", "1.5",
-		"18446744073709551616", "99999999999999999999", "000000000000000000001",
+		"", "abc", "12a", "-1", "1.5", " ", "+", "-", "- 1", "1-",
+		"18446744073709551616", "99999999999999999999",
 	};
 	uint64_t v = 7;
 
@@ -651,6 +670,67 @@ Test(storage, delta_non_numeric)
 		expect_value("k", bad[i], NOW);
 	}
 	cr_expect_eq(v, 7);
+}
+
+Test(storage, delta_reads_the_value_as_strtoull)
+{
+	static const struct {
+		const char *val;
+		size_t len;
+		const char *after;
+	} cases[] = {
+		{ " 12", 3, "13 " },
+		{ "12 ", 3, "13 " },
+		{ "+12", 3, "13 " },
+		{ "\t\n7", 3, "8  " },
+		{ "5 ab", 4, "6   " },
+		{ "5\0x", 3, "6  " },
+		{ "-0", 2, "1 " },
+		{ "000000000000000000001", 21, "2                    " },
+	};
+	uint64_t v;
+
+	st = storage_create(64 * MB, MB);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_bytes("k", cases[i].val, cases[i].len, 0, 0, STORE_SET, 0, NOW);
+		cr_expect_eq(storage_delta(st, "k", 1, true, 1, NOW, &v), DELTA_OK, "case %zu", i);
+		expect_value("k", cases[i].after, NOW);
+	}
+}
+
+Test(storage, delta_on_a_value_someone_reads_is_exact)
+{
+	struct item *held;
+	uint64_t v;
+
+	st = storage_create(64 * MB, MB);
+	put("k", "100", STORE_SET, NOW);
+	/* memcached rewrites in place only when nobody else holds the item. */
+	held = storage_get(st, "k", 1, NOW, NULL);
+	cr_assert_not_null(held);
+	cr_expect_eq(storage_delta(st, "k", 1, false, 1, NOW, &v), DELTA_OK);
+	expect_value("k", "99", NOW);
+	cr_expect_eq(memcmp(item_data(held), "100\r\n", 5), 0);
+	storage_item_release(st, held);
+}
+
+Test(storage, delta_on_a_chunked_value_is_non_numeric)
+{
+	size_t n = STORAGE_CHUNK_MAX - storage_item_ntotal(1, 0, 2);
+	char *val = malloc(n + 1);
+	uint64_t v;
+
+	cr_assert_not_null(val);
+	memset(val, ' ', n + 1);
+	val[0] = '1';
+	st = storage_create(64 * MB, MB);
+	/* Exactly memcached's largest unchunked item. */
+	put_bytes("k", val, n, 0, 0, STORE_SET, 0, NOW);
+	cr_expect_eq(storage_delta(st, "k", 1, true, 1, NOW, &v), DELTA_OK);
+	cr_expect_eq(v, 2);
+	put_bytes("k", val, n + 1, 0, 0, STORE_SET, 0, NOW);
+	cr_expect_eq(storage_delta(st, "k", 1, true, 1, NOW, &v), DELTA_NON_NUMERIC);
+	free(val);
 }
 
 Test(storage, stats_counters)
