@@ -54,6 +54,7 @@ struct conn {
 	uint16_t request_id;
 	struct sockaddr_storage request_addr;
 	socklen_t request_addr_size;
+	bool udp_sent;                   /* a datagram went out since memcached would have flushed */
 
 	char peer[64];                   /* "tcp:1.2.3.4:5678", for stats conns */
 	rel_time_t last_cmd_time;        /* atomic */

@@ -97,21 +97,20 @@ static enum try_read_result try_read_udp(struct conn *c)
 	c->request_addr_size = sizeof(c->request_addr);
 	res = recvfrom(c->sfd, c->rbuf, c->rsize, 0, (struct sockaddr *)&c->request_addr,
 		       &c->request_addr_size);
-	if (res <= 0 || udp_header_decode((const uint8_t *)c->rbuf, (size_t)res, &hdr) != 0)
+	/* As memcached: a datagram with nothing past its header is dropped. */
+	if (res <= UDP_HEADER_SIZE ||
+	    udp_header_decode((const uint8_t *)c->rbuf, (size_t)res, &hdr) != 0)
 		return READ_NO_DATA_RECEIVED;
 	count_read(c, (size_t)res);
 	c->request_id = hdr.request_id;
-	/* Requests that span several datagrams are not supported, as in memcached. */
-	if (hdr.count != 1) {
-		resp_add_str(&c->resp, "SERVER_ERROR multi-packet request not supported\r\n");
-		c->rbytes = 0;
-		c->rcurr = c->rbuf;
-		c->write_and_go = conn_new_cmd;
-		return READ_DATA_RECEIVED;
-	}
+	/* Requests that span several datagrams are not supported: memcached drops them,
+	 * without a word. */
+	if (hdr.count != 1)
+		return READ_NO_DATA_RECEIVED;
 	memmove(c->rbuf, c->rbuf + UDP_HEADER_SIZE, (size_t)res - UDP_HEADER_SIZE);
 	c->rbytes = (size_t)res - UDP_HEADER_SIZE;
 	c->rcurr = c->rbuf;
+	c->udp_sent = false;
 	return READ_DATA_RECEIVED;
 }
 
@@ -171,9 +170,10 @@ static void process_command(struct conn *c, char *line, size_t len)
 		conn_set_state(c, conn_nread);
 		break;
 	case PROTO_SWALLOW:
+		/* memcached 1.6 queues the error and discards the value first: a client
+		 * that never sends the value never sees the error. */
 		c->sbytes = c->pending.vlen;
-		c->write_and_go = conn_swallow;
-		conn_set_state(c, resp_empty(&c->resp) ? conn_swallow : conn_write);
+		conn_set_state(c, conn_swallow);
 		break;
 	case PROTO_CLOSE:
 		c->close_reason = CLOSE_QUIT;
@@ -241,7 +241,7 @@ static enum transmit_result transmit(struct conn *c)
 	if (c->transport == TRANSPORT_UDP) {
 		/* A datagram the kernel won't take is lost, as UDP replies may be. */
 		udp_send_reply(c->sfd, &c->resp, c->request_id, (struct sockaddr *)&c->request_addr,
-			       c->request_addr_size);
+			       c->request_addr_size, &c->udp_sent);
 		if (c->ctx.stats != NULL)
 			STATS_ADD(c->ctx.stats, bytes_written, c->resp.total);
 		return TRANSMIT_COMPLETE;
@@ -350,8 +350,7 @@ void drive_machine(struct conn *c)
 				conn_set_state(c, conn_waiting);
 				break;
 			case READ_DATA_RECEIVED:
-				/* A UDP request refused while reading already has its reply. */
-				conn_set_state(c, resp_empty(&c->resp) ? conn_parse_cmd : conn_write);
+				conn_set_state(c, conn_parse_cmd);
 				break;
 			case READ_ERROR:
 			case READ_MEMORY_ERROR:
@@ -373,6 +372,8 @@ void drive_machine(struct conn *c)
 				if (c->ctx.stats != NULL)
 					STATS_INCR(c->ctx.stats, conn_yields);
 				TRACE(yield, (int64_t)c->id);
+				/* memcached flushes its replies when it yields. */
+				c->udp_sent = false;
 				if (c->rbytes > 0) {
 					/* Buffered commands: ask to be woken at once, through the write event. */
 					if (!conn_update_event(c, EV_WRITE | EV_PERSIST)) {
@@ -399,15 +400,8 @@ void drive_machine(struct conn *c)
 				c->rbytes -= tocopy;
 				break;
 			}
-			if (c->transport == TRANSPORT_UDP) {
-				/* A value must arrive in the request's own datagram. */
-				storage_item_release(c->ctx.storage, c->pending.item);
-				c->pending.item = NULL;
-				resp_add_str(&c->resp, "CLIENT_ERROR bad data chunk\r\n");
-				c->write_and_go = conn_new_cmd;
-				conn_set_state(c, conn_write);
-				break;
-			}
+			/* Over UDP too, as memcached: a value cut short in its datagram takes
+			 * its rest from whatever datagram comes next, header and all. */
 			res = read(c->sfd, c->ritem, c->rlbytes);
 			if (res > 0) {
 				c->ritem += res;
@@ -418,7 +412,8 @@ void drive_machine(struct conn *c)
 
 		case conn_swallow:
 			if (c->sbytes == 0) {
-				conn_set_state(c, conn_new_cmd);
+				c->write_and_go = conn_new_cmd;
+				conn_set_state(c, resp_empty(&c->resp) ? conn_new_cmd : conn_write);
 				break;
 			}
 			if (c->rbytes > 0) {
@@ -428,10 +423,7 @@ void drive_machine(struct conn *c)
 				c->rbytes -= tocopy;
 				break;
 			}
-			if (c->transport == TRANSPORT_UDP) {
-				c->sbytes = 0;
-				break;
-			}
+			/* Over UDP, memcached swallows whole datagrams that come next. */
 			res = read(c->sfd, c->rbuf, c->rsize > c->sbytes ? c->sbytes : c->rsize);
 			if (res > 0)
 				c->sbytes -= (size_t)res;
@@ -443,6 +435,8 @@ void drive_machine(struct conn *c)
 			switch (transmit(c)) {
 			case TRANSMIT_COMPLETE:
 				if (c->state == conn_mwrite) {
+					/* memcached flushes its replies after a get. */
+					c->udp_sent = false;
 					resp_reset(&c->resp);
 					conn_set_state(c, conn_new_cmd);
 				} else {
@@ -466,6 +460,8 @@ void drive_machine(struct conn *c)
 		case conn_closing:
 			if (c->transport == TRANSPORT_UDP) {
 				/* The UDP socket is shared by every request: clean up and read the next one. */
+				storage_item_release(c->ctx.storage, c->pending.item);
+				c->pending.item = NULL;
 				resp_reset(&c->resp);
 				c->rbytes = 0;
 				c->rcurr = c->rbuf;

@@ -33,7 +33,7 @@ enum proto_action {
 	PROTO_WRITE,   /* send the reply (it may be empty after noreply), then the next command */
 	PROTO_MWRITE,  /* get, gets, gat, gats: send the VALUE lines and items, then the next command */
 	PROTO_NREAD,   /* read pending->vlen value bytes into item_data(pending->item) */
-	PROTO_SWALLOW, /* send the reply, and discard pending->vlen bytes that follow */
+	PROTO_SWALLOW, /* discard pending->vlen bytes that follow, then send the reply */
 	PROTO_CLOSE,   /* close the connection: quit, or an HTTP request */
 };
 

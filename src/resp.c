@@ -108,7 +108,8 @@ static int commit_text(struct resp *r, size_t n)
 {
 	struct resp_seg *last = r->nsegs ? &r->segs[r->nsegs - 1] : NULL;
 
-	/* Text that follows text in the arena joins its segment: fewer iovecs. */
+	/* Text that follows text in the arena joins its segment: fewer iovecs. A
+	 * response's first segment may take text too: it still starts there. */
 	if (last != NULL && last->item == NULL && last->off + last->len == r->arenalen) {
 		last->len += n;
 	} else {
@@ -159,6 +160,15 @@ int resp_printf(struct resp *r, const char *fmt, ...)
 		va_end(ap);
 	}
 	return commit_text(r, (size_t)n);
+}
+
+/* Begins a new response: an empty segment that marks where. */
+int resp_start(struct resp *r)
+{
+	if (reserve_seg(r) < 0)
+		return -1;
+	r->segs[r->nsegs++] = (struct resp_seg){ .off = r->arenalen, .start = true };
+	return 0;
 }
 
 /* Appends an item's value, sent from the item itself. */

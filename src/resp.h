@@ -19,6 +19,7 @@ struct resp_seg {
 	struct item *item; /* NULL for text */
 	size_t off;        /* text: offset in the arena; item: offset in item_data */
 	size_t len;
+	bool start;        /* one of memcached's response objects begins here (resp_start) */
 };
 
 struct resp {
@@ -51,6 +52,10 @@ int resp_add_str(struct resp *r, const char *s);
 
 /* Appends formatted text. */
 int resp_printf(struct resp *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Begins a new response, as memcached's resp_start does for each key of a multiget: over
+ * UDP each response goes in datagrams of its own. The reply's first begins at its start. */
+int resp_start(struct resp *r);
 
 /* Appends an item's value and "\r\n"; takes over one reference to it (released on failure too). */
 int resp_add_item(struct resp *r, struct item *it);

@@ -211,6 +211,113 @@ Test(server, udp_set_get_and_multi_datagram_reply)
 	cr_assert_eq(harness_stop(&p), 0);
 }
 
+/* Sends one datagram: a frame header as given, then payload. */
+static void udp_send_frame(int fd, int port, struct udp_header h, const char *payload, size_t n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	uint8_t dgram[UDP_HEADER_SIZE + 256];
+
+	cr_assert_leq(n, sizeof(dgram) - UDP_HEADER_SIZE);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	udp_header_encode(dgram, &h);
+	memcpy(dgram + UDP_HEADER_SIZE, payload, n);
+	cr_assert_eq(sendto(fd, dgram, UDP_HEADER_SIZE + n, 0, (struct sockaddr *)&to, sizeof(to)),
+		     (ssize_t)(UDP_HEADER_SIZE + n));
+}
+
+/* Receives the next datagram; its header in *h, its payload nul-terminated (malloc'd). */
+static char *udp_recv_frame(int fd, struct udp_header *h)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t dgram[65536];
+	ssize_t r;
+	char *payload;
+
+	cr_assert_eq(poll(&pfd, 1, HARNESS_DEADLINE_MS), 1, "no UDP reply");
+	r = recv(fd, dgram, sizeof(dgram), 0);
+	cr_assert_geq(r, UDP_HEADER_SIZE);
+	cr_assert_leq(r, UDP_MAX_PAYLOAD_SIZE, "a datagram of %zd bytes", r);
+	cr_assert_eq(udp_header_decode(dgram, (size_t)r, h), 0);
+	payload = strndup((const char *)dgram + UDP_HEADER_SIZE, (size_t)r - UDP_HEADER_SIZE);
+	cr_assert_not_null(payload);
+	return payload;
+}
+
+/* Expects the next datagram to be exactly this frame. */
+static void expect_frame(int fd, uint16_t id, uint16_t seq, uint16_t count, const char *payload)
+{
+	struct udp_header h;
+	char *got = udp_recv_frame(fd, &h);
+
+	cr_expect_eq(h.request_id, id);
+	cr_expect_eq(h.seq, seq);
+	cr_expect_eq(h.count, count);
+	cr_expect_str_eq(got, payload);
+	free(got);
+}
+
+/* What memcached 1.6 does over UDP, with one worker so that the order is certain. */
+Test(server, udp_datagrams_as_memcached_sends_them)
+{
+	char udp_port[16];
+	snprintf(udp_port, sizeof(udp_port), "%d", harness_free_udp_port());
+	const char *args[] = { "-t", "1", "-U", udp_port, NULL };
+	struct server_proc p;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert(harness_start(&p, args));
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 1, 0, 1, 0 }, "set k 0 0 1\r\nv\r\n", 16);
+	expect_frame(fd, 1, 0, 1, "STORED\r\n");
+	/* Requests of several datagrams, or of none, are dropped without a word. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 2, 0, 2, 0 }, "get k\r\n", 7);
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 3, 0, 0, 0 }, "get k\r\n", 7);
+	/* Each key of a multiget is a response of its own; a first one that is empty is a
+	 * bare header with a count of 0. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 4, 0, 1, 0 }, "get m k k\r\n", 11);
+	expect_frame(fd, 4, 0, 0, "");
+	expect_frame(fd, 4, 0, 1, "VALUE k 0 1\r\nv\r\n");
+	expect_frame(fd, 4, 0, 1, "VALUE k 0 1\r\nv\r\nEND\r\n");
+	/* A value cut short in its datagram takes its rest from the next datagram, header
+	 * and all: "ab" and the five bytes "cde\r\n" of this header make "abcde". The
+	 * answer goes to the set's request. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 5, 0, 1, 0 }, "set s 0 0 5\r\nab", 15);
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 0x6364, 0x650d, 0x0a01, 0 }, "zz", 2);
+	expect_frame(fd, 5, 0, 1, "STORED\r\n");
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 6, 0, 1, 0 }, "get s\r\n", 7);
+	expect_frame(fd, 6, 0, 1, "VALUE s 0 5\r\nabcde\r\nEND\r\n");
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* memcached 1.6 discards a too-large value before its error goes out: a client that
+ * never sends the value never sees the error. */
+Test(server, too_large_value_is_swallowed_before_its_error)
+{
+	const char *args[] = { "-I", "1k", NULL };
+	struct server_proc p;
+	char *r;
+	int fd;
+
+	cr_assert(harness_start(&p, args));
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, "set big 0 0 2000\r\n", 18));
+	shutdown(fd, SHUT_WR);
+	/* EOF, and not a byte before it. */
+	cr_expect_null(harness_read_exact(fd, 1));
+	close(fd);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, "set big 0 0 2000\r\n", 18));
+	char value[2002];
+	memset(value, 'v', 2000);
+	memcpy(value + 2000, "\r\n", 2);
+	cr_assert(harness_send(fd, value, sizeof(value)));
+	r = harness_cmd(fd, "version\r\n", "\r\nVERSION " MCSCOPE_VERSION "\r\n");
+	cr_expect_str_eq(r, "SERVER_ERROR object too large for cache\r\nVERSION " MCSCOPE_VERSION "\r\n");
+	free(r);
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
 Test(server, shutdown_with_busy_connections_exits_zero)
 {
 	const char *args[] = { "-t", "3", NULL };
