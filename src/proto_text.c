@@ -447,21 +447,17 @@ static enum proto_action cmd_touch(struct cmd *c)
 static enum proto_action cmd_flush_all(struct cmd *c)
 {
 	struct proto_ctx *ctx = c->ctx;
-	rel_time_t when = 0;
+	int32_t delay = 0;
 
 	COUNT(ctx, cmd_flush);
 	/* As memcached: any line but "flush_all [noreply]" has its delay in the first
 	 * argument, and what follows it is not looked at ("flush_all 0 0" is fine);
 	 * a delay of 0 or less flushes now. */
-	if (c->ntok != (c->noreply ? 2u : 1u)) {
-		int32_t delay;
-
-		if (!parse_i32(&c->tok[1], &delay))
-			return reply(c, BAD_EXPTIME);
-		if (delay > 0)
-			when = clock_realtime(delay);
-	}
-	storage_flush(ctx->storage, when, clock_now());
+	if (c->ntok != (c->noreply ? 2u : 1u) && !parse_i32(&c->tok[1], &delay))
+		return reply(c, BAD_EXPTIME);
+	/* memcached's oldest_live: a second before the flush's time. */
+	storage_flush(ctx->storage, (delay > 0 ? clock_realtime(delay) : clock_now()) - 1,
+		      clock_now());
 	return reply(c, "OK");
 }
 

@@ -52,7 +52,7 @@ struct storage {
 	pthread_mutex_t flush_lock;   /* serializes writers of the flush fields */
 	uint64_t next_cas;            /* atomic */
 	uint64_t flush_cas;           /* atomic: items with a lower cas are flushed */
-	rel_time_t flush_done;        /* atomic: items stored before it are flushed */
+	rel_time_t flush_done;        /* atomic: items stored at or before it are flushed, 0 none */
 	rel_time_t flush_when;        /* atomic: pending delayed flush, 0 none */
 	rel_time_t last_now;          /* atomic: latest time any call passed in */
 
@@ -161,9 +161,10 @@ static bool item_is_flushed(struct storage *st, const struct item *it, rel_time_
 
 	if (it->cas < __atomic_load_n(&st->flush_cas, __ATOMIC_RELAXED))
 		return true;
-	if (it->time < done)
+	/* memcached's oldest_live: what was stored in its very second is flushed too. */
+	if (done != 0 && it->time <= done)
 		return true;
-	return when != 0 && now >= when && it->time < when;
+	return when != 0 && now >= when && it->time <= when;
 }
 
 /* Tells whether an item's exptime has passed; its stripe is held. */
@@ -689,27 +690,37 @@ out:
 	return res;
 }
 
-/* Invalidates items stored before when, or before now when when is 0 or past. */
+/* Flushes as memcached's flush_all sets oldest_live (when) and oldest_cas. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now)
 {
-	rel_time_t pending;
+	rel_time_t pending, done;
 
 	note_now(st, now);
 	pthread_mutex_lock(&st->flush_lock);
 	pending = __atomic_load_n(&st->flush_when, __ATOMIC_RELAXED);
-	if (when == 0 || when <= now) {
-		/* The cas counter orders stores exactly, even within one second. */
-		__atomic_store_n(&st->flush_cas, __atomic_load_n(&st->next_cas, __ATOMIC_RELAXED),
-				 __ATOMIC_RELAXED);
-		/* Everything a pending flush would catch is older than this one. */
-		__atomic_store_n(&st->flush_when, 0, __ATOMIC_RELEASE);
+	done = __atomic_load_n(&st->flush_done, __ATOMIC_RELAXED);
+	/* A pending flush that already took effect stays in effect. (memcached forgets
+	 * it, and what it flushed but nobody has looked at since comes back.) */
+	if (pending != 0 && pending <= now && pending > done)
+		done = pending;
+	if (when <= now) {
+		/* memcached takes a cas id for a flush that takes effect at once: the ids
+		 * of items stored after it go on from the next one. */
+		if (when != 0)
+			__atomic_store_n(&st->flush_cas,
+					 __atomic_fetch_add(&st->next_cas, 1, __ATOMIC_RELAXED),
+					 __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_add(&st->next_cas, 1, __ATOMIC_RELAXED);
+		if (when > done)
+			done = when;
+		pending = 0;
 	} else {
-		/* A pending flush that already took effect must stay in effect. */
-		if (pending != 0 && pending <= now &&
-		    pending > __atomic_load_n(&st->flush_done, __ATOMIC_RELAXED))
-			__atomic_store_n(&st->flush_done, pending, __ATOMIC_RELAXED);
-		__atomic_store_n(&st->flush_when, when, __ATOMIC_RELEASE);
+		pending = when;
 	}
+	__atomic_store_n(&st->flush_done, done, __ATOMIC_RELAXED);
+	/* Release pairs with item_is_flushed's acquire so the others are current. */
+	__atomic_store_n(&st->flush_when, pending, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&st->flush_lock);
 }
 

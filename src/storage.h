@@ -117,7 +117,10 @@ bool storage_delete(struct storage *st, const char *key, size_t nkey, rel_time_t
 enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey, bool incr,
 				uint64_t delta, rel_time_t now, uint64_t *value);
 
-/* Invalidates every item stored before when (0: before now). */
+/* Flushes as memcached's oldest_live: every item stored at or before when is invalid once now
+ * reaches it. when <= now takes effect at once, on every item stored so far (and moves the
+ * cas ids on by one); 0 flushes nothing, as memcached's oldest_live of 0 (a flush_all time
+ * long past), but still takes a cas id and cancels a pending flush. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now);
 
 /* Gives back a reference from storage_get or storage_item_alloc. */

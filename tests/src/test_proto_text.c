@@ -783,6 +783,27 @@ Test(proto, flush_all_delayed)
 	expect("get a", "END\r\n");
 }
 
+/* memcached's oldest_live is a second before the flush's time, and a flush that takes effect
+ * at once takes a cas id. */
+Test(proto, flush_all_as_memcached_times_it)
+{
+	store("set a 0 0 1", "x", "STORED\r\n");
+	expect("flush_all 1", "OK\r\n");
+	expect("get a", "END\r\n");
+	/* Stored in that same second: flushed as well. */
+	store("set a 0 0 1", "x", "STORED\r\n");
+	expect("get a", "END\r\n");
+	clock_advance(1);
+	store("set a 0 0 1", "x", "STORED\r\n");
+	uint64_t cas = cas_of("a");
+	expect("flush_all", "OK\r\n");
+	store("set a 0 0 1", "x", "STORED\r\n");
+	cr_expect_eq(cas_of("a"), cas + 2);
+	/* A time long past flushes nothing. */
+	expect("flush_all 1000000000", "OK\r\n");
+	expect("get a", "VALUE a 0 1\r\nx\r\nEND\r\n");
+}
+
 Test(proto, flush_all_noreply_and_errors)
 {
 	store("set a 0 0 1", "x", "STORED\r\n");

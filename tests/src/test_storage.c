@@ -382,7 +382,8 @@ Test(storage, flush_now)
 	st = storage_create(64 * MB, MB);
 	put("a", "1", STORE_SET, NOW);
 	put("b", "2", STORE_SET, NOW);
-	storage_flush(st, 0, NOW);
+	/* flush_all: memcached's oldest_live is a second before now. */
+	storage_flush(st, NOW - 1, NOW);
 	/* Stored in the same second as the flush, but after it. */
 	put("c", "3", STORE_SET, NOW);
 	expect_miss("a", STORAGE_FLUSHED, NOW);
@@ -404,10 +405,33 @@ Test(storage, flush_delayed)
 	expect_value("b", "2", NOW + 9);
 	expect_miss("a", STORAGE_FLUSHED, NOW + 10);
 	expect_miss("b", STORAGE_FLUSHED, NOW + 10);
-	/* Stored once the flush has taken effect. */
+	/* Stored in the flush's own second: flushed too, as memcached's oldest_live has it. */
 	put("c", "3", STORE_SET, NOW + 10);
-	expect_value("c", "3", NOW + 10);
+	expect_miss("c", STORAGE_FLUSHED, NOW + 10);
+	/* Stored after it. */
+	put("c", "3", STORE_SET, NOW + 11);
+	expect_value("c", "3", NOW + 11);
 	expect_value("c", "3", NOW + 20);
+}
+
+Test(storage, flush_moves_the_cas_ids_on)
+{
+	st = storage_create(64 * MB, MB);
+	put("a", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("a", NOW), 1);
+	/* One that takes effect at once takes an id, as memcached's oldest_cas does. */
+	storage_flush(st, NOW - 1, NOW);
+	put("a", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("a", NOW), 3);
+	/* One for later does not. */
+	storage_flush(st, NOW + 10, NOW);
+	put("a", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("a", NOW), 4);
+	/* A time long past (0) flushes nothing, and still takes an id. */
+	storage_flush(st, 0, NOW);
+	expect_value("a", "1", NOW + 20);
+	put("b", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("b", NOW), 6);
 }
 
 Test(storage, flush_delayed_then_another)
@@ -425,7 +449,7 @@ Test(storage, flush_delayed_then_another)
 	/* flush now cancels a pending delayed flush, and covers what it would have. */
 	put("c", "3", STORE_SET, NOW + 110);
 	storage_flush(st, NOW + 200, NOW + 110);
-	storage_flush(st, 0, NOW + 111);
+	storage_flush(st, NOW + 110, NOW + 111);
 	expect_miss("c", STORAGE_FLUSHED, NOW + 111);
 	put("d", "4", STORE_SET, NOW + 112);
 	expect_value("d", "4", NOW + 300);
@@ -586,7 +610,7 @@ Test(storage, reference_outlives_delete_and_replace)
 	cr_expect_eq(memcmp(item_data(c), "third\r\n", 7), 0);
 
 	/* Evicted by a flush and a lookup: still readable while held. */
-	storage_flush(st, 0, NOW);
+	storage_flush(st, NOW - 1, NOW);
 	expect_miss("k", STORAGE_FLUSHED, NOW);
 	cr_expect_eq(memcmp(item_data(c), "third\r\n", 7), 0);
 	cr_expect_eq(memcmp(item_data(a), "original\r\n", 10), 0);
