@@ -13,10 +13,6 @@
 #include "stats.h"
 #include "storage.h"
 
-#ifndef MCSCOPE_VERSION
-#define MCSCOPE_VERSION "0.1.0"
-#endif
-
 /* Tokens kept by position, as many as memcached's tokenizer keeps in one pass: its
  * HTTP check reads the last of them. get-like commands walk their keys on the line. */
 #define MAX_TOKENS 23
@@ -464,7 +460,7 @@ static enum proto_action cmd_flush_all(struct cmd *c)
 /* version */
 static enum proto_action cmd_version(struct cmd *c)
 {
-	return reply(c, "VERSION " MCSCOPE_VERSION);
+	return reply(c, "VERSION " PROTO_MEMCACHED_VERSION);
 }
 
 /* verbosity <level> [noreply] */

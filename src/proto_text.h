@@ -20,6 +20,11 @@ struct resp;
 struct settings;
 struct thread_stats;
 
+/* The memcached whose text protocol this answers as, and what "version" says: clients choose
+ * what to expect by it (libmemcached's memccapable takes 1.6 and later to accept
+ * "version foo"). stats and mcscoped -V give mcscope's own version. */
+#define PROTO_MEMCACHED_VERSION "1.6.18"
+
 /* A line with no newline longer than this (not get/gets) closes the connection. */
 #define PROTO_LINE_MAX 2048
 

@@ -13,10 +13,6 @@
 #include "stats_write.h"
 #include "storage.h"
 
-#ifndef MCSCOPE_VERSION
-#define MCSCOPE_VERSION "0.1.0"
-#endif
-
 #define ITEM_MAX (1 << 20)
 
 static struct storage *st;
@@ -554,7 +550,7 @@ Test(proto, get_bad_key_replaces_this_commands_reply)
 
 	store("set a 0 0 1", "A", "STORED\r\n");
 	/* A reply already queued by an earlier pipelined command stays. */
-	expect("version", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	cr_assert_eq(run("delete nope"), PROTO_WRITE);
 	snprintf(line, sizeof(line), "get a %s a", key_of(251));
 	cr_assert_eq(run(line), PROTO_WRITE);
@@ -834,11 +830,11 @@ Test(proto, flush_all_noreply_and_errors)
 
 Test(proto, version)
 {
-	expect("version", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	cr_assert_str_eq(ctx.verb, "version");
 	cr_assert_eq(ctx.nkeys, 0);
 	/* memcached looks at no argument. */
-	expect("version x", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version x", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 }
 
 Test(proto, verbosity)
@@ -885,10 +881,10 @@ Test(proto, stats)
 
 Test(proto, stats_unknown_group)
 {
-	expect("version", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	cr_assert_eq(run("version"), PROTO_WRITE);
 	cr_assert_eq(run("stats bogus"), PROTO_WRITE);
-	expect_reply("VERSION " MCSCOPE_VERSION "\r\nERROR\r\n");
+	expect_reply("VERSION " PROTO_MEMCACHED_VERSION "\r\nERROR\r\n");
 }
 
 /* errors, HTTP */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "proto_text.h"
 #include "udp.h"
 
 /* Returns the worker ("w0") that "stats conns" lists for a client's local port. */
@@ -311,8 +312,8 @@ Test(server, too_large_value_is_swallowed_before_its_error)
 	memset(value, 'v', 2000);
 	memcpy(value + 2000, "\r\n", 2);
 	cr_assert(harness_send(fd, value, sizeof(value)));
-	r = harness_cmd(fd, "version\r\n", "\r\nVERSION " MCSCOPE_VERSION "\r\n");
-	cr_expect_str_eq(r, "SERVER_ERROR object too large for cache\r\nVERSION " MCSCOPE_VERSION "\r\n");
+	r = harness_cmd(fd, "version\r\n", "\r\nVERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	cr_expect_str_eq(r, "SERVER_ERROR object too large for cache\r\nVERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	free(r);
 	close(fd);
 	cr_assert_eq(harness_stop(&p), 0);

@@ -21,11 +21,12 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "proto_text.h"
 #include "udp.h"
 #include "wire.h"
 
 /* What "version" answers: the replies end there, so a read takes all of a pipelined batch. */
-#define VERSION_REPLY "VERSION " MCSCOPE_VERSION "\r\n"
+#define VERSION_REPLY "VERSION " PROTO_MEMCACHED_VERSION "\r\n"
 
 /* Table entries no scenario can make on demand, and why. */
 static const struct {
