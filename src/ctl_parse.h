@@ -28,7 +28,7 @@
 
 /* step N's bounds, and delay's in ms. */
 #define CTL_STEP_MAX 1000000u
-#define CTL_DELAY_MAX_MS 10000u
+#define CTL_DELAY_MAX_MS ((unsigned)WIRE_DELAY_MAX_MS)
 
 /* One parsed command. Fields a command does not use keep their defaults: 0, false, -1 for worker
  * and break_state, CTL_THR_ANY for thr. */

@@ -187,12 +187,12 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			s->num_threads = (int)v;
 			break;
 		case 'c':
-			if (!parse_range(optarg, 1, 1048576, &v))
+			if (!parse_range(optarg, 1, WIRE_MAXCONNS_MAX, &v))
 				return bad_value("-c/--conn-limit", optarg, "1-1048576");
 			s->maxconns = (int)v;
 			break;
 		case 'R':
-			if (!parse_range(optarg, 1, 1000000, &v))
+			if (!parse_range(optarg, 1, WIRE_REQS_PER_EVENT_MAX, &v))
 				return bad_value("-R/--max-reqs-per-event", optarg, "1-1000000");
 			s->reqs_per_event = (int)v;
 			break;

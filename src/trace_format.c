@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "trace_format.h"
+#include "wire.h"
+
+_Static_assert(TRACE_LINE_MAX <= WIRE_LINE_MAX, "readers take every line a server writes");
 
 /* The part of buf still free. */
 struct line {

@@ -39,9 +39,18 @@ WIRE_EVENTS(WIRE_CHECK_VALUES_)
 #undef WIRE_CHECK_VALUES_
 
 static const char *const key_names[] = {
-#define WIRE_NAME_(name) #name,
+#define WIRE_NAME_(name, ...) #name,
 	WIRE_KEYS(WIRE_NAME_)
 #undef WIRE_NAME_
+};
+
+/* Each key's range, from WIRE_KEYS. */
+static const struct {
+	uint64_t min, max;
+} key_ranges[] = {
+#define WIRE_RANGE_(name, min, max) { min, max },
+	WIRE_KEYS(WIRE_RANGE_)
+#undef WIRE_RANGE_
 };
 
 static const char *const ctl_names[] = {
@@ -106,6 +115,12 @@ const char *wire_key_name(enum wire_key key)
 int wire_key_from_name(const char *name, size_t n)
 {
 	return lookup(key_names, WIRE_KEY_COUNT, name, n);
+}
+
+/* Checks a number against its key's range. */
+bool wire_key_in_range(enum wire_key key, uint64_t v)
+{
+	return (unsigned)key < WIRE_KEY_COUNT && v >= key_ranges[key].min && v <= key_ranges[key].max;
 }
 
 /* Returns a control command's name. */

@@ -8,6 +8,7 @@
 #ifndef MCSCOPE_WIRE_H
 #define MCSCOPE_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -135,15 +136,48 @@ enum { ACCEPT_PAUSE_MAX = 0 WIRE_ACCEPT_PAUSE_REASONS(WIRE_COUNT2_) };
 /* The most workers a server has (-t 1-256): a hello announcing more (or none) is malformed. */
 #define WIRE_THREADS_MAX 256
 
-/* Keys that event lines carry (besides ts, seq, thr and ev). */
+/* The most client connections a server allows at once (-c 1-1048576). */
+#define WIRE_MAXCONNS_MAX 1048576
+
+/* The most requests a connection serves before yielding (-R 1-1000000). */
+#define WIRE_REQS_PER_EVENT_MAX 1000000
+
+/* The longest a worker may be delayed before each event (delay wK MS), in ms. */
+#define WIRE_DELAY_MAX_MS 10000
+
+/* The largest value a server stores (-I up to 1024m), in bytes. */
+#define WIRE_ITEM_SIZE_MAX (1024ULL * 1024 * 1024)
+
+/*
+ * The longest line a reader takes, newline excluded. A server writes at most
+ * 512 bytes a line (src/trace_format.h), an answer a few dozen: a longer line is
+ * not the protocol's, and a reader skips it to the next newline without
+ * keeping it, so a hostile or broken file costs no more than this a line.
+ */
+#define WIRE_LINE_MAX 4096
+
+/*
+ * Keys that event lines carry (besides ts, seq, thr and ev), each with the
+ * range its number must be in where the key is a number (WIRE_KIND_NUM): a
+ * line outside it is malformed, so no reader sizes a table or indexes an
+ * array by a number no server can send. Keys that are not numbers say 0, ANY.
+ */
+#define WIRE_ANY UINT64_MAX
 #define WIRE_KEYS(X) \
-	X(v) X(pid) X(threads) X(dispatch) X(tcp) X(udp) X(maxconns) X(reqs_per_event) \
-	X(states) X(transport) X(fd) X(port) X(conn) X(peer) X(to) X(last) X(init) \
-	X(depth) X(max_depth) X(byte) X(from) X(verb) X(keys) X(bytes) X(reason) \
-	X(count) X(open) X(dispatched) X(pending) X(state) X(worker) X(next) X(at) X(ms) X(delay)
+	X(v, 0, 65535) X(pid, 0, INT32_MAX) X(threads, 1, WIRE_THREADS_MAX) X(dispatch, 0, WIRE_ANY) \
+	X(tcp, 0, 65535) X(udp, 0, 65535) X(maxconns, 1, WIRE_MAXCONNS_MAX) \
+	X(reqs_per_event, 1, WIRE_REQS_PER_EVENT_MAX) X(states, 0, WIRE_ANY) \
+	X(transport, 0, WIRE_ANY) X(fd, 0, INT32_MAX) X(port, 0, 65535) X(conn, 0, WIRE_ANY) \
+	X(peer, 0, WIRE_ANY) X(to, 0, WIRE_ANY) X(last, 0, WIRE_ANY) X(init, 0, WIRE_ANY) \
+	X(depth, 0, UINT32_MAX) X(max_depth, 0, UINT32_MAX) X(byte, 0, WIRE_ANY) \
+	X(from, 0, WIRE_ANY) X(verb, 0, WIRE_ANY) X(keys, 0, UINT32_MAX) \
+	X(bytes, 0, WIRE_ITEM_SIZE_MAX) X(reason, 0, WIRE_ANY) X(count, 0, WIRE_ANY) \
+	X(open, 0, UINT32_MAX) X(dispatched, 0, WIRE_ANY) X(pending, 0, WIRE_ANY) \
+	X(state, 0, WIRE_ANY) X(worker, 0, WIRE_ANY) X(next, 0, WIRE_ANY) X(at, 0, WIRE_ANY) \
+	X(ms, 0, WIRE_DELAY_MAX_MS) X(delay, 0, WIRE_DELAY_MAX_MS)
 
 enum wire_key {
-#define WIRE_KEY_ENUM_(name) KEY_##name,
+#define WIRE_KEY_ENUM_(name, ...) KEY_##name,
 	WIRE_KEYS(WIRE_KEY_ENUM_)
 #undef WIRE_KEY_ENUM_
 	WIRE_KEY_COUNT
@@ -324,6 +358,9 @@ const char *wire_key_name(enum wire_key key);
 
 /* Looks a key up by name (n bytes); -1 when unknown. */
 int wire_key_from_name(const char *name, size_t n);
+
+/* True when v is in the range WIRE_KEYS gives key's numbers. */
+bool wire_key_in_range(enum wire_key key, uint64_t v);
 
 /* Returns a control command's name, or NULL when out of range. */
 const char *wire_ctl_name(enum wire_ctl cmd);

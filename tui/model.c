@@ -72,6 +72,14 @@ static struct model_buffers buffers_of(const struct model *m)
 				       m->log };
 }
 
+/* Counts the bytes a model holds. */
+size_t model_bytes(const struct model *m)
+{
+	return sizeof(*m) + MODEL_LOG_LINES * sizeof(*m->log) +
+	       m->conns_cap * (sizeof(*m->conns) + sizeof(*m->select_buf)) +
+	       model_index_bytes(m->index) + model_index_bytes(m->fd_index);
+}
+
 /* Gives m its buffers back. */
 static void buffers_restore(struct model *m, const struct model_buffers *b)
 {
@@ -720,16 +728,23 @@ void model_apply(struct model *m, const struct event *e)
 		conns_age_out(m);
 }
 
+/* Counts or applies one parsed line. */
+void model_take(struct model *m, enum event_status st, const struct event *e)
+{
+	if (st < 0)
+		m->malformed++;
+	else if (st == EVENT_LINE)
+		model_apply(m, e);
+}
+
 /* Parses and applies one line. */
 enum event_status model_feed(struct model *m, const char *line, size_t len)
 {
 	struct event e;
-	enum event_status st = event_parse(line, len, &e);
+	/* nworkers is the last hello's threads= (event_parse keeps it within MODEL_MAX_WORKERS). */
+	enum event_status st = event_parse_in(line, len, (unsigned)m->nworkers, &e);
 
-	if (st < 0)
-		m->malformed++;
-	else if (st == EVENT_LINE)
-		model_apply(m, &e);
+	model_take(m, st, &e);
 	return st;
 }
 

@@ -143,8 +143,15 @@ void model_reset(struct model *m);
 /* Makes dst the same picture as src (a replay's checkpoints); false when out of memory. */
 bool model_copy(struct model *dst, const struct model *src);
 
-/* Parses one line and applies it; counts malformed lines. Returns event_parse's status. */
+/* Parses one line (event_parse_in with the hello's worker count) and applies it; counts malformed lines.
+ * Returns the line's status. */
 enum event_status model_feed(struct model *m, const char *line, size_t len);
+
+/* Applies a line already parsed with status st (an event line), or counts it (a malformed one). */
+void model_take(struct model *m, enum event_status st, const struct event *e);
+
+/* The bytes m holds, itself and its buffers. */
+size_t model_bytes(const struct model *m);
 
 /* Applies one parsed event line (answers are ignored). */
 void model_apply(struct model *m, const struct event *e);

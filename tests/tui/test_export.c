@@ -337,9 +337,9 @@ Test(export, the_example_trace, .init = cr_redirect_stderr)
 	export_text(example, &x);
 	cr_assert_eq(x.rc, 0);
 	check_events(x.root);
-	cr_expect_eq(x.st.lines, 32u);
-	cr_expect_eq(x.st.malformed, 2u);
-	cr_expect_eq(x.st.first_malformed, 15u);
+	cr_expect_eq(x.st.counts.lines, 32u);
+	cr_expect_eq(x.st.counts.malformed, 2u);
+	cr_expect_eq(x.st.counts.first_malformed, 15u);
 	cr_expect_eq(x.st.events, 30u);
 	cr_expect_eq(x.st.written, x.root->n);
 
@@ -507,7 +507,7 @@ Test(export, blank_lines_before_the_hello_are_skipped, .init = cr_redirect_stder
 
 	export_text("\n\nts=1 seq=1 thr=main ev=hello v=1 pid=7 threads=1\n", &x);
 	cr_assert_eq(x.rc, 0);
-	cr_expect_eq(x.st.malformed, 2u);
+	cr_expect_eq(x.st.counts.malformed, 2u);
 	check_events(x.root);
 	exported_free(&x);
 }
@@ -533,8 +533,11 @@ Test(export, answers_unknown_events_and_a_second_run, .init = cr_redirect_stderr
 	cr_expect_eq(x.st.ignored, 3u);
 	/* No pid in the hello: the process still gets a non-zero one. */
 	cr_expect_eq(json_num(find(x.root, "M", "process_name", 0), "pid", 0), 1);
-	/* A worker the hello did not announce still gets a named track. */
-	check_thread(x.root, 9, "w7");
+	/* A worker the hello did not announce is a malformed line, and gets no track. */
+	cr_expect_eq(x.st.counts.malformed, 1u);
+	cr_expect_eq(x.st.counts.first_malformed, 4u);
+	cr_expect_eq(x.st.counts.first_status, EVENT_E_NO_WORKER);
+	cr_expect_null(find(x.root, "M", "thread_name", 9));
 	cr_expect_not_null(find(x.root, "i", "teleport", 2));
 	/* A connection still open at the end is closed at the last timestamp. */
 	seen = check_conns(x.root, &n);
@@ -587,7 +590,7 @@ Test(export, thousands_of_connections, .init = cr_redirect_stderr)
 	trace[at] = '\0';
 	export_text(trace, &x);
 	cr_assert_eq(x.rc, 0);
-	cr_expect_eq(x.st.malformed, 0u);
+	cr_expect_eq(x.st.counts.malformed, 0u);
 	check_events(x.root);
 	seen = check_conns(x.root, &n);
 	cr_expect_eq(n, (size_t)conns);
