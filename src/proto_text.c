@@ -359,6 +359,9 @@ static enum proto_action cmd_delete(struct cmd *c)
 	const struct token *key = &c->tok[1];
 
 	ctx->nkeys = 1;
+	/* memcached looks for noreply only past the key: "delete noreply" deletes "noreply". */
+	if (c->ntok <= 2)
+		c->noreply = false;
 	if (c->ntok > 2) {
 		/* memcached 1.4 still takes the old hold time, if it is 0. */
 		bool zero = token_is(&c->tok[2], "0");

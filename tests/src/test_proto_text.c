@@ -659,6 +659,8 @@ Test(proto, delete_usage)
 	expect("delete k 0 foo", usage);
 	expect("delete k 1 noreply", "");
 	expect("delete", "ERROR\r\n");
+	/* A lone "noreply" is the key. */
+	expect("delete noreply", "NOT_FOUND\r\n");
 	expect("delete k 0 noreply x", "ERROR\r\n");
 	expect("get k", "VALUE k 0 1\r\nx\r\nEND\r\n");
 }
