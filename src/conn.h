@@ -22,6 +22,9 @@
 #include "wire.h"
 
 #define DATA_BUFFER_SIZE 2048       /* a TCP conn's first read buffer */
+/* memcached's fixed read buffer: a command line, but for a long get or gets, must fit in
+ * it with what is buffered before it, or the connection is hung up on. */
+#define READ_BUFFER_SIZE 16384
 #define UDP_READ_BUFFER_SIZE 65536  /* a UDP conn's read buffer: one whole datagram */
 
 struct conn {

@@ -51,8 +51,16 @@ static enum try_read_result try_read_network(struct conn *c)
 	}
 	for (;;) {
 		if (c->rbytes >= c->rsize) {
+			size_t line_len, consumed;
+
 			/* Grow at most four times per event, so one client can't monopolise a worker. */
 			if (grown == 4)
+				return got;
+			/* Past memcached's buffer only for a long get: a full buffer with no
+			 * newline is otherwise a line too long. */
+			if (c->rsize >= READ_BUFFER_SIZE &&
+			    proto_text_find_line(c->rbuf, c->rbytes, &line_len, &consumed) !=
+				    PROTO_LINE_MORE)
 				return got;
 			char *bigger = realloc(c->rbuf, c->rsize * 2);
 			if (bigger == NULL) {

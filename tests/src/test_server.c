@@ -319,6 +319,42 @@ Test(server, too_large_value_is_swallowed_before_its_error)
 	cr_assert_eq(harness_stop(&p), 0);
 }
 
+/* memcached's read buffer is 16 KB: a longer line is hung up on, but for a long get. */
+Test(server, a_line_past_16k_is_hung_up_on_but_a_get)
+{
+	const char *args[] = { NULL };
+	struct server_proc p;
+	size_t n = 20000;
+	char *line = malloc(n);
+	char *r;
+	int fd;
+
+	cr_assert_not_null(line);
+	cr_assert(harness_start(&p, args));
+	/* A set whose key is too long: within 16 KB it would be a CLIENT_ERROR. */
+	memset(line, 'k', n);
+	memcpy(line, "set ", 4);
+	memcpy(line + n - 8, " 0 0 1\r\n", 8);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, line, n));
+	/* EOF, and not a byte before it. */
+	cr_expect_null(harness_read_exact(fd, 1));
+	close(fd);
+	/* A get of many keys as long is answered. */
+	for (size_t i = 4; i < n - 2; i++)
+		line[i] = i % 10 == 0 ? ' ' : 'k';
+	memcpy(line, "get ", 4);
+	memcpy(line + n - 2, "\r\n", 2);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, line, n));
+	r = harness_read_until(fd, "END\r\n");
+	cr_expect_str_eq(r, "END\r\n");
+	free(r);
+	close(fd);
+	free(line);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
 Test(server, shutdown_with_busy_connections_exits_zero)
 {
 	const char *args[] = { "-t", "3", NULL };
