@@ -131,6 +131,26 @@ static void store(const char *line, const char *value, const char *want)
 	expect_reply(want);
 }
 
+/* One step of a conversation: a storage line with its value, or (value NULL) any other. */
+struct step {
+	const char *line;
+	const char *value;
+	const char *want;
+};
+
+/* Runs steps in order, each checked for its whole reply. */
+static void converse(const struct step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].value != NULL)
+			store(steps[i].line, steps[i].value, steps[i].want);
+		else
+			expect(steps[i].line, steps[i].want);
+	}
+}
+
+#define CONVERSE(steps) converse(steps, sizeof(steps) / sizeof((steps)[0]))
+
 /* Returns a key of n bytes (static, overwritten by the next call). */
 static const char *key_of(size_t n)
 {
@@ -359,21 +379,25 @@ Test(proto, storage_bad_format_does_not_swallow)
 /* memcached reads numbers with strtoul/strtol on 64 bits and keeps 32 (number.h). */
 Test(proto, storage_numbers_as_memcached_reads_them)
 {
-	store("set a 4294967296 0 1", "x", "STORED\r\n");
-	expect("get a", "VALUE a 0 1\r\nx\r\nEND\r\n");
-	store("set a 18446744073709551615 0 1", "x", "STORED\r\n");
-	expect("get a", "VALUE a 4294967295 1\r\nx\r\nEND\r\n");
-	store("set a +7 -9223372036854775808 +1", "x", "STORED\r\n");
-	expect("get a", "VALUE a 7 1\r\nx\r\nEND\r\n");
-	store("set a 0 4294967296 1", "x", "STORED\r\n");
-	expect("gat 4294967296 a", "VALUE a 0 1\r\nx\r\nEND\r\n");
-	/* A length of 2^32 is 0, of 2^32 + 1 is 1. */
-	store("set a 0 0 4294967296", "", "STORED\r\n");
-	expect("get a", "VALUE a 0 0\r\n\r\nEND\r\n");
-	store("set a 0 0 4294967297", "y", "STORED\r\n");
-	/* Numbers end at white space: a trailing "\r" is no error. */
-	store("set a 1\t 0\v 1\r", "z", "STORED\r\n");
-	expect("get a", "VALUE a 1 1\r\nz\r\nEND\r\n");
+	static const struct step steps[] = {
+		{ "set a 4294967296 0 1", "x", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 0 1\r\nx\r\nEND\r\n" },
+		{ "set a 18446744073709551615 0 1", "x", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 4294967295 1\r\nx\r\nEND\r\n" },
+		{ "set a +7 -9223372036854775808 +1", "x", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 7 1\r\nx\r\nEND\r\n" },
+		{ "set a 0 4294967296 1", "x", "STORED\r\n" },
+		{ "gat 4294967296 a", NULL, "VALUE a 0 1\r\nx\r\nEND\r\n" },
+		/* A length of 2^32 is 0, of 2^32 + 1 is 1. */
+		{ "set a 0 0 4294967296", "", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 0 0\r\n\r\nEND\r\n" },
+		{ "set a 0 0 4294967297", "y", "STORED\r\n" },
+		/* Numbers end at white space: a trailing "\r" is no error. */
+		{ "set a 1\t 0\v 1\r", "z", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 1 1\r\nz\r\nEND\r\n" },
+	};
+
+	CONVERSE(steps);
 }
 
 Test(proto, storage_wrong_token_count)
@@ -688,19 +712,23 @@ Test(proto, incr_decr)
 /* memcached reads the value and the delta with strtoull and rewrites the value in place. */
 Test(proto, incr_decr_as_memcached)
 {
-	store("set n 0 0 3", " 12", "STORED\r\n");
-	expect("incr n 1", "13\r\n");
-	expect("get n", "VALUE n 0 3\r\n13 \r\nEND\r\n");
-	store("set d 0 0 3", "100", "STORED\r\n");
-	expect("decr d 1", "99\r\n");
-	expect("get d", "VALUE d 0 3\r\n99 \r\nEND\r\n");
-	expect("incr d +1", "100\r\n");
-	expect("incr d -0", "100\r\n");
-	expect("incr d 1\r", "101\r\n");
-	expect("incr missing 1\r", "NOT_FOUND\r\n");
-	store("set w 0 0 20", "18446744073709551615", "STORED\r\n");
-	expect("incr w 1", "0\r\n");
-	expect("get w", "VALUE w 0 20\r\n0                   \r\nEND\r\n");
+	static const struct step steps[] = {
+		{ "set n 0 0 3", " 12", "STORED\r\n" },
+		{ "incr n 1", NULL, "13\r\n" },
+		{ "get n", NULL, "VALUE n 0 3\r\n13 \r\nEND\r\n" },
+		{ "set d 0 0 3", "100", "STORED\r\n" },
+		{ "decr d 1", NULL, "99\r\n" },
+		{ "get d", NULL, "VALUE d 0 3\r\n99 \r\nEND\r\n" },
+		{ "incr d +1", NULL, "100\r\n" },
+		{ "incr d -0", NULL, "100\r\n" },
+		{ "incr d 1\r", NULL, "101\r\n" },
+		{ "incr missing 1\r", NULL, "NOT_FOUND\r\n" },
+		{ "set w 0 0 20", "18446744073709551615", "STORED\r\n" },
+		{ "incr w 1", NULL, "0\r\n" },
+		{ "get w", NULL, "VALUE w 0 20\r\n0                   \r\nEND\r\n" },
+	};
+
+	CONVERSE(steps);
 }
 
 Test(proto, incr_errors)
@@ -804,26 +832,29 @@ Test(proto, flush_all_as_memcached_times_it)
 
 Test(proto, flush_all_noreply_and_errors)
 {
-	store("set a 0 0 1", "x", "STORED\r\n");
-	expect("flush_all noreply", "");
-	expect("get a", "END\r\n");
-	store("set a 0 0 1", "x", "STORED\r\n");
-	expect("flush_all 0 noreply", "");
-	expect("get a", "END\r\n");
-	expect("flush_all abc", "CLIENT_ERROR invalid exptime argument\r\n");
-	expect("flush_all noreply x", "CLIENT_ERROR invalid exptime argument\r\n");
-	expect("flush_all 1 2 3", "ERROR\r\n");
-	/* A delay of 0 or less flushes now; memcached looks no further than the delay. */
-	static const char *const now[] = { "flush_all -1", "flush_all 0 0" };
+	static const struct step steps[] = {
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all noreply", NULL, "" },
+		{ "get a", NULL, "END\r\n" },
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all 0 noreply", NULL, "" },
+		{ "get a", NULL, "END\r\n" },
+		{ "flush_all abc", NULL, "CLIENT_ERROR invalid exptime argument\r\n" },
+		{ "flush_all noreply x", NULL, "CLIENT_ERROR invalid exptime argument\r\n" },
+		{ "flush_all 1 2 3", NULL, "ERROR\r\n" },
+		/* A delay of 0 or less flushes now; memcached looks no further than the delay. */
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all -1", NULL, "OK\r\n" },
+		{ "get a", NULL, "END\r\n" },
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all 0 0", NULL, "OK\r\n" },
+		{ "get a", NULL, "END\r\n" },
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all 5 x", NULL, "OK\r\n" },
+		{ "get a", NULL, "VALUE a 0 1\r\nx\r\nEND\r\n" },
+	};
 
-	for (size_t i = 0; i < sizeof(now) / sizeof(now[0]); i++) {
-		store("set a 0 0 1", "x", "STORED\r\n");
-		expect(now[i], "OK\r\n");
-		expect("get a", "END\r\n");
-	}
-	store("set a 0 0 1", "x", "STORED\r\n");
-	expect("flush_all 5 x", "OK\r\n");
-	expect("get a", "VALUE a 0 1\r\nx\r\nEND\r\n");
+	CONVERSE(steps);
 	clock_advance(6);
 	expect("get a", "END\r\n");
 }
