@@ -155,6 +155,25 @@ static void trace_cmd(struct conn *c, enum proto_action action)
 	trace_point(&r, true);
 }
 
+/* Moves on once a command's reply is queued. memcached 1.6 holds replies while more input
+ * is buffered and sends them together once it runs out (or a get, or a yield, flushes
+ * them): a client that stops inside a later command's value never sees them. Over UDP
+ * each reply goes at once; udp.c keeps memcached's datagrams. */
+static void reply_or_hold(struct conn *c)
+{
+	bool hold = c->transport == TRANSPORT_TCP && c->rbytes > 0;
+
+	c->write_and_go = conn_new_cmd;
+	conn_set_state(c, resp_empty(&c->resp) || hold ? conn_new_cmd : conn_write);
+}
+
+/* Sends the replies held so far, then goes on to next. */
+static void flush_held(struct conn *c, enum conn_states next)
+{
+	c->write_and_go = next;
+	conn_set_state(c, conn_write);
+}
+
 /* Runs one command line and moves to the state its action needs. */
 static void process_command(struct conn *c, char *line, size_t len)
 {
@@ -166,8 +185,7 @@ static void process_command(struct conn *c, char *line, size_t len)
 		trace_cmd(c, action);
 	switch (action) {
 	case PROTO_WRITE:
-		c->write_and_go = conn_new_cmd;
-		conn_set_state(c, resp_empty(&c->resp) ? conn_new_cmd : conn_write);
+		reply_or_hold(c);
 		break;
 	case PROTO_MWRITE:
 		conn_set_state(c, conn_mwrite);
@@ -183,7 +201,16 @@ static void process_command(struct conn *c, char *line, size_t len)
 		c->sbytes = c->pending.vlen;
 		conn_set_state(c, conn_swallow);
 		break;
+	case PROTO_QUIT:
+		c->close_reason = CLOSE_QUIT;
+		/* memcached sends the replies it held before it closes. */
+		if (!resp_empty(&c->resp))
+			flush_held(c, conn_closing);
+		else
+			conn_set_state(c, conn_closing);
+		break;
 	case PROTO_CLOSE:
+		/* What was held is lost, as in memcached. */
 		c->close_reason = CLOSE_QUIT;
 		conn_set_state(c, conn_closing);
 		break;
@@ -215,10 +242,10 @@ static bool try_read_command(struct conn *c)
 	return true;
 }
 
-/* Prepares for the next command: drops the last reply, shrinks an oversized buffer. */
+/* Prepares for the next command: shrinks an oversized buffer; sends held replies when the
+ * input has run out. */
 static void reset_cmd_handler(struct conn *c)
 {
-	resp_reset(&c->resp);
 	if (c->rbytes == 0 && c->rsize > 8 * DATA_BUFFER_SIZE && c->transport == TRANSPORT_TCP) {
 		char *smaller = realloc(c->rbuf, DATA_BUFFER_SIZE);
 		if (smaller != NULL) {
@@ -228,15 +255,19 @@ static void reset_cmd_handler(struct conn *c)
 	}
 	if (c->rbytes == 0)
 		c->rcurr = c->rbuf;
-	conn_set_state(c, c->rbytes > 0 ? conn_parse_cmd : conn_waiting);
+	if (c->rbytes > 0)
+		conn_set_state(c, conn_parse_cmd);
+	else if (!resp_empty(&c->resp))
+		flush_held(c, conn_new_cmd);
+	else
+		conn_set_state(c, conn_waiting);
 }
 
 /* A storage command's value is all here: store it and queue the reply. */
 static void complete_nread(struct conn *c)
 {
 	proto_text_complete_nread(&c->ctx, &c->resp, &c->pending);
-	c->write_and_go = conn_new_cmd;
-	conn_set_state(c, resp_empty(&c->resp) ? conn_new_cmd : conn_write);
+	reply_or_hold(c);
 }
 
 enum transmit_result { TRANSMIT_COMPLETE, TRANSMIT_SOFT_ERROR, TRANSMIT_HARD_ERROR };
@@ -368,7 +399,12 @@ void drive_machine(struct conn *c)
 			break;
 
 		case conn_parse_cmd:
-			if (!try_read_command(c))
+			if (try_read_command(c))
+				break;
+			/* memcached sends what it held before it waits for more of a line. */
+			if (!resp_empty(&c->resp))
+				flush_held(c, conn_new_cmd);
+			else
 				conn_set_state(c, conn_waiting);
 			break;
 
@@ -376,6 +412,9 @@ void drive_machine(struct conn *c)
 			/* Only so many requests per event, so that one busy client can't starve the rest. */
 			if (--nreqs >= 0) {
 				reset_cmd_handler(c);
+			} else if (!resp_empty(&c->resp)) {
+				/* memcached sends what it held before it yields. */
+				flush_held(c, conn_new_cmd);
 			} else {
 				if (c->ctx.stats != NULL)
 					STATS_INCR(c->ctx.stats, conn_yields);
@@ -420,8 +459,7 @@ void drive_machine(struct conn *c)
 
 		case conn_swallow:
 			if (c->sbytes == 0) {
-				c->write_and_go = conn_new_cmd;
-				conn_set_state(c, resp_empty(&c->resp) ? conn_new_cmd : conn_write);
+				reply_or_hold(c);
 				break;
 			}
 			if (c->rbytes > 0) {
@@ -442,10 +480,10 @@ void drive_machine(struct conn *c)
 		case conn_mwrite:
 			switch (transmit(c)) {
 			case TRANSMIT_COMPLETE:
+				resp_reset(&c->resp);
 				if (c->state == conn_mwrite) {
 					/* memcached flushes its replies after a get. */
 					c->udp_sent = false;
-					resp_reset(&c->resp);
 					conn_set_state(c, conn_new_cmd);
 				} else {
 					conn_set_state(c, c->write_and_go);

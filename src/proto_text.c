@@ -183,7 +183,6 @@ static enum proto_action cmd_get(struct cmd *c)
 	struct proto_ctx *ctx = c->ctx;
 	bool cas = c->def->arg & GET_CAS;
 	bool touch = c->def->arg & GET_TOUCH;
-	size_t mark = c->out->total;
 	rel_time_t now = clock_now();
 	rel_time_t exptime = 0;
 	const struct token *before = &c->tok[0];
@@ -212,8 +211,9 @@ static enum proto_action cmd_get(struct cmd *c)
 		before = &key;
 
 		if (!key_ok(&key)) {
-			/* The whole command fails, so what its earlier keys queued goes. */
-			resp_truncate(c->out, mark);
+			/* The whole command fails, and memcached drops every reply it has not
+			 * sent yet: those of earlier commands held with it too. */
+			resp_truncate(c->out, 0);
 			return reply(c, BAD_FORMAT);
 		}
 		ctx->nkeys++;
@@ -248,7 +248,7 @@ static enum proto_action cmd_get(struct cmd *c)
 	return PROTO_MWRITE;
 
 nomem:
-	resp_truncate(c->out, mark);
+	resp_truncate(c->out, 0);
 	return reply(c, "SERVER_ERROR out of memory writing get response");
 }
 
@@ -484,7 +484,7 @@ static enum proto_action cmd_verbosity(struct cmd *c)
 static enum proto_action cmd_quit(struct cmd *c)
 {
 	(void)c;
-	return PROTO_CLOSE;
+	return PROTO_QUIT;
 }
 
 /* stats [group ...]: the text comes from stats_write.c. */

@@ -39,7 +39,8 @@ enum proto_action {
 	PROTO_MWRITE,  /* get, gets, gat, gats: send the VALUE lines and items, then the next command */
 	PROTO_NREAD,   /* read pending->vlen value bytes into item_data(pending->item) */
 	PROTO_SWALLOW, /* discard pending->vlen bytes that follow, then send the reply */
-	PROTO_CLOSE,   /* close the connection: quit, or an HTTP request */
+	PROTO_QUIT,    /* send what is queued, then close the connection */
+	PROTO_CLOSE,   /* close the connection at once: an HTTP request, no memory */
 };
 
 /* A storage command between its command line and its value. */

@@ -355,6 +355,32 @@ Test(server, a_line_past_16k_is_hung_up_on_but_a_get)
 	cr_assert_eq(harness_stop(&p), 0);
 }
 
+/* memcached 1.6 holds the replies of pipelined commands while more input is buffered. */
+Test(server, pipelined_replies_are_held_as_memcached_holds_them)
+{
+	const char *args[] = { NULL };
+	struct server_proc p;
+	char *r;
+	int fd;
+
+	cr_assert(harness_start(&p, args));
+	/* The client stops inside the second value: the first STORED never goes out. */
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, "set a 0 0 1\r\n1\r\nset b 0 0 5\r\nab", 30));
+	shutdown(fd, SHUT_WR);
+	cr_expect_null(harness_read_exact(fd, 1));
+	close(fd);
+	/* quit sends what was held before it closes. */
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, "version\r\nquit\r\nversion\r\n", 23));
+	r = harness_read_exact(fd, 16);
+	cr_expect_str_eq(r, "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	free(r);
+	cr_expect(harness_wait_eof(fd));
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
 Test(server, shutdown_with_busy_connections_exits_zero)
 {
 	const char *args[] = { "-t", "3", NULL };

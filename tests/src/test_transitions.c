@@ -283,6 +283,11 @@ static void tcp_scenarios(int port)
 	ask(fd, "set q 0 0 1 noreply\r\nx\r\ndelete q noreply\r\nversion\r\n", VERSION_REPLY);
 	/* Pipelined: new_cmd finds the next command already buffered. */
 	ask(fd, "get k\r\nget k\r\nversion\r\n", VERSION_REPLY);
+	/* Pipelined one-line replies are held while input is buffered: the -R 2 yield sends
+	 * them (new_cmd -> write), then the rest go with the get's END. */
+	before = moves(conn_new_cmd, conn_write);
+	ask(fd, "version\r\nversion\r\nversion\r\nversion\r\nget nothere\r\n", "END\r\n");
+	EXPECT_MOVE(conn_new_cmd, conn_write, before);
 	/* Too large for -I 1k: the value is swallowed, then the error written; with noreply, no error. */
 	n = snprintf(line, sizeof(line), "set big 0 0 %zu\r\n", sizeof(big));
 	cr_assert(harness_send(fd, line, (size_t)n));
