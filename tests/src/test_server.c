@@ -290,6 +290,17 @@ Test(server, udp_datagrams_as_memcached_sends_them)
 	cr_assert_eq(harness_stop(&p), 0);
 }
 
+/* Sends n bytes on a new connection, ends our side, and expects EOF with not a byte before it. */
+static void expect_silence(int port, const char *bytes, size_t n)
+{
+	int fd = harness_connect(port);
+
+	cr_assert(harness_send(fd, bytes, n));
+	shutdown(fd, SHUT_WR);
+	cr_expect_null(harness_read_exact(fd, 1), "a reply to %.40s", bytes);
+	close(fd);
+}
+
 /* memcached 1.6 discards a too-large value before its error goes out: a client that
  * never sends the value never sees the error. */
 Test(server, too_large_value_is_swallowed_before_its_error)
@@ -300,12 +311,7 @@ Test(server, too_large_value_is_swallowed_before_its_error)
 	int fd;
 
 	cr_assert(harness_start(&p, args));
-	fd = harness_connect(p.tcp_port);
-	cr_assert(harness_send(fd, "set big 0 0 2000\r\n", 18));
-	shutdown(fd, SHUT_WR);
-	/* EOF, and not a byte before it. */
-	cr_expect_null(harness_read_exact(fd, 1));
-	close(fd);
+	expect_silence(p.tcp_port, "set big 0 0 2000\r\n", 18);
 	fd = harness_connect(p.tcp_port);
 	cr_assert(harness_send(fd, "set big 0 0 2000\r\n", 18));
 	char value[2002];
@@ -335,11 +341,7 @@ Test(server, a_line_past_16k_is_hung_up_on_but_a_get)
 	memset(line, 'k', n);
 	memcpy(line, "set ", 4);
 	memcpy(line + n - 8, " 0 0 1\r\n", 8);
-	fd = harness_connect(p.tcp_port);
-	cr_assert(harness_send(fd, line, n));
-	/* EOF, and not a byte before it. */
-	cr_expect_null(harness_read_exact(fd, 1));
-	close(fd);
+	expect_silence(p.tcp_port, line, n);
 	/* A get of many keys as long is answered. */
 	for (size_t i = 4; i < n - 2; i++)
 		line[i] = i % 10 == 0 ? ' ' : 'k';
@@ -365,11 +367,7 @@ Test(server, pipelined_replies_are_held_as_memcached_holds_them)
 
 	cr_assert(harness_start(&p, args));
 	/* The client stops inside the second value: the first STORED never goes out. */
-	fd = harness_connect(p.tcp_port);
-	cr_assert(harness_send(fd, "set a 0 0 1\r\n1\r\nset b 0 0 5\r\nab", 30));
-	shutdown(fd, SHUT_WR);
-	cr_expect_null(harness_read_exact(fd, 1));
-	close(fd);
+	expect_silence(p.tcp_port, "set a 0 0 1\r\n1\r\nset b 0 0 5\r\nab", 30);
 	/* quit sends what was held before it closes. */
 	fd = harness_connect(p.tcp_port);
 	cr_assert(harness_send(fd, "version\r\nquit\r\nversion\r\n", 23));
