@@ -57,7 +57,8 @@ struct conn {
 	uint16_t request_id;
 	struct sockaddr_storage request_addr;
 	socklen_t request_addr_size;
-	bool udp_sent;                   /* a datagram went out since memcached would have flushed */
+	bool udp_quit;                   /* a quit came: memcached's UDP conn never forgets its
+					    close_after_write, so every later flush ends the datagram */
 
 	char peer[64];                   /* "tcp:1.2.3.4:5678", for stats conns */
 	rel_time_t last_cmd_time;        /* atomic */

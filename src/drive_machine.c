@@ -118,7 +118,6 @@ static enum try_read_result try_read_udp(struct conn *c)
 	memmove(c->rbuf, c->rbuf + UDP_HEADER_SIZE, (size_t)res - UDP_HEADER_SIZE);
 	c->rbytes = (size_t)res - UDP_HEADER_SIZE;
 	c->rcurr = c->rbuf;
-	c->udp_sent = false;
 	return READ_DATA_RECEIVED;
 }
 
@@ -157,14 +156,11 @@ static void trace_cmd(struct conn *c, enum proto_action action)
 
 /* Moves on once a command's reply is queued. memcached 1.6 holds replies while more input
  * is buffered and sends them together once it runs out (or a get, or a yield, flushes
- * them): a client that stops inside a later command's value never sees them. Over UDP
- * each reply goes at once; udp.c keeps memcached's datagrams. */
+ * them): a client that stops inside a later command's value never sees them. */
 static void reply_or_hold(struct conn *c)
 {
-	bool hold = c->transport == TRANSPORT_TCP && c->rbytes > 0;
-
 	c->write_and_go = conn_new_cmd;
-	conn_set_state(c, resp_empty(&c->resp) || hold ? conn_new_cmd : conn_write);
+	conn_set_state(c, resp_empty(&c->resp) || c->rbytes > 0 ? conn_new_cmd : conn_write);
 }
 
 /* Sends the replies held so far, then goes on to next. */
@@ -180,6 +176,8 @@ static void process_command(struct conn *c, char *line, size_t len)
 	enum proto_action action;
 
 	__atomic_store_n(&c->last_cmd_time, clock_now(), __ATOMIC_RELAXED);
+	/* Behind held replies, this command's is a response of its own (for UDP's datagrams). */
+	resp_start_next(&c->resp);
 	action = proto_text_process(&c->ctx, &c->resp, line, len, &c->pending);
 	if (TRACE_ON())
 		trace_cmd(c, action);
@@ -203,6 +201,15 @@ static void process_command(struct conn *c, char *line, size_t len)
 		break;
 	case PROTO_QUIT:
 		c->close_reason = CLOSE_QUIT;
+		if (c->transport == TRANSPORT_UDP) {
+			/* quit's own response is empty but sent: a bare header, when it
+			 * comes first. */
+			c->udp_quit = true;
+			if (resp_start(&c->resp) == 0) {
+				flush_held(c, conn_closing);
+				break;
+			}
+		}
 		/* memcached sends the replies it held before it closes. */
 		if (!resp_empty(&c->resp))
 			flush_held(c, conn_closing);
@@ -278,9 +285,12 @@ static enum transmit_result transmit(struct conn *c)
 	size_t written = 0;
 
 	if (c->transport == TRANSPORT_UDP) {
+		/* What is sent is all memcached would flush at once. */
+		bool sent_any = false;
+
 		/* A datagram the kernel won't take is lost, as UDP replies may be. */
 		udp_send_reply(c->sfd, &c->resp, c->request_id, (struct sockaddr *)&c->request_addr,
-			       c->request_addr_size, &c->udp_sent);
+			       c->request_addr_size, &sent_any);
 		if (c->ctx.stats != NULL)
 			STATS_ADD(c->ctx.stats, bytes_written, c->resp.total);
 		return TRANSMIT_COMPLETE;
@@ -419,8 +429,6 @@ void drive_machine(struct conn *c)
 				if (c->ctx.stats != NULL)
 					STATS_INCR(c->ctx.stats, conn_yields);
 				TRACE(yield, (int64_t)c->id);
-				/* memcached flushes its replies when it yields. */
-				c->udp_sent = false;
 				if (c->rbytes > 0) {
 					/* Buffered commands: ask to be woken at once, through the write event. */
 					if (!conn_update_event(c, EV_WRITE | EV_PERSIST)) {
@@ -481,9 +489,10 @@ void drive_machine(struct conn *c)
 			switch (transmit(c)) {
 			case TRANSMIT_COMPLETE:
 				resp_reset(&c->resp);
-				if (c->state == conn_mwrite) {
-					/* memcached flushes its replies after a get. */
-					c->udp_sent = false;
+				if (c->udp_quit) {
+					/* The rest of the datagram goes unread, as in memcached. */
+					conn_set_state(c, conn_closing);
+				} else if (c->state == conn_mwrite) {
 					conn_set_state(c, conn_new_cmd);
 				} else {
 					conn_set_state(c, c->write_and_go);

@@ -216,7 +216,7 @@ Test(server, udp_set_get_and_multi_datagram_reply)
 static void udp_send_frame(int fd, int port, struct udp_header h, const char *payload, size_t n)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	uint8_t dgram[UDP_HEADER_SIZE + 256];
+	uint8_t dgram[UDP_HEADER_SIZE + 512];
 
 	cr_assert_leq(n, sizeof(dgram) - UDP_HEADER_SIZE);
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -286,6 +286,19 @@ Test(server, udp_datagrams_as_memcached_sends_them)
 	expect_frame(fd, 5, 0, 1, "STORED\r\n");
 	udp_send_frame(fd, p.udp_port, (struct udp_header){ 6, 0, 1, 0 }, "get s\r\n", 7);
 	expect_frame(fd, 6, 0, 1, "VALUE s 0 5\r\nabcde\r\nEND\r\n");
+	/* Replies are held within a datagram: a multiget's bad key drops the VERSION. */
+	char bad[300];
+	int n = snprintf(bad, sizeof(bad), "version\r\nget %0251d\r\n", 0);
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 7, 0, 1, 0 }, bad, (size_t)n);
+	expect_frame(fd, 7, 0, 1, "CLIENT_ERROR bad command line format\r\n");
+	/* quit answers a bare header; and from then on, as memcached's UDP conn never
+	 * forgets it, a datagram ends with its first get. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 8, 0, 1, 0 }, "quit\r\n", 6);
+	expect_frame(fd, 8, 0, 0, "");
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 9, 0, 1, 0 }, "get s\r\nversion\r\n", 16);
+	expect_frame(fd, 9, 0, 1, "VALUE s 0 5\r\nabcde\r\nEND\r\n");
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 10, 0, 1, 0 }, "version\r\n", 9);
+	expect_frame(fd, 10, 0, 1, "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	close(fd);
 	cr_assert_eq(harness_stop(&p), 0);
 }
