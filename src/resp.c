@@ -212,7 +212,8 @@ void resp_truncate(struct resp *r, size_t len)
 {
 	size_t pos = r->total;
 
-	if (len >= r->total)
+	/* At len == total there may still be response starts to drop. */
+	if (len > r->total)
 		return;
 	while (r->nsegs > 0) {
 		struct resp_seg *seg = &r->segs[r->nsegs - 1];

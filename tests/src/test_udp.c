@@ -123,3 +123,19 @@ Test(udp, an_empty_first_response_is_a_bare_header)
 	cr_assert_eq(d[0].len, 5);
 	resp_destroy(&r);
 }
+
+Test(udp, a_reply_cut_back_keeps_no_empty_response)
+{
+	struct resp r;
+	struct dgram d[4];
+	bool sent_any = false;
+
+	resp_init(&r, NULL);
+	/* "gets a <key too long>": a's miss began a response, then the whole reply is cut. */
+	cr_assert_eq(resp_start(&r), 0);
+	resp_truncate(&r, 0);
+	cr_assert_eq(resp_add_str(&r, "CLIENT_ERROR bad command line format\r\n"), 0);
+	cr_assert_eq(send_and_collect(&r, &sent_any, d, 4), 1);
+	cr_assert_eq(d[0].h.count, 1);
+	resp_destroy(&r);
+}
