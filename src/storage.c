@@ -51,9 +51,9 @@ struct storage {
 
 	pthread_mutex_t flush_lock;   /* serializes writers of the flush fields */
 	uint64_t next_cas;            /* atomic */
-	uint64_t flush_cas;           /* atomic: items with a lower cas are flushed */
-	rel_time_t flush_done;        /* atomic: items stored at or before it are flushed, 0 none */
-	rel_time_t flush_when;        /* atomic: pending delayed flush, 0 none */
+	uint64_t oldest_cas;          /* atomic: once oldest_live is due, lower cas are flushed */
+	rel_time_t oldest_live;       /* atomic: from then on, items stored at or before it are
+					 flushed; 0 none */
 	rel_time_t last_now;          /* atomic: latest time any call passed in */
 
 	uint64_t mem_used;            /* atomic */
@@ -152,19 +152,17 @@ static bool mem_reserve(struct storage *st, size_t size)
 	return true;
 }
 
-/* Tells whether a flush has invalidated an item; its stripe is held. */
+/* Tells whether a flush has invalidated an item, as memcached's item_is_flushed; its stripe
+ * is held. */
 static bool item_is_flushed(struct storage *st, const struct item *it, rel_time_t now)
 {
-	/* Acquire pairs with storage_flush's release so the others are current. */
-	rel_time_t when = __atomic_load_n(&st->flush_when, __ATOMIC_ACQUIRE);
-	rel_time_t done = __atomic_load_n(&st->flush_done, __ATOMIC_RELAXED);
+	/* Acquire pairs with storage_flush's release: oldest_cas is at least as new. */
+	rel_time_t oldest = __atomic_load_n(&st->oldest_live, __ATOMIC_ACQUIRE);
+	uint64_t cas = __atomic_load_n(&st->oldest_cas, __ATOMIC_RELAXED);
 
-	if (it->cas < __atomic_load_n(&st->flush_cas, __ATOMIC_RELAXED))
-		return true;
-	/* memcached's oldest_live: what was stored in its very second is flushed too. */
-	if (done != 0 && it->time <= done)
-		return true;
-	return when != 0 && now >= when && it->time <= when;
+	if (oldest == 0 || oldest > now)
+		return false;
+	return it->time <= oldest || (cas != 0 && it->cas < cas);
 }
 
 /* Tells whether an item's exptime has passed; its stripe is held. */
@@ -693,34 +691,16 @@ out:
 /* Flushes as memcached's flush_all sets oldest_live (when) and oldest_cas. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now)
 {
-	rel_time_t pending, done;
-
 	note_now(st, now);
 	pthread_mutex_lock(&st->flush_lock);
-	pending = __atomic_load_n(&st->flush_when, __ATOMIC_RELAXED);
-	done = __atomic_load_n(&st->flush_done, __ATOMIC_RELAXED);
-	/* A pending flush that already took effect stays in effect. (memcached forgets
-	 * it, and what it flushed but nobody has looked at since comes back.) */
-	if (pending != 0 && pending <= now && pending > done)
-		done = pending;
-	if (when <= now) {
-		/* memcached takes a cas id for a flush that takes effect at once: the ids
-		 * of items stored after it go on from the next one. */
-		if (when != 0)
-			__atomic_store_n(&st->flush_cas,
-					 __atomic_fetch_add(&st->next_cas, 1, __ATOMIC_RELAXED),
-					 __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_add(&st->next_cas, 1, __ATOMIC_RELAXED);
-		if (when > done)
-			done = when;
-		pending = 0;
-	} else {
-		pending = when;
-	}
-	__atomic_store_n(&st->flush_done, done, __ATOMIC_RELAXED);
-	/* Release pairs with item_is_flushed's acquire so the others are current. */
-	__atomic_store_n(&st->flush_when, pending, __ATOMIC_RELEASE);
+	/* memcached takes a cas id for a flush that takes effect at once: the ids of
+	 * items stored after it go on from the next one. */
+	if (when <= now)
+		__atomic_store_n(&st->oldest_cas,
+				 __atomic_fetch_add(&st->next_cas, 1, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+	/* One oldest_live, as memcached keeps: a later flush replaces an earlier one. */
+	__atomic_store_n(&st->oldest_live, when, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&st->flush_lock);
 }
 

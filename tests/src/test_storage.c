@@ -440,11 +440,18 @@ Test(storage, flush_delayed_then_another)
 	put("a", "1", STORE_SET, NOW);
 	storage_flush(st, NOW + 10, NOW);
 	put("b", "2", STORE_SET, NOW + 15);
-	/* The first flush has passed but a is not looked at before the next one. */
+	/* The first flush has passed but a is not looked at before the next one replaces
+	 * it: memcached keeps one oldest_live, so a is back. */
 	storage_flush(st, NOW + 100, NOW + 20);
-	expect_miss("a", STORAGE_FLUSHED, NOW + 20);
+	expect_value("a", "1", NOW + 20);
 	expect_value("b", "2", NOW + 20);
 	expect_miss("b", STORAGE_FLUSHED, NOW + 100);
+	/* Looked at while flushed, an item is gone for good. */
+	put("a", "1", STORE_SET, NOW + 30);
+	storage_flush(st, NOW + 40, NOW + 35);
+	expect_miss("a", STORAGE_FLUSHED, NOW + 40);
+	storage_flush(st, NOW + 90, NOW + 41);
+	expect_miss("a", STORAGE_MISS, NOW + 41);
 
 	/* flush now cancels a pending delayed flush, and covers what it would have. */
 	put("c", "3", STORE_SET, NOW + 110);
