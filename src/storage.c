@@ -38,6 +38,10 @@
 /* Counts the table's own reference: an item nobody else is reading. */
 #define REFCOUNT_LINKED_ONLY 1
 
+/* How soon after a flush memcached's LRU maintainer may have reaped what it hid: its
+ * shortest sleep (MIN_LRU_MAINTAINER_SLEEP, 1 ms). */
+#define REAP_AFTER_NS 1000000
+
 /* No stripe held: for allocations made outside any stripe lock. */
 #define NO_STRIPE ((size_t)-1)
 
@@ -54,6 +58,10 @@ struct storage {
 	uint64_t oldest_cas;          /* atomic: once oldest_live is due, lower cas are flushed */
 	rel_time_t oldest_live;       /* atomic: from then on, items stored at or before it are
 					 flushed; 0 none */
+	rel_time_t flush_at;          /* when the latest flush came (flush_lock) */
+	uint64_t flush_at_ns;         /* and on the monotonic clock */
+	uint64_t reaped_cas;          /* atomic: lower cas are gone for good */
+	rel_time_t reaped_live;       /* atomic: items stored at or before it are gone for good */
 	rel_time_t last_now;          /* atomic: latest time any call passed in */
 
 	uint64_t mem_used;            /* atomic */
@@ -160,6 +168,11 @@ static bool item_is_flushed(struct storage *st, const struct item *it, rel_time_
 	rel_time_t oldest = __atomic_load_n(&st->oldest_live, __ATOMIC_ACQUIRE);
 	uint64_t cas = __atomic_load_n(&st->oldest_cas, __ATOMIC_RELAXED);
 
+	rel_time_t reaped = __atomic_load_n(&st->reaped_live, __ATOMIC_RELAXED);
+	uint64_t reaped_cas = __atomic_load_n(&st->reaped_cas, __ATOMIC_RELAXED);
+
+	if ((reaped != 0 && it->time <= reaped) || it->cas < reaped_cas)
+		return true;
 	if (oldest == 0 || oldest > now)
 		return false;
 	return it->time <= oldest || (cas != 0 && it->cas < cas);
@@ -691,8 +704,30 @@ out:
 /* Flushes as memcached's flush_all sets oldest_live (when) and oldest_cas. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now)
 {
+	uint64_t now_ns = clock_mono_ns();
+	rel_time_t oldest;
+	bool reaped;
+
 	note_now(st, now);
 	pthread_mutex_lock(&st->flush_lock);
+	/* memcached's LRU maintainer reaps what a flush hid soon after it takes effect
+	 * (how soon depends on its sleep); until then a later flush_all that replaces
+	 * oldest_live brings it back. Here what the flush being replaced hid is gone for
+	 * good once REAP_AFTER_NS have passed since it took effect: at its call, or, for
+	 * a delayed one, in its second (then once that second has passed). */
+	oldest = __atomic_load_n(&st->oldest_live, __ATOMIC_RELAXED);
+	if (oldest > st->flush_at)
+		reaped = oldest < now;
+	else
+		reaped = oldest != 0 && now_ns - st->flush_at_ns >= REAP_AFTER_NS;
+	if (reaped) {
+		if (oldest > __atomic_load_n(&st->reaped_live, __ATOMIC_RELAXED))
+			__atomic_store_n(&st->reaped_live, oldest, __ATOMIC_RELAXED);
+		__atomic_store_n(&st->reaped_cas, __atomic_load_n(&st->oldest_cas, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+	}
+	st->flush_at = now;
+	st->flush_at_ns = now_ns;
 	/* memcached takes a cas id for a flush that takes effect at once: the ids of
 	 * items stored after it go on from the next one. */
 	if (when <= now)

@@ -119,9 +119,10 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 
 /* Flushes as memcached's oldest_live: every item stored at or before when is invalid once now
  * reaches it. when <= now takes effect at once, on every item stored so far (and moves the
- * cas ids on by one). There is one oldest_live, as in memcached: a later flush replaces an
- * earlier one, and what that one hid but nobody has looked at since is back; 0 (a flush_all
- * time long past) flushes nothing, and still takes a cas id. */
+ * cas ids on by one). There is one oldest_live, as in memcached: a later flush in the same
+ * second replaces an earlier one, and what that one hid is back; after that second, as
+ * memcached's LRU maintainer has reaped it by then, it stays gone. 0 (a flush_all time long
+ * past) flushes nothing, and still takes a cas id. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now);
 
 /* Gives back a reference from storage_get or storage_item_alloc. */
