@@ -45,6 +45,7 @@ struct conn {
 	size_t rsize;
 	size_t rbytes;                   /* unparsed bytes at rcurr */
 
+	bool negotiated;                 /* TCP: the first byte has been looked at */
 	struct proto_pending pending;    /* a storage command waiting for its value */
 	char *ritem;                     /* where the next value byte goes */
 	size_t rlbytes;                  /* value bytes still to read */

@@ -112,8 +112,8 @@ static enum try_read_result try_read_udp(struct conn *c)
 	count_read(c, (size_t)res);
 	c->request_id = hdr.request_id;
 	/* Requests that span several datagrams are not supported: memcached drops them,
-	 * without a word. */
-	if (hdr.count != 1)
+	 * without a word. A binary protocol request is not answered either. */
+	if (hdr.count != 1 || (uint8_t)c->rbuf[UDP_HEADER_SIZE] == PROTO_BINARY_MAGIC)
 		return READ_NO_DATA_RECEIVED;
 	memmove(c->rbuf, c->rbuf + UDP_HEADER_SIZE, (size_t)res - UDP_HEADER_SIZE);
 	c->rbytes = (size_t)res - UDP_HEADER_SIZE;
@@ -232,6 +232,16 @@ static bool try_read_command(struct conn *c)
 
 	if (c->rbytes == 0)
 		return false;
+	/* memcached picks the protocol by a connection's first byte: the binary one is
+	 * not spoken here, so such a connection is hung up on without a word. */
+	if (!c->negotiated && c->transport == TRANSPORT_TCP) {
+		c->negotiated = true;
+		if ((uint8_t)c->rcurr[0] == PROTO_BINARY_MAGIC) {
+			c->close_reason = CLOSE_ERROR;
+			conn_set_state(c, conn_closing);
+			return true;
+		}
+	}
 	switch (proto_text_find_line(c->rcurr, c->rbytes, &line_len, &consumed)) {
 	case PROTO_LINE_MORE:
 		return false;

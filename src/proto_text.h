@@ -25,6 +25,9 @@ struct thread_stats;
  * "version foo"). stats and mcscoped -V give mcscope's own version. */
 #define PROTO_MEMCACHED_VERSION "1.6.18"
 
+/* The first byte of a request in memcached's binary protocol, which this does not speak. */
+#define PROTO_BINARY_MAGIC 0x80
+
 /* A line with no newline longer than this (not get/gets) closes the connection. */
 #define PROTO_LINE_MAX 2048
 

@@ -58,7 +58,7 @@ enum conn_states {
 	X(conn_parse_cmd, conn_mwrite,    "get/gets: the values to send") \
 	X(conn_parse_cmd, conn_nread,     "set, add, ...: read the value") \
 	X(conn_parse_cmd, conn_swallow,   "the value is too large (or no memory): discard it, then answer") \
-	X(conn_parse_cmd, conn_closing,   "quit, or a line too long") \
+	X(conn_parse_cmd, conn_closing,   "quit, a line too long, HTTP, or the binary protocol") \
 	X(conn_nread,     conn_new_cmd,   "the value is stored; noreply, or the reply held") \
 	X(conn_nread,     conn_write,     "the value is stored (or refused): the reply") \
 	X(conn_nread,     conn_closing,   "EOF while reading the value") \
