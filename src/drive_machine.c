@@ -82,13 +82,17 @@ static enum try_read_result try_read_network(struct conn *c)
 				continue;
 			break;
 		}
+		/* What came before the end is run first, as memcached does: the next read
+		 * finds the end again. */
 		if (res == 0) {
+			if (got == READ_DATA_RECEIVED)
+				break;
 			c->close_reason = CLOSE_EOF;
 			return READ_ERROR;
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK || got == READ_DATA_RECEIVED)
 			break;
 		c->close_reason = CLOSE_ERROR;
 		return READ_ERROR;

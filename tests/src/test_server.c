@@ -370,6 +370,38 @@ Test(server, a_line_past_16k_is_hung_up_on_but_a_get)
 	cr_assert_eq(harness_stop(&p), 0);
 }
 
+/* A stream that ends right behind its commands has them all answered before the close, even
+ * when they fill the read buffer exactly and the end comes in the same event: with -c 1 the
+ * second client waits in the backlog until the first goes, so the worker's first reads find
+ * all 2048 bytes (the first buffer) and the end together. */
+Test(server, commands_before_eof_are_all_answered)
+{
+	const char *args[] = { "-c", "1", NULL };
+	struct server_proc p;
+	enum { N = 227, SIZE = 2048 };
+	char req[SIZE], *r;
+	int first, fd;
+
+	/* 226 of "version\r\n", and one padded with spaces to make 2048 bytes. */
+	for (int i = 0; i < N - 1; i++)
+		memcpy(req + i * 9, "version\r\n", 9);
+	memcpy(req + (N - 1) * 9, "version     \r\n", SIZE - (N - 1) * 9);
+	cr_assert(harness_start(&p, args));
+	first = harness_connect(p.tcp_port);
+	r = harness_cmd(first, "version\r\n", "\r\n");
+	free(r);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, req, SIZE));
+	shutdown(fd, SHUT_WR);
+	close(first);
+	r = harness_read_exact(fd, N * strlen("VERSION " PROTO_MEMCACHED_VERSION "\r\n"));
+	cr_expect_not_null(r, "replies lost at EOF");
+	free(r);
+	cr_expect(harness_wait_eof(fd));
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
 /* memcached 1.6 holds the replies of pipelined commands while more input is buffered. */
 Test(server, pipelined_replies_are_held_as_memcached_holds_them)
 {
