@@ -260,37 +260,48 @@ static void report(const struct run *r, unsigned long index, const char *what,
 	fflush(stdout);
 }
 
-/* Sends stream index to both servers and compares; false when they differ. */
-static bool run_stream(struct run *r, unsigned long index, const uint64_t *cas)
+/* What a stream left behind. */
+enum outcome {
+	SAME,
+	DIFFER,
+	RESTART,        /* they differ, and a server died or may still wait for a value */
+};
+
+/* Sends stream index to both servers and compares the replies. */
+static enum outcome run_stream(struct run *r, unsigned long index, const uint64_t *cas)
 {
 	struct bytes sent[GEN_DGRAMS_MAX] = { 0 }, replies[NSERVERS] = { 0 };
 	bool udp = gen_is_udp(r->opt.seed, index);
+	enum outcome out = SAME;
 	size_t nsent = 1;
 	int ports[NSERVERS];
 	struct gen g;
-	bool same;
 
 	gen_init(&g, r->opt.seed, index, cas[MEMCACHED], &r->allow);
 	ports_of(r, ports);
 	if (udp) {
 		nsent = gen_udp_stream(&g, sent, GEN_DGRAMS_MAX);
-		wire_udp(ports, NSERVERS, sent, nsent, replies, r->opt.timeout_ms);
+		/* An answer on loopback takes microseconds: a second is silence. */
+		if (wire_udp(ports, NSERVERS, sent, nsent, replies,
+			     r->opt.timeout_ms < 1000 ? r->opt.timeout_ms : 1000) > 0)
+			out = RESTART;
 	} else {
 		gen_tcp_stream(&g, &sent[0]);
 		wire_tcp(ports, NSERVERS, &sent[0], replies, r->opt.timeout_ms);
 	}
 	for (int i = 0; i < NSERVERS; i++)
 		allow_normalise(&r->allow, &replies[i]);
-	same = replies[0].n == replies[1].n && memcmp(replies[0].p, replies[1].p, replies[0].n) == 0;
-	if (!same)
+	if (replies[0].n != replies[1].n || memcmp(replies[0].p, replies[1].p, replies[0].n) != 0) {
 		report(r, index, "the replies differ", sent, nsent, udp, replies);
+		if (out == SAME)
+			out = DIFFER;
+	}
 	/* A server that died on the stream is the worst difference of all. */
 	for (int i = 0; i < NSERVERS; i++) {
 		if (!server_alive(&r->srv[i])) {
-			if (same)
+			if (out == SAME)
 				report(r, index, "a server died", sent, nsent, udp, replies);
-			same = false;
-			r->srv[i].pid = 0;
+			out = RESTART;
 		}
 	}
 	r->streams++;
@@ -299,7 +310,14 @@ static bool run_stream(struct run *r, unsigned long index, const uint64_t *cas)
 		bytes_free(&sent[i]);
 	for (int i = 0; i < NSERVERS; i++)
 		bytes_free(&replies[i]);
-	return same;
+	return out;
+}
+
+/* Fresh servers in place of the old; false when they will not start. */
+static bool restart_servers(struct run *r)
+{
+	r->diffs += !stop_servers(r);
+	return start_servers(r);
 }
 
 /* Seconds since start. */
@@ -317,8 +335,8 @@ static int run_all(struct run *r)
 	const struct options *o = &r->opt;
 	unsigned long first = o->single ? o->only : 0;
 	unsigned long last = o->single ? o->only : o->seconds > 0 ? ~0UL : o->streams - 1;
-	bool dead = false;
 	struct timespec start;
+	bool stopped_ok;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (!start_servers(r))
@@ -326,7 +344,7 @@ static int run_all(struct run *r)
 	printf("mcdiff: seed %" PRIu64 "\n  %s\n  %s\n", o->seed, r->srv[MEMCACHED].cmd,
 	       r->srv[MCSCOPED].cmd);
 	fflush(stdout);
-	for (unsigned long i = first; i <= last && !dead; i++) {
+	for (unsigned long i = first; i <= last; i++) {
 		uint64_t cas[NSERVERS];
 
 		if (o->seconds > 0 && elapsed(&start) >= o->seconds)
@@ -343,21 +361,29 @@ static int run_all(struct run *r)
 			       " (--stream=%lu) moved them apart\n", i, o->seed, cas[MEMCACHED],
 			       cas[MCSCOPED], i ? i - 1 : 0);
 			r->diffs++;
-			stop_servers(r);
-			if (!start_servers(r) || !probe(r, i, cas))
+			if (!restart_servers(r) || !probe(r, i, cas))
 				return 2;
 		}
-		if (!run_stream(r, i, cas)) {
+		switch (run_stream(r, i, cas)) {
+		case SAME:
+			break;
+		case DIFFER:
 			r->diffs++;
-			dead = r->srv[0].pid == 0 || r->srv[1].pid == 0;
+			break;
+		case RESTART:
+			r->diffs++;
+			if (i < last && !restart_servers(r))
+				return 2;
+			break;
 		}
 		if (r->diffs >= o->max_diffs && o->max_diffs > 0) {
 			printf("mcdiff: stopping after %lu differences (--max-diffs)\n", r->diffs);
 			break;
 		}
 	}
-	if (!stop_servers(r) && !dead)
-		r->diffs++;
+	/* mcscoped must also stop cleanly: a sanitizer's report comes out then. */
+	stopped_ok = stop_servers(r);
+	r->diffs += !stopped_ok;
 	printf("mcdiff: seed %" PRIu64 ": %lu streams (%lu tcp, %lu udp) in %.1f s, %lu differ\n",
 	       o->seed, r->streams, r->streams - r->udp_streams, r->udp_streams, elapsed(&start),
 	       r->diffs);

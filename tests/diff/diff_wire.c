@@ -164,15 +164,18 @@ static bool is_sentinel(const unsigned char *d, size_t n)
 
 /* Sends each datagram to each server over UDP, one at a time, each followed by a
  * "version" sentinel: the reply to a datagram is what came back before the
- * sentinel's answer, written out with its frame headers. */
-void wire_udp(const int *ports, size_t nservers, const struct bytes *dgrams, size_t ndgrams,
-	      struct bytes *replies, int timeout_ms)
+ * sentinel's answer, written out with its frame headers. Returns how many
+ * sentinels went unanswered within timeout_ms: a server may have taken them as
+ * the rest of a value, and then still waits for more. */
+size_t wire_udp(const int *ports, size_t nservers, const struct bytes *dgrams, size_t ndgrams,
+		struct bytes *replies, int timeout_ms)
 {
 	static const unsigned char sentinel[] = { WIRE_UDP_SENTINEL >> 8, WIRE_UDP_SENTINEL & 0xff,
 						  0, 0, 0, 1, 0, 0, 'v', 'e', 'r', 's', 'i', 'o',
 						  'n', '\r', '\n' };
 	static unsigned char buf[UDP_DGRAM_MAX];
 	int fd[WIRE_MAX];
+	size_t unanswered = 0;
 
 	for (size_t i = 0; i < nservers; i++)
 		fd[i] = connect_local(SOCK_DGRAM, ports[i]);
@@ -215,12 +218,16 @@ void wire_udp(const int *ports, size_t nservers, const struct bytes *dgrams, siz
 				bytes_addc(&replies[i], '\n');
 			}
 		}
-		for (size_t i = 0; i < nservers; i++)
-			if (waiting[i])
-				bytes_addf(&replies[i], "[mcdiff: no answer to the sentinel within %d ms]\n",
-					   timeout_ms);
+		for (size_t i = 0; i < nservers; i++) {
+			if (!waiting[i])
+				continue;
+			bytes_addf(&replies[i], "[mcdiff: no answer to the sentinel within %d ms]\n",
+				   timeout_ms);
+			unanswered++;
+		}
 	}
 	for (size_t i = 0; i < nservers; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
+	return unanswered;
 }

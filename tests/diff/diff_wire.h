@@ -20,8 +20,10 @@ void wire_tcp(const int *ports, size_t nservers, const struct bytes *stream,
 	      struct bytes *replies, int timeout_ms);
 /* Sends each datagram to each server over UDP, one at a time, each followed by a
  * "version" sentinel: the reply to a datagram is what came back before the
- * sentinel's answer, written out with its frame headers. */
-void wire_udp(const int *ports, size_t nservers, const struct bytes *dgrams, size_t ndgrams,
-	      struct bytes *replies, int timeout_ms);
+ * sentinel's answer, written out with its frame headers. Returns how many
+ * sentinels went unanswered within timeout_ms: a server may have taken them as
+ * the rest of a value, and then still waits for more. */
+size_t wire_udp(const int *ports, size_t nservers, const struct bytes *dgrams, size_t ndgrams,
+		struct bytes *replies, int timeout_ms);
 
 #endif
