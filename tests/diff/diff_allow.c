@@ -62,6 +62,8 @@ bool allow_skips(const struct allow *a, const char *line, size_t n)
 {
 	size_t start = 0, end;
 
+	if (n == 0)
+		return false;
 	while (start < n && line[start] == ' ')
 		start++;
 	end = start;

@@ -27,6 +27,8 @@ static void reserve(struct bytes *b, size_t n)
 /* Appends n bytes. */
 void bytes_add(struct bytes *b, const void *s, size_t n)
 {
+	if (n == 0)
+		return;
 	reserve(b, n);
 	memcpy(b->p + b->n, s, n);
 	b->n += n;

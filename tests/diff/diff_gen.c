@@ -435,7 +435,7 @@ static bool line_is_racy(const char *p, size_t n)
  * racy time, or a verb the allowlist keeps out. */
 static bool unsendable(const struct gen *g, const struct bytes *line)
 {
-	size_t upto_nul = strnlen(line->p, line->n);
+	size_t upto_nul = line->n ? strnlen(line->p, line->n) : 0;
 
 	return line_is_racy(line->p, line->n) || line_is_racy(line->p, upto_nul) ||
 	       allow_skips(g->allow, line->p, line->n);

@@ -150,8 +150,7 @@ static bool start_servers(struct run *r)
 	static const char *const names[NSERVERS] = { "memcached", "mcscoped" };
 
 	for (int i = 0; i < NSERVERS; i++) {
-		r->srv[i] = (struct server){ .name = names[i], .bin = r->opt.bin[i],
-					     .memcached = i == MEMCACHED };
+		r->srv[i] = (struct server){ .name = names[i], .bin = r->opt.bin[i] };
 		if (!server_start(&r->srv[i], shared_flags,
 				  sizeof(shared_flags) / sizeof(shared_flags[0]))) {
 			if (i > 0)
@@ -260,19 +259,13 @@ static void report(const struct run *r, unsigned long index, const char *what,
 	fflush(stdout);
 }
 
-/* What a stream left behind. */
-enum outcome {
-	SAME,
-	DIFFER,
-	RESTART,        /* they differ, and a server died or may still wait for a value */
-};
-
-/* Sends stream index to both servers and compares the replies. */
-static enum outcome run_stream(struct run *r, unsigned long index, const uint64_t *cas)
+/* Sends stream index to both servers and compares the replies; false when they
+ * differ. *restart says whether a server died or may still wait for a value. */
+static bool run_stream(struct run *r, unsigned long index, const uint64_t *cas, bool *restart)
 {
 	struct bytes sent[GEN_DGRAMS_MAX] = { 0 }, replies[NSERVERS] = { 0 };
 	bool udp = gen_is_udp(r->opt.seed, index);
-	enum outcome out = SAME;
+	bool same = true;
 	size_t nsent = 1;
 	int ports[NSERVERS];
 	struct gen g;
@@ -282,26 +275,27 @@ static enum outcome run_stream(struct run *r, unsigned long index, const uint64_
 	if (udp) {
 		nsent = gen_udp_stream(&g, sent, GEN_DGRAMS_MAX);
 		/* An answer on loopback takes microseconds: a second is silence. */
-		if (wire_udp(ports, NSERVERS, sent, nsent, replies,
-			     r->opt.timeout_ms < 1000 ? r->opt.timeout_ms : 1000) > 0)
-			out = RESTART;
+		*restart = wire_udp(ports, NSERVERS, sent, nsent, replies,
+				    r->opt.timeout_ms < 1000 ? r->opt.timeout_ms : 1000) > 0;
 	} else {
+		*restart = false;
 		gen_tcp_stream(&g, &sent[0]);
 		wire_tcp(ports, NSERVERS, &sent[0], replies, r->opt.timeout_ms);
 	}
 	for (int i = 0; i < NSERVERS; i++)
 		allow_normalise(&r->allow, &replies[i]);
-	if (replies[0].n != replies[1].n || memcmp(replies[0].p, replies[1].p, replies[0].n) != 0) {
+	if (replies[0].n != replies[1].n ||
+	    (replies[0].n > 0 && memcmp(replies[0].p, replies[1].p, replies[0].n) != 0)) {
 		report(r, index, "the replies differ", sent, nsent, udp, replies);
-		if (out == SAME)
-			out = DIFFER;
+		same = false;
 	}
 	/* A server that died on the stream is the worst difference of all. */
 	for (int i = 0; i < NSERVERS; i++) {
 		if (!server_alive(&r->srv[i])) {
-			if (out == SAME)
+			if (same)
 				report(r, index, "a server died", sent, nsent, udp, replies);
-			out = RESTART;
+			same = false;
+			*restart = true;
 		}
 	}
 	r->streams++;
@@ -310,7 +304,7 @@ static enum outcome run_stream(struct run *r, unsigned long index, const uint64_
 		bytes_free(&sent[i]);
 	for (int i = 0; i < NSERVERS; i++)
 		bytes_free(&replies[i]);
-	return out;
+	return same;
 }
 
 /* Fresh servers in place of the old; false when they will not start. */
@@ -346,6 +340,7 @@ static int run_all(struct run *r)
 	fflush(stdout);
 	for (unsigned long i = first; i <= last; i++) {
 		uint64_t cas[NSERVERS];
+		bool restart;
 
 		if (o->seconds > 0 && elapsed(&start) >= o->seconds)
 			break;
@@ -364,18 +359,10 @@ static int run_all(struct run *r)
 			if (!restart_servers(r) || !probe(r, i, cas))
 				return 2;
 		}
-		switch (run_stream(r, i, cas)) {
-		case SAME:
-			break;
-		case DIFFER:
+		if (!run_stream(r, i, cas, &restart))
 			r->diffs++;
-			break;
-		case RESTART:
-			r->diffs++;
-			if (i < last && !restart_servers(r))
-				return 2;
-			break;
-		}
+		if (restart && i < last && !restart_servers(r))
+			return 2;
 		if (r->diffs >= o->max_diffs && o->max_diffs > 0) {
 			printf("mcdiff: stopping after %lu differences (--max-diffs)\n", r->diffs);
 			break;

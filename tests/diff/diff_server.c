@@ -201,6 +201,30 @@ out:
 	return rc;
 }
 
+/* True when bin is memcached (its --version says so), whichever side it plays. */
+static bool is_memcached(const char *bin)
+{
+	char out[64] = "";
+	int p[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return false;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl(bin, bin, "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	n = pid > 0 ? read(p[0], out, sizeof(out) - 1) : -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return n > 0 && strncmp(out, "memcached ", 10) == 0;
+}
+
 /* Starts s with the shared flags; false with a message when it will not start. */
 bool server_start(struct server *s, const char *const *flags, size_t nflags)
 {
@@ -208,6 +232,7 @@ bool server_start(struct server *s, const char *const *flags, size_t nflags)
 
 	s->pid = 0;
 	s->pidfd = -1;
+	s->memcached = is_memcached(s->bin);
 	snprintf(s->dir, sizeof(s->dir), "%s/mcdiff.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(s->dir) == NULL) {
 		fprintf(stderr, "mcdiff: cannot make a directory in %s: %s\n", tmp ? tmp : "/tmp",

@@ -7,9 +7,9 @@
 
 /* One server under test, started by us on free TCP and UDP ports. */
 struct server {
-	const char *name;       /* "memcached" or "mcscoped" */
+	const char *name;       /* the side it plays: "memcached" or "mcscoped" */
 	const char *bin;
-	bool memcached;         /* Debian's memcached: its own readiness and flags */
+	bool memcached;         /* it is memcached: its own readiness and flags */
 	pid_t pid;
 	int pidfd;
 	int port;               /* TCP and UDP */
