@@ -531,7 +531,7 @@ size_t gen_udp_stream(struct gen *g, struct bytes *dgrams, size_t max)
 		for (size_t k = 0, cmds = 1 + rnd(g, chance(g, 70) ? 1 : 3); k < cmds; k++)
 			put_command(g, d);
 		/* Cut short: a set whose value stops in the middle. */
-		if (r >= 18 && r < 22 && d->n > 9)
+		if (r >= 18 && r < 20 && d->n > 9)
 			d->n -= 1 + rnd(g, d->n - 9);
 	}
 	return n;
