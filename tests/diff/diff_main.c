@@ -20,6 +20,9 @@
 #define MEMCACHED 0
 #define MCSCOPED 1
 #define NSERVERS 2
+/* Fresh servers every so many streams, long before either fills its memory (-m
+ * 64): what each evicts when full is where the two may rightly differ. */
+#define STREAMS_PER_START 1000
 
 /* The flags both servers get. One worker: each UDP datagram is then answered
  * before the next is read, so replies come in the order sent. -I 512k is the
@@ -346,6 +349,8 @@ static int run_all(struct run *r)
 			break;
 		if (!o->single && o->streams == 0)
 			break;
+		if (i > first && (i - first) % STREAMS_PER_START == 0 && !restart_servers(r))
+			return 2;
 		if (!probe(r, i, cas))
 			return stop_servers(r), 2;
 		if (cas[MEMCACHED] != cas[MCSCOPED]) {
