@@ -124,8 +124,16 @@ void bytes_print_shell(FILE *f, const struct bytes *b)
 			p += run;
 			continue;
 		}
-		if (!open)
+		if (!open) {
 			fputs("printf '", f);
+			/* A format that starts with '-' would be read as an option. */
+			if (*p == '-') {
+				fputs("\\055", f);
+				p++;
+				open = true;
+				continue;
+			}
+		}
 		open = true;
 		put_shell_byte(f, (unsigned char)*p, false);
 		p++;
