@@ -53,7 +53,19 @@ bool allow_load(struct allow *a, const char *path)
 		}
 	}
 	fclose(f);
+	if (!ok)
+		allow_free(a);
 	return ok;
+}
+
+/* Frees what allow_load read. */
+void allow_free(struct allow *a)
+{
+	for (size_t i = 0; i < a->nskip; i++)
+		free((char *)a->skip[i]);
+	for (size_t i = 0; i < a->nreply; i++)
+		free((char *)a->reply[i]);
+	*a = (struct allow){ 0 };
 }
 
 /* True when the line (up to its first NUL or newline, as memcached reads it) starts

@@ -18,6 +18,8 @@ struct allow {
 
 /* Reads the allowlist file; false with a message on a bad file. */
 bool allow_load(struct allow *a, const char *path);
+/* Frees what allow_load read. */
+void allow_free(struct allow *a);
 /* True when the line (up to its first NUL or newline, as memcached reads it) starts
  * with a skipped verb. */
 bool allow_skips(const struct allow *a, const char *line, size_t n);

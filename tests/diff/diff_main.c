@@ -385,10 +385,13 @@ static int run_all(struct run *r)
 int main(int argc, char **argv)
 {
 	static struct run r;
+	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(&r.opt, argc, argv);
 	if (!allow_load(&r.allow, r.opt.allowlist))
 		return 2;
-	return run_all(&r);
+	rc = run_all(&r);
+	allow_free(&r.allow);
+	return rc;
 }

@@ -86,6 +86,7 @@ Test(diff_allow, the_allowlist_loads_and_skips_what_it_names)
 	cr_assert_not(allow_skips(&a, "statsx", 6));
 	cr_assert_not(allow_skips(&a, "get stats", 9));
 	cr_assert_not(allow_skips(&a, "", 0));
+	allow_free(&a);
 }
 
 Test(diff_allow, a_reply_prefix_is_compared_up_to_the_prefix)
@@ -102,6 +103,7 @@ Test(diff_allow, a_reply_prefix_is_compared_up_to_the_prefix)
 	cr_assert_str_eq(r.p, "END\r\nVERSION <allowlist>\r\nVALUE k 0 1\r\n"
 			      "VERSION <allowlist>\r\nEND\r\nVERSION");
 	bytes_free(&r);
+	allow_free(&a);
 }
 
 Test(diff_allow, an_entry_without_a_reason_is_refused)
