@@ -49,6 +49,8 @@ struct run {
 	struct allow allow;
 	struct server srv[NSERVERS];
 	unsigned long streams, udp_streams, diffs;
+	bool sent;              /* a stream went to these servers since they started */
+	unsigned long last;     /* and this was the last one */
 };
 
 /* Prints the usage. */
@@ -154,6 +156,7 @@ static bool start_servers(struct run *r)
 
 	for (int i = 0; i < NSERVERS; i++) {
 		r->srv[i] = (struct server){ .name = names[i], .bin = r->opt.bin[i] };
+		r->sent = false;
 		if (!server_start(&r->srv[i], shared_flags,
 				  sizeof(shared_flags) / sizeof(shared_flags[0]))) {
 			if (i > 0)
@@ -231,20 +234,27 @@ static void print_by_hand(const struct bytes *dgrams, size_t n, bool udp)
 	}
 }
 
+/* Prints the command that sends stream index again, to fresh servers. */
+static void print_reproduce(const struct run *r, unsigned long index)
+{
+	const struct options *o = &r->opt;
+
+	printf("reproduce: %s --seed=%" PRIu64 " --stream=%lu --memcached=%s --mcscoped=%s"
+	       " --allowlist=%s\n", o->argv0, o->seed, index, o->bin[MEMCACHED], o->bin[MCSCOPED],
+	       o->allowlist);
+}
+
 /* Prints a difference: where it is, how to get it again, what was sent and both replies. */
 static void report(const struct run *r, unsigned long index, const char *what,
 		   const struct bytes *sent, size_t nsent, bool udp, const struct bytes *replies)
 {
-	const struct options *o = &r->opt;
 	size_t at = 0;
 
 	while (at < replies[0].n && at < replies[1].n && replies[0].p[at] == replies[1].p[at])
 		at++;
 	printf("\n=== DIFFERENCE: %s, stream %lu (%s) of seed %" PRIu64 "\n", what, index,
-	       udp ? "udp" : "tcp", o->seed);
-	printf("reproduce: %s --seed=%" PRIu64 " --stream=%lu --memcached=%s --mcscoped=%s"
-	       " --allowlist=%s\n", o->argv0, o->seed, index, o->bin[MEMCACHED], o->bin[MCSCOPED],
-	       o->allowlist);
+	       udp ? "udp" : "tcp", r->opt.seed);
+	print_reproduce(r, index);
 	printf("servers: %s\n         %s\n", r->srv[MEMCACHED].cmd, r->srv[MCSCOPED].cmd);
 	printf("sent (%s), by hand:\n", udp ? "one datagram a line" : "one TCP connection");
 	print_by_hand(sent, nsent, udp);
@@ -303,6 +313,8 @@ static bool run_stream(struct run *r, unsigned long index, const uint64_t *cas, 
 	}
 	r->streams++;
 	r->udp_streams += udp;
+	r->sent = true;
+	r->last = index;
 	for (size_t i = 0; i < GEN_DGRAMS_MAX; i++)
 		bytes_free(&sent[i]);
 	for (int i = 0; i < NSERVERS; i++)
@@ -315,6 +327,30 @@ static bool restart_servers(struct run *r)
 {
 	r->diffs += !stop_servers(r);
 	return start_servers(r);
+}
+
+/* Asks both servers for their latest cas unique (into cas, probe key index):
+ * apart, the last stream moved them apart, and fresh servers keep the streams
+ * after it comparable. False when a server does not answer or start. */
+static bool check_cas(struct run *r, unsigned long index, uint64_t *cas)
+{
+	if (!probe(r, index, cas))
+		return false;
+	if (cas[MEMCACHED] == cas[MCSCOPED])
+		return true;
+	r->diffs++;
+	if (!r->sent) {
+		printf("\n=== DIFFERENCE: fresh servers hand out different cas uniques: "
+		       "memcached's %" PRIu64 ", mcscoped's %" PRIu64 "\n", cas[MEMCACHED],
+		       cas[MCSCOPED]);
+		return true;
+	}
+	printf("\n=== DIFFERENCE: cas uniques apart after stream %lu of seed %" PRIu64
+	       ": memcached's latest %" PRIu64 ", mcscoped's %" PRIu64 "\n", r->last, r->opt.seed,
+	       cas[MEMCACHED], cas[MCSCOPED]);
+	print_reproduce(r, r->last);
+	fflush(stdout);
+	return restart_servers(r) && probe(r, index, cas);
 }
 
 /* Seconds since start. */
@@ -333,6 +369,8 @@ static int run_all(struct run *r)
 	unsigned long first = o->single ? o->only : 0;
 	unsigned long last = o->single ? o->only : o->seconds > 0 ? ~0UL : o->streams - 1;
 	struct timespec start;
+	uint64_t cas[NSERVERS];
+	unsigned long i;
 	bool stopped_ok;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -341,8 +379,7 @@ static int run_all(struct run *r)
 	printf("mcdiff: seed %" PRIu64 "\n  %s\n  %s\n", o->seed, r->srv[MEMCACHED].cmd,
 	       r->srv[MCSCOPED].cmd);
 	fflush(stdout);
-	for (unsigned long i = first; i <= last; i++) {
-		uint64_t cas[NSERVERS];
+	for (i = first; i <= last; i++) {
 		bool restart;
 
 		if (o->seconds > 0 && elapsed(&start) >= o->seconds)
@@ -351,19 +388,8 @@ static int run_all(struct run *r)
 			break;
 		if (i > first && (i - first) % STREAMS_PER_START == 0 && !restart_servers(r))
 			return 2;
-		if (!probe(r, i, cas))
+		if (!check_cas(r, i, cas))
 			return stop_servers(r), 2;
-		if (cas[MEMCACHED] != cas[MCSCOPED]) {
-			/* The stream before moved the counters apart: that is where it was
-			 * found; fresh servers keep the ones after comparable. */
-			printf("\n=== DIFFERENCE: cas uniques apart before stream %lu of seed %" PRIu64
-			       ": memcached's %" PRIu64 ", mcscoped's %" PRIu64 "; the stream before"
-			       " (--stream=%lu) moved them apart\n", i, o->seed, cas[MEMCACHED],
-			       cas[MCSCOPED], i ? i - 1 : 0);
-			r->diffs++;
-			if (!restart_servers(r) || !probe(r, i, cas))
-				return 2;
-		}
 		if (!run_stream(r, i, cas, &restart))
 			r->diffs++;
 		if (restart && i < last && !restart_servers(r))
@@ -373,6 +399,9 @@ static int run_all(struct run *r)
 			break;
 		}
 	}
+	/* The last stream may have moved the cas uniques apart too. */
+	if (r->sent && !check_cas(r, i, cas))
+		return stop_servers(r), 2;
 	/* mcscoped must also stop cleanly: a sanitizer's report comes out then. */
 	stopped_ok = stop_servers(r);
 	r->diffs += !stopped_ok;
