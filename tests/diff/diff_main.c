@@ -244,6 +244,32 @@ static void print_reproduce(const struct run *r, unsigned long index)
 	       o->allowlist);
 }
 
+/* Prints the reply line where the replies first differ (at: its first byte that
+ * differs), from each server. */
+static void print_first_difference(const struct run *r, const struct bytes *replies, size_t at)
+{
+	size_t start = at, line = 1;
+
+	while (start > 0 && replies[0].p[start - 1] != '\n')
+		start--;
+	for (size_t k = 0; k < start; k++)
+		line += replies[0].p[k] == '\n';
+	printf("first difference, reply line %zu (byte %zu):\n", line, at);
+	for (int i = 0; i < NSERVERS; i++) {
+		const char *nl = start < replies[i].n
+					 ? memchr(replies[i].p + start, '\n', replies[i].n - start)
+					 : NULL;
+		struct bytes one = { 0 };
+
+		if (start < replies[i].n)
+			bytes_add(&one, replies[i].p + start,
+				  nl ? (size_t)(nl - replies[i].p) - start + 1 : replies[i].n - start);
+		printf("  %-10s", r->srv[i].name);
+		bytes_print_c(stdout, &one, "");
+		bytes_free(&one);
+	}
+}
+
 /* Prints a difference: where it is, how to get it again, what was sent and both replies. */
 static void report(const struct run *r, unsigned long index, const char *what,
 		   const struct bytes *sent, size_t nsent, bool udp, const struct bytes *replies)
@@ -268,7 +294,7 @@ static void report(const struct run *r, unsigned long index, const char *what,
 		printf("%s replied:\n", r->srv[i].name);
 		bytes_print_c(stdout, &replies[i], "    ");
 	}
-	printf("(replies first differ at byte %zu)\n", at);
+	print_first_difference(r, replies, at);
 	fflush(stdout);
 }
 
