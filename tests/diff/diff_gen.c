@@ -5,7 +5,6 @@
 #include "diff_wire.h"
 
 #define NTOK 12
-#define ITEM_MAX (512 * 1024)  /* the -I both servers get */
 
 /* Numbers that parsers get wrong: signs, zeros, the edges of 32 and 64 bits. */
 static const char *const odd_numbers[] = {
@@ -194,7 +193,7 @@ static void make_value(struct gen *g, struct bytes *data)
 		len = 1000 + rnd(g, 3000);
 	else
 		/* Around -I: what counts towards the limit. */
-		len = ITEM_MAX - 400 + rnd(g, 420);
+		len = GEN_ITEM_MAX_KB * 1024 - 400 + rnd(g, 420);
 	for (size_t i = 0; i < len; i++)
 		bytes_addc(data, (char)("abcxyz0123456789"[rnd(g, 16)]));
 	if (chance(g, 5)) {

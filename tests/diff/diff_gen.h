@@ -8,6 +8,8 @@
 #include "diff_bytes.h"
 
 #define GEN_DGRAMS_MAX 8
+/* The largest value both servers take (-I): values around it are generated. */
+#define GEN_ITEM_MAX_KB 512
 
 /* A seeded generator of one stream of commands: the same seed and index give the
  * same bytes. */

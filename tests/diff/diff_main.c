@@ -24,11 +24,14 @@
  * 64): what each evicts when full is where the two may rightly differ. */
 #define STREAMS_PER_START 1000
 
+#define STR(x) #x
+#define KB(x) STR(x) "k"
 /* The flags both servers get. One worker: each UDP datagram is then answered
  * before the next is read, so replies come in the order sent. -I 512k is the
  * smallest memcached takes without its slab options (-o slab_chunk_max), and
  * with those it crashes now and then. */
-static const char *const shared_flags[] = { "-l", "127.0.0.1", "-t", "1", "-I", "512k" };
+static const char *const shared_flags[] = { "-l", "127.0.0.1", "-t", "1",
+					    "-I", KB(GEN_ITEM_MAX_KB) };
 
 struct options {
 	const char *bin[NSERVERS];
@@ -437,6 +440,7 @@ static int run_all(struct run *r)
 	return r->diffs ? 1 : 0;
 }
 
+/* Reads the options and the allowlist, then runs the streams. */
 int main(int argc, char **argv)
 {
 	static struct run r;
