@@ -285,7 +285,8 @@ static void report(const struct run *r, unsigned long index, const char *what,
 	       udp ? "udp" : "tcp", r->opt.seed);
 	print_reproduce(r, index);
 	printf("servers: %s\n         %s\n", r->srv[MEMCACHED].cmd, r->srv[MCSCOPED].cmd);
-	printf("sent (%s), by hand:\n", udp ? "one datagram a line" : "one TCP connection");
+	printf("sent (%s), by hand to a server on port 11211:\n",
+	       udp ? "one datagram a line" : "one TCP connection");
 	print_by_hand(sent, nsent, udp);
 	printf("sent:\n");
 	for (size_t i = 0; i < nsent; i++) {
