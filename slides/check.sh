@@ -11,6 +11,8 @@
 #                            exists with the options it shows
 #   slides/check.sh tmux     open.sh (./run slides) shows the deck and the
 #                            demo side by side; their keys work; q ends both
+#   slides/check.sh record   record-scenes.sh records a scene (demo --record)
+#                            whose replayed end shows its idea
 # After a deliberate change: ./run slides --refresh, and check in the diff.
 #   MCSCOPE  the mcscope to use (default: build/tui/mcscope)
 set -eu
@@ -55,6 +57,10 @@ html)
 	grep -q 'thread_libevent_process' "$tmp/lecture.html" || fail "the HTML deck lacks its slides"
 	grep -q 'data:image/svg+xml' "$tmp/lecture.html" || fail "the HTML deck lacks its embedded figures"
 	grep -q 'thr=w0 ev=cq_pop conn=2' "$tmp/lecture.html" || fail "the HTML deck lacks its replayed outputs"
+	for frame in "$here"/figures/scene-*.txt; do
+		grep -qF -- "$(head -n 1 "$frame")" "$tmp/lecture.html" ||
+			fail "the HTML deck lacks the recorded frame $(basename "$frame")"
+	done
 	if grep -Eiq '<(script|link|img)[^>]*(src|href)="(https?:)?//' "$tmp/lecture.html"; then
 		fail "the HTML deck loads something from the network"
 	fi
@@ -152,8 +158,27 @@ tmux)
 	done
 	echo "check.sh: tmux: the deck and the demo side by side, keys work, both quit"
 	;;
+record)
+	# A scene recorded as record-scenes.sh does: one server's stream from its hello, stopped
+	# with the idea on the screen, which its replayed frame shows.
+	build=$(cd "$(dirname "$MCSCOPE")/.." && pwd)
+	sh "$here/record-scenes.sh" "$build" "$tmp" cq-backlog || fail "record-scenes.sh failed"
+	hellos=$(grep -c ' ev=hello ' "$tmp/cq-backlog.trace" || true)
+	[ "$hellos" -eq 1 ] || fail "the recording has $hellos hello lines, not 1"
+	"$MCSCOPE" replay "$tmp/cq-backlog.trace" --event end --once --size 100x30 >"$tmp/frame" ||
+		fail "the recording does not replay"
+	grep -Eq '^ w1 .*\] ([4-9]|[1-9][0-9]+)/[0-9]+ .*FROZEN' "$tmp/frame" ||
+		fail "the recorded frame lacks w1 frozen with 4 in its CQ:
+$(cat "$tmp/frame")"
+	# A file that cannot be made stops the demo before it starts anything.
+	rc=0
+	"$MCSCOPE" demo --once --record "$tmp/no/such/dir/x.trace" 2>"$tmp/err" || rc=$?
+	[ "$rc" -eq 73 ] || fail "demo --record into a missing directory: exit status $rc, not 73"
+	grep -q 'cannot create' "$tmp/err" || fail "no clear message: $(cat "$tmp/err")"
+	echo "check.sh: record: a scene recorded, one hello, its idea in the replayed frame"
+	;;
 *)
-	echo "usage: slides/check.sh dump|html|scenes|figures|commands|tmux" >&2
+	echo "usage: slides/check.sh dump|html|scenes|figures|commands|tmux|record" >&2
 	exit 64
 	;;
 esac

@@ -2,7 +2,7 @@
 # open.sh: the deck and the live demo side by side in tmux: patat on the
 # left (laid out for 100 columns), `mcscope demo` on the right at its first
 # scene. ./run slides runs it after building.
-#   slides/open.sh [-L SOCKET_NAME] [--detached SESSION]
+#   slides/open.sh [-L SOCKET_NAME | -S SOCKET_PATH] [--detached SESSION]
 # Inside tmux it opens a new window in the current session; outside, a new
 # session. --detached makes the session without attaching (for tests).
 #   MCSCOPE  the mcscope to run (default: build/tui/mcscope)
@@ -15,7 +15,8 @@ socket=""
 detached=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	-L) socket=${2:?open.sh: -L needs a socket name}; shift 2 ;;
+	-L) socket="-L ${2:?open.sh: -L needs a socket name}"; shift 2 ;;
+	-S) socket="-S ${2:?open.sh: -S needs a socket path}"; shift 2 ;;
 	--detached) detached=${2:?open.sh: --detached needs a session name}; shift 2 ;;
 	*) echo "open.sh: unknown argument: $1" >&2; exit 64 ;;
 	esac
@@ -29,17 +30,15 @@ command -v tmux >/dev/null 2>&1 || die "tmux is not installed (./run slides inst
 command -v patat >/dev/null 2>&1 || die "patat is not installed (./run slides installs it)"
 [ -x "$mcscope" ] || die "no mcscope at $mcscope: run ./run build first"
 
+# $socket is empty or an option and its value, without spaces in them.
 tmx() {
-	if [ -n "$socket" ]; then
-		tmux -L "$socket" "$@"
-	else
-		tmux "$@"
-	fi
+	# shellcheck disable=SC2086
+	tmux $socket "$@"
 }
 
 # The panes' commands; the deck's eval blocks run from the project's root.
-deck="MCSCOPE='$mcscope' patat slides/lecture.md"
-demo="'$mcscope' demo --scene overview"
+deck="exec env MCSCOPE='$mcscope' patat slides/lecture.md"
+demo="exec '$mcscope' demo --scene overview"
 
 if [ -n "$detached" ]; then
 	tmx new-session -d -s "$detached" -x 220 -y 50 -c "$root" "$deck"
@@ -63,5 +62,6 @@ tmx select-pane $t -L
 # shellcheck disable=SC2086
 tmx resize-pane $t -x 101 2>/dev/null || true
 if [ -z "$detached" ] && [ -n "${session:-}" ]; then
-	exec tmux ${socket:+-L "$socket"} attach-session -t "$session"
+	# shellcheck disable=SC2086
+	exec tmux $socket attach-session -t "$session"
 fi

@@ -4,7 +4,9 @@
 # and compares).
 #   slides/refresh.sh [--figures] [OUTDIR]
 # Into OUTDIR (default slides/) it writes:
-#   figures/frame-*.txt   dashboard frames: mcscope replay lecture.trace --once
+#   figures/scene-*.txt   a frame of each demo scene, its idea on the screen:
+#                         mcscope replay scenes/NAME.trace --once, the end of
+#                         the scene's recorded run (record-scenes.sh)
 #   figures/threads.dot, .svg  main, the CQs, the notify pipes, the workers,
 #                         with the run's counts (threads.awk)
 #   figures/states.dot, .svg   drive_machine's transitions from src/wire.h,
@@ -32,16 +34,12 @@ die() {
 command -v dot >/dev/null 2>&1 || die "graphviz (dot) is not installed (./run slides installs it)"
 mkdir -p "$out/figures"
 
-# frame NAME EVENT: the dashboard after EVENT events of the recorded run.
-frame() {
-	"$mcscope" replay "$trace" --event "$2" --once --size 100x30 >"$out/figures/frame-$1.txt" ||
-		die "mcscope replay failed for frame $1"
-}
-frame handoff 14        # conn 2 handed to w0, conn_new done
-frame round-robin 60    # several conns, one per worker in turn
-frame cq-backlog 178    # w1 frozen, three conns in its CQ
-frame fairness 381     # a pipelining conn yields (-R 4)
-frame end end           # the whole run
+# The frame of each scene recorded, where its run stops: the scene's idea.
+for scene_trace in "$here"/scenes/*.trace; do
+	name=$(basename "$scene_trace" .trace)
+	"$mcscope" replay "$scene_trace" --event end --once --size 100x30 >"$out/figures/scene-$name.txt" ||
+		die "mcscope replay failed for scene $name"
+done
 
 awk -f "$here/threads.awk" "$trace" >"$out/figures/threads.dot"
 awk -f "$here/states.awk" "$here/../src/wire.h" "$trace" >"$out/figures/states.dot"

@@ -139,28 +139,27 @@ static int parse_events(struct parser *ps, struct token list, uint64_t *mask)
 	}
 }
 
-/* Parses "main,w0,..." after thr= into a thread mask. */
+/* Parses "main,timeout,w0,..." after thr= into a thread mask. */
 static int parse_threads(struct parser *ps, struct token list, uint64_t mask[CTL_THR_WORDS])
 {
 	const char *p = list.p, *end = list.p + list.n;
 
 	if (list.n == 0)
-		return fail(ps, "thr= needs at least one thread (main, %s)", ps->range);
+		return fail(ps, "thr= needs at least one thread (main, timeout, %s)", ps->range);
 	memset(mask, 0, CTL_THR_WORDS * sizeof(mask[0]));
 	for (;;) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		struct token name = { p, (size_t)((comma != NULL ? comma : end) - p) };
-		unsigned bit = 0;
+		unsigned bit;
+		int thr;
 
 		if (name.n == 0)
 			return fail(ps, "empty thread name in thr=");
-		if (!tok_is(name, "main")) {
-			int worker;
-
-			if (parse_worker(ps, name, &worker) < 0)
+		if (!wire_thr_from_name(name.p, name.n, &thr) || thr == WIRE_THR_NONE) {
+			if (parse_worker(ps, name, &thr) < 0)
 				return -1;
-			bit = (unsigned)worker + 1;
 		}
+		bit = ctl_thr_bit(thr);
 		mask[bit / 64] |= UINT64_C(1) << (bit % 64);
 		if (comma == NULL)
 			return 0;
@@ -329,9 +328,11 @@ static int parse_filter(struct parser *ps, struct ctl_cmd *c)
 	/* A part left out lets everything through, so the caller needs only test bits. */
 	if (!have_ev)
 		c->ev_mask = EVT_MAX == 64 ? UINT64_MAX : (UINT64_C(1) << EVT_MAX) - 1;
-	if (!have_thr)
+	if (!have_thr) {
 		for (unsigned bit = 0; bit <= (unsigned)ps->nthreads; bit++)
 			c->thr_mask[bit / 64] |= UINT64_C(1) << (bit % 64);
+		c->thr_mask[CTL_THR_TIMEOUT_BIT / 64] |= UINT64_C(1) << (CTL_THR_TIMEOUT_BIT % 64);
+	}
 	return 0;
 }
 

@@ -19,8 +19,11 @@
 /* The most workers a thr= mask can name; matches -t's limit. */
 #define CTL_MAX_WORKERS 256
 
-/* Words of thr_mask: bit 0 is main, bit k+1 is worker k. */
-#define CTL_THR_WORDS ((CTL_MAX_WORKERS + 1 + 63) / 64)
+/* The thr_mask bit of the timeout thread: after every worker a server can have. */
+#define CTL_THR_TIMEOUT_BIT (CTL_MAX_WORKERS + 1)
+
+/* Words of thr_mask: bit 0 is main, bit k+1 is worker k, then the timeout thread's. */
+#define CTL_THR_WORDS ((CTL_THR_TIMEOUT_BIT + 1 + 63) / 64)
 
 /* step's thr when it names no thread: any, in the order the threads reached their gates (the
  * wire's "none"). */
@@ -28,7 +31,7 @@
 
 /* step N's bounds, and delay's in ms. */
 #define CTL_STEP_MAX 1000000u
-#define CTL_DELAY_MAX_MS 10000u
+#define CTL_DELAY_MAX_MS ((unsigned)WIRE_DELAY_MAX_MS)
 
 /* One parsed command. Fields a command does not use keep their defaults: 0, false, -1 for worker
  * and break_state, CTL_THR_ANY for thr. */
@@ -45,12 +48,27 @@ struct ctl_cmd {
 	int break_state;                 /* break state to=: an enum conn_states */
 };
 
-/* Tells whether thr_mask names thread thr: TRACE_THR_MAIN (-1) or a worker index. */
+/* Returns thread thr's bit in a thr_mask: main (-1), a worker index, or the timeout thread; a
+ * bit past the mask for any other thr. */
+static inline unsigned ctl_thr_bit(int thr)
+{
+	if (thr == WIRE_THR_TIMEOUT)
+		return CTL_THR_TIMEOUT_BIT;
+	return thr >= WIRE_THR_MAIN && thr < CTL_MAX_WORKERS ? (unsigned)(thr + 1) : CTL_THR_WORDS * 64;
+}
+
+/* Tells whether thr_mask names thread thr: main (-1), a worker index, or the timeout thread. */
+static inline bool ctl_thr_mask_has(const uint64_t mask[CTL_THR_WORDS], int thr)
+{
+	unsigned bit = ctl_thr_bit(thr);
+
+	return bit < CTL_THR_WORDS * 64 && ((mask[bit / 64] >> (bit % 64)) & 1) != 0;
+}
+
+/* Tells whether a command's thr_mask names thread thr. */
 static inline bool ctl_thr_has(const struct ctl_cmd *cmd, int thr)
 {
-	unsigned bit = (unsigned)thr + 1u;
-
-	return bit < CTL_THR_WORDS * 64 && ((cmd->thr_mask[bit / 64] >> (bit % 64)) & 1) != 0;
+	return ctl_thr_mask_has(cmd->thr_mask, thr);
 }
 
 /*

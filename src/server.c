@@ -14,6 +14,7 @@
 
 #include "accept.h"
 #include "conn.h"
+#include "conn_timeout.h"
 #include "dispatch.h"
 #include "log.h"
 #include "proto_text.h"
@@ -200,7 +201,7 @@ static void report_ready(const struct settings *s, int tcp_port, int udp_port)
 
 /* conn.c's functions the workers make and close conns with: thread.c, which conn.c calls for
  * its bookkeeping, is handed them rather than calling conn.c. */
-static const struct thread_conn_ops worker_conn_ops = { conn_new, conn_close };
+static const struct thread_conn_ops worker_conn_ops = { conn_new, conn_close, conn_close_idle };
 
 /* Runs the server. */
 int server_run(const struct settings *s)
@@ -245,12 +246,16 @@ int server_run(const struct settings *s)
 	}
 	dispatch_init(&dispatcher, s->dispatch, s->seed);
 	proto_text_set_stats(stats_write);
-	if (trace_init(s->num_threads) != 0) {
+	if (trace_init(s->num_threads, s->idle_timeout > 0) != 0) {
 		status = 1;
 		goto out;
 	}
 	trace_thread_register(TRACE_THR_MAIN);
 	if (thread_init(s->num_threads, server_storage, &worker_conn_ops) != 0) {
+		status = 1;
+		goto out;
+	}
+	if (s->idle_timeout > 0 && start_conn_timeout_thread() != 0) {
 		status = 1;
 		goto out;
 	}
@@ -272,6 +277,8 @@ out:
 	/* No thread may wait at a gate while the server stops. */
 	trace_gate_shutdown();
 	conn_close_listening();
+	/* Before the workers: it walks their conns and writes to their pipes. */
+	stop_conn_timeout_thread();
 	thread_stop();
 	/* After the workers, so that clients see their shutdown events; before the
 	 * workers are freed, since a client's snapshot reads them. */

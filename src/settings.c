@@ -81,6 +81,22 @@ static bool parse_size(const char *arg, unsigned long long *out)
 	return true;
 }
 
+/* The long options that take a value, by code (getopt_long's val for the long form). */
+enum {
+	OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED,
+	OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER, OPT_IDLE_TIMEOUT,
+};
+
+/* memcached's -o options mcscoped knows: each is the long option opt by another name, so that
+ * -o idle_timeout=N and --idle-timeout=N are parsed by the same code. */
+static const struct {
+	const char *name;
+	int opt;
+	const char *help;
+} ext_opts[] = {
+	{ "idle_timeout", OPT_IDLE_TIMEOUT, "=N, as --idle-timeout=N" },
+};
+
 /* Prints the usage text. */
 static void usage(FILE *out)
 {
@@ -99,6 +115,14 @@ static void usage(FILE *out)
 		"  -m, --memory-limit=MB      item memory in megabytes, 1-1048576 (default 64)\n"
 		"  -I, --max-item-size=SIZE   largest value, 1k-1024m, k/m suffixes (default 1m)\n"
 		"  -v, --verbose              -v errors, -vv commands, -vvv state changes\n"
+		"  -o, --extended=OPT[,OPT]   memcached's extended options, each OPT name=value; the ones\n"
+		"                             mcscoped knows:\n");
+	for (size_t i = 0; i < sizeof(ext_opts) / sizeof(ext_opts[0]); i++)
+		fprintf(out, "                             %-13s %s\n", ext_opts[i].name, ext_opts[i].help);
+	fprintf(out,
+		"      --idle-timeout=N       close a connection idle (between commands) longer than N\n"
+		"                             seconds, 0-2592000 (default 0, never): a timeout thread\n"
+		"                             kicks it through its worker's notify pipe\n"
 		"      --dispatch=POLICY      how the main thread picks a worker (default rr):\n");
 	for (int i = 0; i < DISPATCH_MAX; i++)
 		fprintf(out, "                             %-7s %s\n", wire_policy_name((enum dispatch_policy)i),
@@ -125,13 +149,69 @@ static int bad_value(const char *flag, const char *arg, const char *allowed)
 	return -1;
 }
 
+/* Parses the value of an option that -o names too (flag is how the user spelled it); -1 with a
+ * message when it is bad. */
+static int parse_shared(struct settings *s, int opt, const char *flag, const char *arg)
+{
+	long long v;
+
+	switch (opt) {
+	case OPT_IDLE_TIMEOUT:
+		if (!parse_range(arg, 0, SETTINGS_MAX_IDLE_TIMEOUT, &v))
+			return bad_value(flag, arg, "0-2592000 (seconds, 0 = never)");
+		s->idle_timeout = (int)v;
+		return 0;
+	}
+	fprintf(stderr, "mcscoped: %s: not an option -o knows\n", flag);
+	return -1;
+}
+
+/* Parses -o's comma-separated name=value list (memcached's extended options). */
+static int parse_extended(struct settings *s, const char *list)
+{
+	char *copy = strdup(list), *next, flag[64];
+	int rc = 0;
+
+	if (copy == NULL) {
+		fprintf(stderr, "mcscoped: out of memory\n");
+		return -1;
+	}
+	for (char *item = copy; rc == 0 && item != NULL; item = next) {
+		size_t i = 0, n = sizeof(ext_opts) / sizeof(ext_opts[0]);
+		char *eq;
+
+		next = strchr(item, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		if ((eq = strchr(item, '=')) != NULL)
+			*eq = '\0';
+		if (item[0] == '\0') {
+			rc = bad_value("-o", list, "name=value[,name=value...]");
+			break;
+		}
+		while (i < n && strcmp(ext_opts[i].name, item) != 0)
+			i++;
+		if (i == n) {
+			fprintf(stderr, "mcscoped: -o: unknown option '%s' (known:", item);
+			for (i = 0; i < n; i++)
+				fprintf(stderr, " %s", ext_opts[i].name);
+			fprintf(stderr, ")\n");
+			rc = -1;
+		} else if (eq == NULL) {
+			fprintf(stderr, "mcscoped: -o %s needs a value (%s=N)\n", item, item);
+			rc = -1;
+		} else {
+			snprintf(flag, sizeof(flag), "-o %s", item);
+			rc = parse_shared(s, ext_opts[i].opt, flag, eq + 1);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
 /* Parses argv. */
 int settings_parse(struct settings *s, int argc, char **argv)
 {
-	enum {
-		OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED,
-		OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER,
-	};
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "udp-port", required_argument, NULL, 'U' },
@@ -143,6 +223,8 @@ int settings_parse(struct settings *s, int argc, char **argv)
 		{ "memory-limit", required_argument, NULL, 'm' },
 		{ "max-item-size", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "extended", required_argument, NULL, 'o' },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 		{ "dispatch", required_argument, NULL, OPT_DISPATCH },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
@@ -163,7 +245,7 @@ int settings_parse(struct settings *s, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":p:U:l:t:c:R:b:m:I:vhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:U:l:t:c:R:b:m:I:o:vhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (!parse_range(optarg, 0, 65535, &v))
@@ -187,12 +269,12 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			s->num_threads = (int)v;
 			break;
 		case 'c':
-			if (!parse_range(optarg, 1, 1048576, &v))
+			if (!parse_range(optarg, 1, WIRE_MAXCONNS_MAX, &v))
 				return bad_value("-c/--conn-limit", optarg, "1-1048576");
 			s->maxconns = (int)v;
 			break;
 		case 'R':
-			if (!parse_range(optarg, 1, 1000000, &v))
+			if (!parse_range(optarg, 1, WIRE_REQS_PER_EVENT_MAX, &v))
 				return bad_value("-R/--max-reqs-per-event", optarg, "1-1000000");
 			s->reqs_per_event = (int)v;
 			break;
@@ -213,6 +295,14 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			break;
 		case 'v':
 			s->verbose++;
+			break;
+		case 'o':
+			if (parse_extended(s, optarg) != 0)
+				return -1;
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (parse_shared(s, opt, "--idle-timeout", optarg) != 0)
+				return -1;
 			break;
 		case OPT_DISPATCH:
 			if ((v = wire_policy_from_name(optarg, strlen(optarg))) < 0)

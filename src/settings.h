@@ -8,6 +8,9 @@
 
 #include "wire.h"
 
+/* The longest -o idle_timeout, in seconds: 30 days. */
+#define SETTINGS_MAX_IDLE_TIMEOUT WIRE_IDLE_TIMEOUT_MAX
+
 /* The most worker threads -t allows. */
 #define SETTINGS_MAX_THREADS WIRE_THREADS_MAX
 
@@ -30,6 +33,7 @@ struct settings {
 	bool paused;           /* --paused: start with every gate closed */
 	int trace_clients_max; /* --trace-clients: trace clients connected at once */
 	size_t trace_buffer;   /* --trace-buffer: bytes buffered per trace client before it loses events */
+	int idle_timeout;      /* -o idle_timeout, --idle-timeout: seconds a conn may sit idle, 0 = forever */
 };
 
 /* Fills in memcached's defaults. */

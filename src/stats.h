@@ -18,7 +18,7 @@
 	X(incr_hits) X(incr_misses) X(decr_hits) X(decr_misses) \
 	X(cas_hits) X(cas_misses) X(cas_badval) \
 	X(touch_hits) X(touch_misses) \
-	X(bytes_read) X(bytes_written) X(conn_yields)
+	X(bytes_read) X(bytes_written) X(conn_yields) X(idle_kicks)
 
 struct thread_stats {
 #define STATS_FIELD_(name) uint64_t name;

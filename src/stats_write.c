@@ -98,13 +98,15 @@ static void stats_settings(struct resp *out)
 		    "STAT dispatch %s\r\n"
 		    "STAT dispatch_seed %llu\r\n"
 		    "STAT trace_clients_max %d\r\n"
-		    "STAT trace_buffer %zu\r\n",
+		    "STAT trace_buffer %zu\r\n"
+		    "STAT idle_timeout %d\r\n",
 		    settings.maxbytes, settings.maxconns, settings.port, settings.udpport,
 		    settings.inter != NULL ? settings.inter : "NULL",
 		    __atomic_load_n(&log_verbosity, __ATOMIC_RELAXED), settings.num_threads,
 		    settings.reqs_per_event, settings.backlog, settings.item_size_max,
 		    wire_policy_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
-		    (unsigned long long)settings.seed, settings.trace_clients_max, settings.trace_buffer);
+		    (unsigned long long)settings.seed, settings.trace_clients_max, settings.trace_buffer,
+		    settings.idle_timeout);
 }
 
 /* Writes the reply to "stats <args>". */

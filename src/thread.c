@@ -78,6 +78,22 @@ static void thread_accept_queued(struct worker *w)
 	cqi_free(item);
 }
 
+/* After a 't': reads the fd that follows it and closes that conn if it is still idle. */
+static void thread_read_timeout(struct worker *w, int pipe_fd)
+{
+	int sfd;
+	/* The timeout thread wrote 't' and the fd in one write of less than PIPE_BUF bytes, so
+	 * the fd is in the pipe already. */
+	ssize_t n = read(pipe_fd, &sfd, sizeof(sfd));
+
+	if (n != (ssize_t)sizeof(sfd)) {
+		log_error("worker %d: notify pipe: 't' without its fd", w->index);
+		return;
+	}
+	TRACE(notify_read, NOTIFY_TIMEOUT, sfd);
+	conn_ops.conn_close_idle(w, sfd);
+}
+
 /* Reads one command byte from the notify pipe and does what it says (memcached's name). */
 static void thread_libevent_process(evutil_socket_t fd, short which, void *arg)
 {
@@ -92,7 +108,11 @@ static void thread_libevent_process(evutil_socket_t fd, short which, void *arg)
 		return;
 	}
 	__atomic_fetch_add(&w->notify_read, 1, __ATOMIC_RELAXED);
-	TRACE(notify_read, byte);
+	if (byte == NOTIFY_TIMEOUT) {
+		thread_read_timeout(w, fd);
+		return;
+	}
+	TRACE(notify_read, byte, WIRE_ABSENT);
 	switch (byte) {
 	case NOTIFY_NEW_CONN:
 		thread_accept_queued(w);
@@ -158,20 +178,38 @@ fail:
 	return -1;
 }
 
+/* Writes a message of n bytes, a command byte first, to a worker's notify pipe in one write. */
+static int notify_send(struct worker *w, const void *msg, size_t n)
+{
+	__atomic_fetch_add(&w->notify_written, 1, __ATOMIC_RELAXED);
+	for (;;) {
+		ssize_t written = write(w->notify_send_fd, msg, n);
+		if (written == (ssize_t)n)
+			return 0;
+		if (written < 0 && errno == EINTR)
+			continue;
+		/* A pipe writes up to PIPE_BUF bytes whole or not at all: nothing of it was sent. */
+		__atomic_fetch_sub(&w->notify_written, 1, __ATOMIC_RELAXED);
+		return -1;
+	}
+}
+
 /* Writes a command byte to a worker. */
 int thread_notify(struct worker *w, char byte)
 {
 	/* Recorded before the write, so the worker's notify_read always comes later. */
-	TRACE(notify_write, w->index, byte);
-	__atomic_fetch_add(&w->notify_written, 1, __ATOMIC_RELAXED);
-	for (;;) {
-		ssize_t n = write(w->notify_send_fd, &byte, 1);
-		if (n == 1)
-			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		return -1;
-	}
+	TRACE(notify_write, w->index, byte, WIRE_ABSENT);
+	return notify_send(w, &byte, 1);
+}
+
+/* Writes 't' and an fd to a worker. */
+int thread_notify_timeout(struct worker *w, int fd)
+{
+	char msg[1 + sizeof(int)] = { NOTIFY_TIMEOUT };
+
+	memcpy(msg + 1, &fd, sizeof(fd));
+	TRACE_LOCKED(notify_write, w->index, NOTIFY_TIMEOUT, fd);
+	return notify_send(w, msg, sizeof(msg));
 }
 
 /* Creates and starts the workers. */
@@ -275,15 +313,21 @@ void thread_conn_remove(struct worker *w, struct thread_conn_link *link)
 	__atomic_fetch_sub(&w->open_conns, 1, __ATOMIC_RELAXED);
 }
 
+/* Calls fn for one worker's conns. */
+void thread_worker_conn_foreach(struct worker *w, void (*fn)(struct conn *c, int thr, void *arg),
+				void *arg)
+{
+	pthread_mutex_lock(&w->conns_lock);
+	for (struct thread_conn_link *link = w->conns; link != NULL; link = link->next)
+		fn(link->conn, w->index, arg);
+	pthread_mutex_unlock(&w->conns_lock);
+}
+
 /* Calls fn for every worker's conns. */
 void thread_conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg)
 {
-	for (int i = 0; i < num_workers; i++) {
-		pthread_mutex_lock(&workers[i].conns_lock);
-		for (struct thread_conn_link *link = workers[i].conns; link != NULL; link = link->next)
-			fn(link->conn, i, arg);
-		pthread_mutex_unlock(&workers[i].conns_lock);
-	}
+	for (int i = 0; i < num_workers; i++)
+		thread_worker_conn_foreach(&workers[i], fn, arg);
 }
 
 /* Returns a worker's open conns. */

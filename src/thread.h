@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cq.h"
@@ -28,10 +29,12 @@ struct resp;
 struct storage;
 struct worker;
 
-/* The command bytes the main thread writes to a worker's notify pipe. */
+/* The command bytes written to a worker's notify pipe: by the main thread, or ('t') by the
+ * timeout thread. The pipe is the one way into a worker's event loop from any other thread. */
 #define NOTIFY_NEW_CONN 'c' /* a new connection is waiting in your CQ */
 #define NOTIFY_PAUSE 'p'    /* report in to the main thread */
 #define NOTIFY_STOP 's'     /* close your connections and leave the event loop */
+#define NOTIFY_TIMEOUT 't'  /* followed by an int fd: that conn sat idle too long, close it */
 
 /* A conn's place in the list of the thread that owns it (struct conn embeds one as c->link),
  * so that the list can be kept here without knowing a conn's insides. */
@@ -48,6 +51,8 @@ struct thread_conn_ops {
 				 struct event_base *base, struct worker *worker);
 	/* Closes a conn (and through thread_conn_remove takes it off its worker's list). */
 	void (*conn_close)(struct conn *c, enum close_reason reason);
+	/* Closes worker w's conn on fd if it is still idle (after a 't'); false when it is not. */
+	bool (*conn_close_idle)(struct worker *w, int fd);
 };
 
 struct worker {
@@ -96,6 +101,10 @@ void thread_free(void);
 /* Writes one command byte to a worker's notify pipe; -1 on failure. */
 int thread_notify(struct worker *w, char byte);
 
+/* Writes 't' and fd to a worker's notify pipe in one write (the timeout thread, under w's list
+ * lock: it never waits at a gate); -1 on failure (the pipe is full: the next pass retries). */
+int thread_notify_timeout(struct worker *w, int fd);
+
 /* Counts a conn handed to worker w (main thread, at dispatch): one more dispatched and open. */
 void thread_count_dispatch(struct worker *w);
 
@@ -108,6 +117,10 @@ void thread_conn_remove(struct worker *w, struct thread_conn_link *link);
 /* Calls fn for every worker's conns, newest first, worker by worker, holding that worker's list
  * lock: fn must not block or take other conn locks. */
 void thread_conn_foreach(void (*fn)(struct conn *c, int thr, void *arg), void *arg);
+
+/* Calls fn for worker w's conns, as thread_conn_foreach does. */
+void thread_worker_conn_foreach(struct worker *w, void (*fn)(struct conn *c, int thr, void *arg),
+				void *arg);
 
 /* Returns how many conns worker w has open or queued. */
 uint64_t thread_open_conns(struct worker *w);

@@ -12,8 +12,9 @@
 int trace_on;
 struct trace_counters trace_counters;
 
-static struct trace_ring **rings; /* [0] main, [1 + K] worker K */
+static struct trace_ring **rings; /* [0] main, [1 + K] worker K, then the timeout thread's */
 static int nrings;
+static int timeout_ring = -1;     /* the timeout thread's ring index, -1 when it has none */
 static uint64_t trace_seq;
 static uint64_t trace_start_ns;
 
@@ -21,13 +22,14 @@ static __thread struct trace_ring *my_ring;
 static __thread int16_t my_thr;
 
 /* Prepares the rings. */
-int trace_init(int nthreads)
+int trace_init(int nthreads, bool timeout_thread)
 {
 	trace_start_ns = clock_mono_ns();
-	rings = calloc((size_t)nthreads + 1, sizeof(*rings));
+	rings = calloc((size_t)nthreads + 2, sizeof(*rings));
 	if (rings == NULL)
 		goto fail;
-	nrings = nthreads + 1;
+	nrings = nthreads + 1 + (timeout_thread ? 1 : 0);
+	timeout_ring = timeout_thread ? nthreads + 1 : -1;
 	for (int i = 0; i < nrings; i++) {
 		rings[i] = trace_ring_create(TRACE_RING_CAPACITY);
 		if (rings[i] == NULL)
@@ -49,6 +51,7 @@ void trace_destroy(void)
 	free(rings);
 	rings = NULL;
 	nrings = 0;
+	timeout_ring = -1;
 }
 
 /* Binds the calling thread to its ring. */
@@ -58,12 +61,26 @@ void trace_thread_register(int thr)
 	my_thr = (int16_t)thr;
 }
 
+/* Returns a thread's ring index. */
+int trace_ring_index(int thr)
+{
+	if (thr == TRACE_THR_TIMEOUT)
+		return timeout_ring;
+	return thr >= TRACE_THR_MAIN && thr + 1 < nrings && thr + 1 != timeout_ring ? thr + 1 : -1;
+}
+
+/* Returns the thread of a ring index. */
+int trace_ring_thr(int i)
+{
+	return i == timeout_ring ? TRACE_THR_TIMEOUT : i - 1;
+}
+
 /* Returns a thread's ring. */
 struct trace_ring *trace_ring_of(int thr)
 {
-	if (rings == NULL || thr < TRACE_THR_MAIN || thr + 1 >= nrings)
-		return NULL;
-	return rings[thr + 1];
+	int i = trace_ring_index(thr);
+
+	return rings != NULL && i >= 0 ? rings[i] : NULL;
 }
 
 /* Returns how many rings there are. */
@@ -103,8 +120,8 @@ uint64_t trace_dropped_total(void)
 /* Waits at the calling thread's gate. */
 void trace_gate_here(enum wire_event ev, uint64_t conn)
 {
-	/* Threads without a ring (the publisher) are never gated. */
-	if (my_ring != NULL && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES))
+	/* Threads without a ring (the publisher) are never gated, nor is the timeout thread. */
+	if (my_ring != NULL && my_thr != TRACE_THR_TIMEOUT && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES))
 		trace_gate(my_thr, ev, conn, -1);
 }
 
@@ -113,7 +130,9 @@ void trace_point(struct trace_rec *r, bool gate)
 {
 	if (my_ring == NULL)
 		return;
-	if (gate && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES)) {
+	/* The timeout thread never waits at a gate: its traced steps happen under a worker's list
+	 * lock, and what it sends waits at that worker's notify_read gate anyway. */
+	if (gate && my_thr != TRACE_THR_TIMEOUT && (__atomic_load_n(&trace_on, __ATOMIC_RELAXED) & TRACE_GATES)) {
 		/* Step mode only: the gate says which conn waits, and a state breakpoint needs to=. */
 		int conn = wire_event_slot(r->ev, KEY_conn);
 		int to = r->ev == EVT_state ? wire_event_slot(EVT_state, KEY_to) : -1;

@@ -37,10 +37,10 @@ extern int trace_on;
  */
 #define TRACE_REC(EV, ...) \
 	((struct trace_rec){ .ev = EVT_##EV + TRACE_ARITY_(EV, ##__VA_ARGS__), .v = { __VA_ARGS__ } })
-#define TRACE_NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, N, ...) N
+#define TRACE_NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, N, ...) N
 #define TRACE_ARITY_(EV, ...)                                                                \
 	(0 * sizeof(struct {                                                                 \
-		_Static_assert(TRACE_NARGS_(_, ##__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0) ==   \
+		_Static_assert(TRACE_NARGS_(_, ##__VA_ARGS__, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0) ==   \
 				       WIRE_NVALUES_##EV,                                     \
 			       "TRACE(" #EV ", ...) must pass the values of the keys wire.h lists"); \
 		int unused_;                                                                 \
@@ -71,13 +71,14 @@ extern int trace_on;
 #define TRACE_GATE(EV, CONN) do { if (0) trace_gate_here(EVT_##EV, (CONN)); } while (0)
 #endif
 
-/* Prepares a ring for the main thread and each of nthreads workers; -1 on failure. */
-int trace_init(int nthreads);
+/* Prepares a ring for the main thread, each of nthreads workers and, when timeout_thread, the
+ * conn_timeout thread; -1 on failure. */
+int trace_init(int nthreads, bool timeout_thread);
 
 /* Frees the rings (after every thread that records has stopped). */
 void trace_destroy(void);
 
-/* Binds the calling thread to its ring: TRACE_THR_MAIN or a worker index. */
+/* Binds the calling thread to its ring: TRACE_THR_MAIN, TRACE_THR_TIMEOUT or a worker index. */
 void trace_thread_register(int thr);
 
 /* A trace point: waits at the gate first when gate is true, then records r. */
@@ -89,10 +90,18 @@ void trace_gate_here(enum wire_event ev, uint64_t conn);
 /* Stamps a record (ts, seq, thr) and pushes it into the calling thread's ring, when anybody listens. */
 void trace_record(struct trace_rec *r);
 
-/* Returns the ring of a thread (TRACE_THR_MAIN or a worker index), NULL when out of range. */
+/* Returns the ring of a thread (TRACE_THR_MAIN, TRACE_THR_TIMEOUT or a worker index), NULL when
+ * it has none. */
 struct trace_ring *trace_ring_of(int thr);
 
-/* Returns the number of threads with a ring: workers plus main. */
+/* Returns a thread's ring index (0 main, 1 + K worker K, then the timeout thread's), -1 when it
+ * has no ring. */
+int trace_ring_index(int thr);
+
+/* Returns the thread of ring index i (0 <= i < trace_nrings()). */
+int trace_ring_thr(int i);
+
+/* Returns the number of threads with a ring: workers plus main, plus the timeout thread's. */
 int trace_nrings(void);
 
 /* Returns nanoseconds since the server started, as ts= counts them. */

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "trace_format.h"
+#include "wire.h"
+
+_Static_assert(TRACE_LINE_MAX <= WIRE_LINE_MAX, "readers take every line a server writes");
 
 /* The part of buf still free. */
 struct line {
@@ -44,12 +47,14 @@ static void put_u64(struct line *l, uint64_t v)
 	put(l, digits + i, sizeof(digits) - (size_t)i);
 }
 
-/* Appends a thread's name: main, none or wK. */
+/* Appends a thread's name: wK, or main, timeout, none (wire.h's WIRE_THREAD_NAMES). */
 static void put_thr(struct line *l, int64_t thr)
 {
-	if (thr == TRACE_THR_MAIN) {
-		put_str(l, "main");
-	} else if (thr < TRACE_THR_MAIN) {
+	const char *name = wire_thr_name((int)thr);
+
+	if (name != NULL) {
+		put_str(l, name);
+	} else if (thr < 0) {
 		put_str(l, "none");
 	} else {
 		put(l, "w", 1);

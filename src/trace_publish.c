@@ -50,20 +50,11 @@ static int pub_tcp_port, pub_udp_port;
 static int controllers;
 static void (*signal_handler)(int signal_fd);
 
-/* Ring index of a thread: 0 main, 1 + K worker K. */
-static int ring_index(int thr)
-{
-	return thr + 1;
-}
-
 /* True when the client's filter lets the record through. */
 static bool client_wants(const struct trace_client *cl, int ev, int thr)
 {
-	int bit = ring_index(thr);
-
 	/* A filter without ev= or thr= carries every bit of that part. */
-	return !cl->filtered ||
-	       ((cl->ev_mask >> ev & 1) && (cl->thr_mask[bit / 64] >> (bit % 64) & 1));
+	return !cl->filtered || ((cl->ev_mask >> ev & 1) && ctl_thr_mask_has(cl->thr_mask, thr));
 }
 
 /* True when a client has more queued than it may. */
@@ -83,7 +74,7 @@ static void report_drops(struct trace_client *cl, int ri, uint64_t ts, uint64_t 
 
 	d.ts = ts;
 	d.seq = seq;
-	d.thr = (int16_t)(ri - 1);
+	d.thr = (int16_t)trace_ring_thr(ri);
 	evbuffer_add(bufferevent_get_output(cl->bev), line, trace_format(&d, line));
 	cl->pending_drops[ri] = 0;
 }
@@ -93,7 +84,7 @@ static void broadcast(const struct trace_rec *r)
 {
 	char line[TRACE_LINE_MAX];
 	size_t n = 0;
-	int ri = ring_index(r->thr);
+	int ri = trace_ring_index(r->thr);
 
 	for (struct trace_client *cl = clients; cl != NULL; cl = cl->next) {
 		struct evbuffer *out = bufferevent_get_output(cl->bev);
@@ -138,7 +129,7 @@ static void drain(void)
 
 	/* Losses in a ring are reported before that thread's next line. */
 	for (int i = 0; i < nrings; i++) {
-		uint64_t lost = trace_ring_take_dropped(trace_ring_of(i - 1));
+		uint64_t lost = trace_ring_take_dropped(trace_ring_of(trace_ring_thr(i)));
 		if (lost == 0)
 			continue;
 		for (struct trace_client *cl = clients; cl != NULL; cl = cl->next)
@@ -149,10 +140,10 @@ static void drain(void)
 		uint64_t oldest_seq = UINT64_MAX;
 
 		for (int i = 0; i < nrings; i++) {
-			const struct trace_rec *head = trace_ring_peek(trace_ring_of(i - 1));
+			const struct trace_rec *head = trace_ring_peek(trace_ring_of(trace_ring_thr(i)));
 			if (head != NULL && head->seq < oldest_seq) {
 				oldest_seq = head->seq;
-				oldest = trace_ring_of(i - 1);
+				oldest = trace_ring_of(trace_ring_thr(i));
 			}
 		}
 		if (oldest == NULL || !trace_ring_pop(oldest, &r))

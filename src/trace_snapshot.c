@@ -42,7 +42,8 @@ void trace_snapshot_write(struct evbuffer *out, int tcp_port, int udp_port)
 
 	snapshot_add(&ctx, TRACE_REC(hello, WIRE_VERSION, getpid(), num_workers,
 				     __atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED), tcp_port,
-				     udp_port, settings.maxconns, settings.reqs_per_event),
+				     udp_port, settings.maxconns, settings.reqs_per_event,
+				     settings.idle_timeout),
 		     TRACE_THR_MAIN);
 	for (int i = 0; i < num_workers; i++) {
 		struct worker *w = &workers[i];

@@ -39,9 +39,18 @@ WIRE_EVENTS(WIRE_CHECK_VALUES_)
 #undef WIRE_CHECK_VALUES_
 
 static const char *const key_names[] = {
-#define WIRE_NAME_(name) #name,
+#define WIRE_NAME_(name, ...) #name,
 	WIRE_KEYS(WIRE_NAME_)
 #undef WIRE_NAME_
+};
+
+/* Each key's range, from WIRE_KEYS. */
+static const struct {
+	uint64_t min, max;
+} key_ranges[] = {
+#define WIRE_RANGE_(name, min, max) { min, max },
+	WIRE_KEYS(WIRE_RANGE_)
+#undef WIRE_RANGE_
 };
 
 static const char *const ctl_names[] = {
@@ -59,6 +68,16 @@ static const char *const close_reason_names[] = { WIRE_CLOSE_REASONS(WIRE_NAME2_
 static const char *const accept_pause_names[] = { WIRE_ACCEPT_PAUSE_REASONS(WIRE_NAME2_) };
 #undef WIRE_NAME2_
 #undef WIRE_TEXT3_
+
+/* The threads that are no worker: each one's thr value and name. */
+static const struct {
+	int thr;
+	const char *name;
+} thread_names[] = {
+#define WIRE_THR_ROW_(e, value, name, text) { e, #name },
+	WIRE_THREAD_NAMES(WIRE_THR_ROW_)
+#undef WIRE_THR_ROW_
+};
 
 const struct wire_transition wire_transitions[] = {
 #define WIRE_TRANSITION_(from, to, why) { from, to, why },
@@ -106,6 +125,12 @@ const char *wire_key_name(enum wire_key key)
 int wire_key_from_name(const char *name, size_t n)
 {
 	return lookup(key_names, WIRE_KEY_COUNT, name, n);
+}
+
+/* Checks a number against its key's range. */
+bool wire_key_in_range(enum wire_key key, uint64_t v)
+{
+	return (unsigned)key < WIRE_KEY_COUNT && v >= key_ranges[key].min && v <= key_ranges[key].max;
 }
 
 /* Returns a control command's name. */
@@ -188,6 +213,26 @@ const char *wire_policy_list(char *buf, size_t n, const char *sep)
 const char *wire_policy_builtin_list(char *buf, size_t n, const char *sep)
 {
 	return policy_list(buf, n, sep, DISPATCH_BUILTIN);
+}
+
+/* Returns a named thread's name. */
+const char *wire_thr_name(int thr)
+{
+	for (int i = 0; i < COUNT_OF(thread_names); i++)
+		if (thread_names[i].thr == thr)
+			return thread_names[i].name;
+	return NULL;
+}
+
+/* Looks a named thread up. */
+bool wire_thr_from_name(const char *name, size_t n, int *thr)
+{
+	for (int i = 0; i < COUNT_OF(thread_names); i++)
+		if (strncmp(thread_names[i].name, name, n) == 0 && thread_names[i].name[n] == '\0') {
+			*thr = thread_names[i].thr;
+			return true;
+		}
+	return false;
 }
 
 /* Returns a transport's name. */

@@ -8,6 +8,7 @@
 #ifndef MCSCOPE_WIRE_H
 #define MCSCOPE_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,13 +45,13 @@ enum conn_states {
 	X(conn_listening, conn_new_cmd,   "accept: dispatch_conn_new starts the new conn on a worker") \
 	X(conn_new_cmd,   conn_waiting,   "nothing buffered: wait for the next command") \
 	X(conn_new_cmd,   conn_parse_cmd, "a command is already buffered (pipelined)") \
-	X(conn_new_cmd,   conn_closing,   "the -R yield cannot re-arm its event, or the worker stops") \
+	X(conn_new_cmd,   conn_closing,   "the -R yield cannot re-arm its event, the worker stops, or idle too long") \
 	X(conn_waiting,   conn_read,      "the read event is armed: stop until the socket is readable") \
 	X(conn_waiting,   conn_closing,   "the read event cannot be re-armed") \
 	X(conn_read,      conn_waiting,   "no data yet") \
 	X(conn_read,      conn_parse_cmd, "data arrived") \
 	X(conn_read,      conn_write,     "UDP: a request refused at once, with its error reply") \
-	X(conn_read,      conn_closing,   "EOF, a socket error, or no memory for the buffer") \
+	X(conn_read,      conn_closing,   "EOF, a socket error, no memory for the buffer, or idle too long (the timeout thread's 't')") \
 	X(conn_parse_cmd, conn_waiting,   "no whole line yet") \
 	X(conn_parse_cmd, conn_new_cmd,   "a noreply command: nothing to write") \
 	X(conn_parse_cmd, conn_write,     "a one-line reply (out_string)") \
@@ -117,7 +118,8 @@ enum { TRANSPORT_MAX = 0 WIRE_TRANSPORTS(WIRE_COUNT2_) };
 	X(CLOSE_EOF,      eof,      "the client closed it") \
 	X(CLOSE_ERROR,    error,    "a socket error, a line too long, or no memory") \
 	X(CLOSE_QUIT,     quit,     "the client sent quit") \
-	X(CLOSE_SHUTDOWN, shutdown, "the server is stopping")
+	X(CLOSE_SHUTDOWN, shutdown, "the server is stopping") \
+	X(CLOSE_IDLE,     idle,     "idle longer than -o idle_timeout: the timeout thread's 't'")
 
 enum close_reason { WIRE_CLOSE_REASONS(WIRE_ENUM2_) };
 enum { CLOSE_MAX = 0 WIRE_CLOSE_REASONS(WIRE_COUNT2_) };
@@ -136,15 +138,68 @@ enum { ACCEPT_PAUSE_MAX = 0 WIRE_ACCEPT_PAUSE_REASONS(WIRE_COUNT2_) };
 /* The most workers a server has (-t 1-256): a hello announcing more (or none) is malformed. */
 #define WIRE_THREADS_MAX 256
 
-/* Keys that event lines carry (besides ts, seq, thr and ev). */
+/*
+ * The thr= values that name no worker (a worker is its index, 0 up, written wK): the main
+ * thread, none (no thread yet: last= before the first dispatch) and memcached 1.5's third kind,
+ * the conn_timeout thread that -o idle_timeout starts.
+ */
+#define WIRE_THREAD_NAMES(X) \
+	X(WIRE_THR_MAIN,    -1, main,    "the main thread: it listens, accepts and dispatches") \
+	X(WIRE_THR_NONE,    -2, none,    "no thread") \
+	X(WIRE_THR_TIMEOUT, -3, timeout, "the conn_timeout thread: it kicks idle connections")
+
+enum wire_thr {
+#define WIRE_THR_ENUM_(e, value, ...) e = value,
+	WIRE_THREAD_NAMES(WIRE_THR_ENUM_)
+#undef WIRE_THR_ENUM_
+};
+
+/* The most client connections a server allows at once (-c 1-1048576). */
+#define WIRE_MAXCONNS_MAX 1048576
+
+/* The most requests a connection serves before yielding (-R 1-1000000). */
+#define WIRE_REQS_PER_EVENT_MAX 1000000
+
+/* The longest a worker may be delayed before each event (delay wK MS), in ms. */
+#define WIRE_DELAY_MAX_MS 10000
+
+/* The longest idle timeout (-o idle_timeout 0-2592000, 30 days), in seconds. */
+#define WIRE_IDLE_TIMEOUT_MAX (60 * 60 * 24 * 30)
+
+/* The largest value a server stores (-I up to 1024m), in bytes. */
+#define WIRE_ITEM_SIZE_MAX (1024ULL * 1024 * 1024)
+
+/*
+ * The longest line a reader takes, newline excluded. A server writes at most
+ * 512 bytes a line (src/trace_format.h), an answer a few dozen: a longer line is
+ * not the protocol's, and a reader skips it to the next newline without
+ * keeping it, so a hostile or broken file costs no more than this a line.
+ */
+#define WIRE_LINE_MAX 4096
+
+/*
+ * Keys that event lines carry (besides ts, seq, thr and ev), each with the
+ * range its number must be in where the key is a number (WIRE_KIND_NUM): a
+ * line outside it is malformed, so no reader sizes a table or indexes an
+ * array by a number no server can send. Keys that are not numbers say 0, ANY.
+ */
+#define WIRE_ANY UINT64_MAX
 #define WIRE_KEYS(X) \
-	X(v) X(pid) X(threads) X(dispatch) X(tcp) X(udp) X(maxconns) X(reqs_per_event) \
-	X(states) X(transport) X(fd) X(port) X(conn) X(peer) X(to) X(last) X(init) \
-	X(depth) X(max_depth) X(byte) X(from) X(verb) X(keys) X(bytes) X(reason) \
-	X(count) X(open) X(dispatched) X(pending) X(state) X(worker) X(next) X(at) X(ms) X(delay)
+	X(v, 0, 65535) X(pid, 0, INT32_MAX) X(threads, 1, WIRE_THREADS_MAX) X(dispatch, 0, WIRE_ANY) \
+	X(tcp, 0, 65535) X(udp, 0, 65535) X(maxconns, 1, WIRE_MAXCONNS_MAX) \
+	X(reqs_per_event, 1, WIRE_REQS_PER_EVENT_MAX) X(states, 0, WIRE_ANY) \
+	X(transport, 0, WIRE_ANY) X(fd, 0, INT32_MAX) X(port, 0, 65535) X(conn, 0, WIRE_ANY) \
+	X(peer, 0, WIRE_ANY) X(to, 0, WIRE_ANY) X(last, 0, WIRE_ANY) X(init, 0, WIRE_ANY) \
+	X(depth, 0, UINT32_MAX) X(max_depth, 0, UINT32_MAX) X(byte, 0, WIRE_ANY) \
+	X(from, 0, WIRE_ANY) X(verb, 0, WIRE_ANY) X(keys, 0, UINT32_MAX) \
+	X(bytes, 0, WIRE_ITEM_SIZE_MAX) X(reason, 0, WIRE_ANY) X(count, 0, WIRE_ANY) \
+	X(open, 0, UINT32_MAX) X(dispatched, 0, WIRE_ANY) X(pending, 0, WIRE_ANY) \
+	X(state, 0, WIRE_ANY) X(worker, 0, WIRE_ANY) X(next, 0, WIRE_ANY) X(at, 0, WIRE_ANY) \
+	X(ms, 0, WIRE_DELAY_MAX_MS) X(delay, 0, WIRE_DELAY_MAX_MS) \
+	X(idle_timeout, 0, WIRE_IDLE_TIMEOUT_MAX)
 
 enum wire_key {
-#define WIRE_KEY_ENUM_(name) KEY_##name,
+#define WIRE_KEY_ENUM_(name, ...) KEY_##name,
 	WIRE_KEYS(WIRE_KEY_ENUM_)
 #undef WIRE_KEY_ENUM_
 	WIRE_KEY_COUNT
@@ -157,7 +212,7 @@ enum wire_key {
  */
 #define WIRE_KINDS(X) \
 	X(NUM,       1) /* a whole number */ \
-	X(THR,       1) /* a thread: main (-1), none (-2) or wK (K) */ \
+	X(THR,       1) /* a thread: wK (K) or one of WIRE_THREAD_NAMES */ \
 	X(STATE,     1) /* a conn state */ \
 	X(POLICY,    1) /* a dispatch policy */ \
 	X(TRANSPORT, 1) /* tcp or udp */ \
@@ -204,8 +259,9 @@ enum wire_event_class { WIRE_STEP, WIRE_SNAPSHOT, WIRE_STREAM };
 #define WIRE_EVENTS(X) \
 	X(hello, WIRE_SNAPSHOT, \
 	  K(v, NUM) K(pid, NUM) K(threads, NUM) K(dispatch, POLICY) K(tcp, NUM) K(udp, NUM) \
-	  K(maxconns, NUM) K(reqs_per_event, NUM) K(states, STATES), \
-	  "hello", "{thr} hello: pid {pid}, {threads} workers, dispatch {dispatch}, tcp {tcp}") \
+	  K(maxconns, NUM) K(reqs_per_event, NUM) K(idle_timeout, NUM) K(states, STATES), \
+	  "hello", "{thr} hello: pid {pid}, {threads} workers, dispatch {dispatch}, tcp {tcp}" \
+	  "{?idle_timeout:, idle timeout {idle_timeout} s}") \
 	X(snapshot_worker, WIRE_SNAPSHOT, \
 	  K(depth, NUM) K(max_depth, NUM) K(open, NUM) K(dispatched, NUM) K(pending, NUM) \
 	  K(delay, NUM), \
@@ -227,10 +283,10 @@ enum wire_event_class { WIRE_STEP, WIRE_SNAPSHOT, WIRE_STREAM };
 	  "dispatch_conn_new", "{thr} dispatch_conn_new: conn {conn} -> {to} ({dispatch})") \
 	X(cq_push, WIRE_STEP, K(to, THR) K(conn, NUM) K(depth, NUM), \
 	  "cq_push", "{thr} cq_push: conn {conn} onto {to}'s queue (depth {depth})") \
-	X(notify_write, WIRE_STEP, K(to, THR) K(byte, BYTE), \
-	  "write the notify byte", "{thr} notify: wrote '{byte}' to {to}'s pipe") \
-	X(notify_read, WIRE_STEP, K(byte, BYTE), \
-	  "thread_libevent_process", "{thr} thread_libevent_process: read '{byte}'") \
+	X(notify_write, WIRE_STEP, K(to, THR) K(byte, BYTE) K(fd, NUM), \
+	  "write the notify byte", "{thr} notify: wrote '{byte}'{?fd: and fd {fd}} to {to}'s pipe") \
+	X(notify_read, WIRE_STEP, K(byte, BYTE) K(fd, NUM), \
+	  "thread_libevent_process", "{thr} thread_libevent_process: read '{byte}'{?fd: and fd {fd}}") \
 	X(cq_pop, WIRE_STEP, K(conn, NUM) K(depth, NUM), \
 	  "cq_pop", "{thr} cq_pop: took conn {conn} (depth {depth})") \
 	X(conn_new, WIRE_STEP, K(conn, NUM) K(fd, NUM) K(transport, TRANSPORT), \
@@ -276,7 +332,7 @@ enum { WIRE_EVENTS(WIRE_NVALUES_) };
 #undef K
 
 /* The most values an event's record carries. */
-#define WIRE_VALUES_MAX 8
+#define WIRE_VALUES_MAX 9
 
 /* One key of an event, as WIRE_EVENTS declares it. */
 struct wire_key_spec {
@@ -326,6 +382,9 @@ const char *wire_key_name(enum wire_key key);
 /* Looks a key up by name (n bytes); -1 when unknown. */
 int wire_key_from_name(const char *name, size_t n);
 
+/* True when v is in the range WIRE_KEYS gives key's numbers. */
+bool wire_key_in_range(enum wire_key key, uint64_t v);
+
 /* Returns a control command's name, or NULL when out of range. */
 const char *wire_ctl_name(enum wire_ctl cmd);
 
@@ -352,6 +411,12 @@ const char *wire_policy_list(char *buf, size_t n, const char *sep);
 
 /* Writes the names of the policies every server has (all but custom) into buf; returns buf. */
 const char *wire_policy_builtin_list(char *buf, size_t n, const char *sep);
+
+/* Returns the name of a thread that is no worker ("main", "timeout"), NULL for any other thr. */
+const char *wire_thr_name(int thr);
+
+/* Looks up a thread that is no worker by name (n bytes); false when the name is none of them. */
+bool wire_thr_from_name(const char *name, size_t n, int *thr);
 
 /* Returns a transport's name ("tcp"), or "unknown". */
 const char *wire_transport_name(enum transport transport);

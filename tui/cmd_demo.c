@@ -1,5 +1,7 @@
 /* mcscope demo: a private server, a paced workload and the dashboard, in one command; its scenes. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@ enum {
 	DEMO_LIST_SCENES_OPT,
 	DEMO_SLOWMO_OPT,
 	DEMO_SERVER_OPT,
+	DEMO_RECORD_OPT,
 };
 
 static const struct cli_option demo_options[] = {
@@ -48,6 +51,10 @@ static const struct cli_option demo_options[] = {
 	[DEMO_SERVER_OPT] = { "server", 0, "PATH",
 			      "the mcscoped to run (default: $MCSCOPED, else the one next to this "
 			      "program, else mcscoped on $PATH)" },
+	[DEMO_RECORD_OPT] = { "record", 0, "FILE",
+			      "save everything the server sends, its hello and snapshot first, to FILE "
+			      "(replaced) for mcscope replay; a scene with a server of its own "
+			      "continues it" },
 	{ NULL },
 };
 
@@ -76,6 +83,7 @@ struct demo_state {
 	struct scene_load load; /* the overview's */
 	unsigned slowmo_ms;   /* --slowmo, 0 when not given */
 	const char *server;   /* --server, or NULL */
+	const char *record;   /* --record, or NULL */
 	struct demo_scenes scenes;
 };
 
@@ -157,6 +165,13 @@ static int demo_check(struct cmd_ctx *ctx)
 		}
 		st->server = arg;
 	}
+	if ((arg = ctx->values[DEMO_RECORD_OPT]) != NULL) {
+		if (arg[0] == '\0') {
+			diag_error("--record: empty file name");
+			return cli_usage_error();
+		}
+		st->record = arg;
+	}
 	/* The list needs no terminal; the dashboard does. */
 	if (!st->list && !dashboard_can_run(&ctx->screen))
 		return cli_usage_error();
@@ -178,6 +193,11 @@ static int demo_exec(struct cmd_ctx *ctx)
 	}
 	if (demo_find_server(st->server, server, sizeof(server)) != 0)
 		return 1;
+	/* Made before anything starts: a file that cannot be written stops nothing half-way. */
+	if (st->record != NULL && (ctx->screen.record = fopen(st->record, "we")) == NULL) {
+		diag_error("--record: cannot create %s: %s", st->record, strerror(errno));
+		return 73;
+	}
 	demo_scenes_init(&st->scenes, server, st->scene, (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
 	demo_scenes_overview(&st->scenes, st->threads, &st->load);
 	if (demo_scenes_start(&st->scenes) != 0) {
@@ -189,7 +209,10 @@ static int demo_exec(struct cmd_ctx *ctx)
 	ctx->screen.scenes = &st->scenes.iface;
 	ctx->screen.slowmo_ms = st->slowmo_ms;
 	rc = dashboard_run(&ctx->screen);
+	ctx->screen.record = NULL; /* the dashboard closed it */
 out:
+	if (ctx->screen.record != NULL)
+		fclose(ctx->screen.record);
 	demo_scenes_stop(&st->scenes);
 	return rc;
 }
@@ -219,7 +242,7 @@ const struct cmd_entry cmd_demo_entry = {
 		 "space holds it.",
 	.exit_status = "Exit status: 0 on q, Ctrl-C or the last frame; 1 when the server or the "
 		       "workload cannot start; 64 bad command line (an unknown scene: the message "
-		       "lists them).",
+		       "lists them); 73 when the --record file cannot be made.",
 	.values = demo_values,
 	.flags = CMD_SCREEN_OPTS | CMD_STOP,
 	.state_size = sizeof(struct demo_state),

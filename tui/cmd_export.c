@@ -95,16 +95,10 @@ static int export_exec(struct cmd_ctx *ctx)
 		return 1;
 	}
 	o.name = out_name;
-	if (strcmp(in_name, "-") == 0) {
-		o.in = stdin;
-		in_name = "standard input";
-	} else {
-		o.in = fopen(in_name, "r");
-		if (o.in == NULL) {
-			diag_error("cannot read %s: %s", in_name, strerror(errno));
-			free(out_name);
-			return CLI_EXIT_NOINPUT;
-		}
+	o.in = trace_file_open(in_name, &in_name);
+	if (o.in == NULL) {
+		free(out_name);
+		return CLI_EXIT_NOINPUT;
 	}
 
 	rc = export_perfetto(o.in, in_name, open_out, &o, &st);
@@ -114,18 +108,18 @@ static int export_exec(struct cmd_ctx *ctx)
 	}
 	if (rc == EXPORT_NOT_TRACE) {
 		rc = CLI_EXIT_DATAERR;
+	} else if (rc == EXPORT_UNREADABLE) {
+		rc = CLI_EXIT_NOINPUT;
 	} else if (rc != 0) {
 		/* A half-written JSON file is worse than none. */
 		if (o.out != NULL && o.out != stdout)
 			remove(o.name);
 		rc = o.cant_create ? CLI_EXIT_CANTCREAT : 1;
 	} else {
+		trace_counts_report(&st.counts, in_name);
 		fprintf(stderr, "%s: %" PRIu64 " lines, %" PRIu64 " events -> %" PRIu64
-			" JSON events in %s", diag_prog(), st.lines, st.events, st.written,
+			" JSON events in %s", diag_prog(), st.counts.lines, st.events, st.written,
 			strcmp(o.name, "-") == 0 ? "standard output" : o.name);
-		if (st.malformed > 0)
-			fprintf(stderr, "; %" PRIu64 " malformed lines skipped (the first: line %" PRIu64
-				")", st.malformed, st.first_malformed);
 		if (st.unknown > 0)
 			fprintf(stderr, "; %" PRIu64 " events of unknown types kept as instants",
 				st.unknown);

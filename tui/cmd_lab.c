@@ -20,6 +20,7 @@
 #include "lab_probe.h"
 #include "lab_run.h"
 #include "stop.h"
+#include "trace_reader.h"
 
 /* lab's own exit statuses, besides 0, 64 and 69. */
 #define LAB_EXIT_FAILED 1       /* a check failed, or solve's run did */
@@ -550,8 +551,11 @@ static int do_check(struct lab_cmd *st)
 		if (access(trace_path, F_OK) != 0)
 			snprintf(why, sizeof(why), "no proof trace %s yet: run 'mcscope lab start %d' and reach "
 				 "every goal", trace_path, st->lab.number);
-		else if (lab_trace_load(&t, trace_path) != 0)
-			snprintf(why, sizeof(why), "%s cannot be read (see above)", trace_path);
+		else if ((rc = lab_trace_load(&t, trace_path)) != 0) {
+			/* Bad input, as for every command that reads a trace: not a failed check. */
+			rc = rc == TRACE_READ_NOT_TRACE ? CLI_EXIT_DATAERR : CLI_EXIT_NOINPUT;
+			goto out;
+		}
 	}
 	lab_grade(&st->lab, &t, why, predict ? &answers : NULL, answers_path, st->only, g);
 	lab_grade_print(g, stdout);
@@ -699,7 +703,8 @@ const struct cmd_entry cmd_lab_entry = {
 	.exit_status = "Exit status: 0 when every check passed; 1 a check failed; 2 no such lab; 3 the "
 		       "answers file (a write-code lab's file) is missing or malformed (its line named); 4 "
 		       "the lab's lab.conf is not valid; 5 a write-code lab's file does not compile (the "
-		       "compiler's own words shown); 64 bad command line; 69 the lab's server did not "
+		       "compiler's own words shown); 64 bad command line; 65 the proof trace is not a "
+		       "trace; 66 the proof trace cannot be read; 69 the lab's server did not "
 		       "start, or a lab build could not be made; 73 --json's file cannot be written.",
 	.flags = CMD_SCREEN_OPTS | CMD_STOP,
 	.args_min = 0,

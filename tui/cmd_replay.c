@@ -81,13 +81,11 @@ static int replay_exec(struct cmd_ctx *ctx)
 		replay_close(r);
 		return cli_usage_error();
 	}
-	if (r->malformed > 0)
-		diag_error("%s: %llu malformed lines skipped (the first: line %llu)", file,
-			   (unsigned long long)r->malformed, (unsigned long long)r->first_malformed);
+	trace_counts_report(&r->counts, r->reader->name);
 	replay_set_speed(r, st->speed);
 	if (!(st->at >= 0 ? replay_seek_time(r, (uint64_t)(st->at * 1e9))
 			  : st->event == NULL || replay_seek(r, to_end ? r->nevents : (size_t)st->event_n))) {
-		diag_error("out of memory");
+		diag_error("cannot move to the start asked for in %s", file);
 		replay_close(r);
 		return 1;
 	}
@@ -106,12 +104,15 @@ const struct cmd_entry cmd_replay_entry = {
 		"same screen, played by the recorded clock, with pause, single steps forward and back, "
 		"speed and seeking. It starts playing from the first whole picture (after the "
 		"snapshot); a wait of more than a second between events is cut to a second. '?' lists "
-		"the keys. FILE '-' reads standard input.",
+		"the keys. FILE '-' reads standard input (through a temporary copy: the file is read "
+		"again to move, never kept in memory). Malformed lines are skipped and counted, as "
+		"export counts them.",
 	.options = replay_options,
 	.notes = "In batch mode (--once, --frames) the frames are printed at once, each -d times "
 		 "--speed further into the recording.",
-	.exit_status = "Exit status: 0 on q, Ctrl-C or the last frame; 1 out of memory; 64 bad "
-		       "command line; 65 FILE is not a trace; 66 FILE cannot be read.",
+	.exit_status = "Exit status: 0 on q, Ctrl-C or the last frame; 1 out of memory, or FILE "
+		       "changed while it was replayed; 64 bad command line; 65 FILE is not a trace; 66 "
+		       "FILE cannot be read.",
 	.values = replay_values,
 	.flags = CMD_SCREEN | CMD_STOP,
 	.args_min = 1,

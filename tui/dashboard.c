@@ -86,8 +86,13 @@ static bool dashboard_read(struct dashboard *d)
 			return true;
 		if (rc <= 0)
 			return false;
-		if (d->recording != NULL)
-			fwrite(data, 1, len, d->recording);
+		/* Flushed block by block, as mcscope record writes: a crash loses little. */
+		if (d->recording != NULL && (fwrite(data, 1, len, d->recording) != len ||
+					     fflush(d->recording) != 0)) {
+			snprintf(d->message, sizeof(d->message), "recording stopped: %s", strerror(errno));
+			fclose(d->recording);
+			d->recording = NULL;
+		}
 		while (len > 0) {
 			const char *nl = memchr(data, '\n', len);
 			size_t n = nl != NULL ? (size_t)(nl - data) + 1 : len;
@@ -308,6 +313,7 @@ int dashboard_run(const struct dashboard_opts *opts)
 	if (opts->slowmo_ms > 0 && opts->scenes == NULL)
 		slowmo_start(&d.slowmo);
 	d.scene_pending = opts->scenes != NULL;
+	d.recording = opts->record;
 	d.view.lab = opts->lab;
 	d.view.lab_port = opts->lab_port;
 	if (opts->once || opts->frames > 0)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cli.h"
 
@@ -65,6 +66,9 @@ struct dashboard_opts {
 	const struct dashboard_scenes *scenes;
 	/* Slow motion from the start at this pace (and in every scene without a pace of its own); 0: off. */
 	unsigned slowmo_ms;
+	/* Every line the server sends is written here too, from the first (demo --record); NULL:
+	 * none. The dashboard closes it. */
+	FILE *record;
 };
 
 /* The screen options, by index in dashboard_options. */

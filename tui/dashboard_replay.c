@@ -28,11 +28,12 @@ void dashboard_replay_start(struct dashboard *d)
 	if (d->opts.replay->pos < d->opts.replay->nevents)
 		replay_play(d->opts.replay, true);
 	/* Batch mode has said so on stderr; a terminal would wipe that out. */
-	if (d->opts.replay->malformed > 0 && !d->opts.once && d->opts.frames == 0)
+	if (d->opts.replay->counts.malformed > 0 && !d->opts.once && d->opts.frames == 0)
 		snprintf(d->message, sizeof(d->message),
-			 "%llu malformed lines skipped (the first: line %llu)",
-			 (unsigned long long)d->opts.replay->malformed,
-			 (unsigned long long)d->opts.replay->first_malformed);
+			 "%llu malformed lines skipped (the first: line %llu, %s)",
+			 (unsigned long long)d->opts.replay->counts.malformed,
+			 (unsigned long long)d->opts.replay->counts.first_malformed,
+			 event_status_name(d->opts.replay->counts.first_status));
 	update_view(d);
 }
 

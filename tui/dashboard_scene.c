@@ -113,6 +113,7 @@ static void describe(struct dashboard *d, uint64_t now_ms)
 
 	snprintf(d->scene_title, sizeof(d->scene_title), "Scene %d/%d  %s", number, scene_count(), s->title);
 	d->view.scene = d->scene_title;
+	d->view.scene_number = number;
 	d->view.scene_idea = s->idea;
 	d->view.scene_cue = NULL;
 	if (d->scene_pending) {

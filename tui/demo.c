@@ -196,6 +196,9 @@ static pid_t fork_child(const char *log_path, int death_signal)
 		diag_error("cannot create %s: %s", log_path, strerror(errno));
 		return -1;
 	}
+	/* The workload child ends with exit(): what our stdio buffers hold (frames, a recording) must
+	 * not be written a second time by it. */
+	fflush(NULL);
 	/* A signal sent before the child has reset its handling must not run mcscope's handler there. */
 	pid = stop_fork();
 	if (pid < 0) {

@@ -125,19 +125,13 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
-/* Parses main, none or wK. */
+/* Parses wK, or a thread wire.h names (main, none, timeout). */
 bool event_thr_parse(const char *s, size_t n, int *thr)
 {
 	uint64_t k;
 
-	if (n == 4 && memcmp(s, "main", 4) == 0) {
-		*thr = EVENT_THR_MAIN;
+	if (wire_thr_from_name(s, n, thr))
 		return true;
-	}
-	if (n == 4 && memcmp(s, "none", 4) == 0) {
-		*thr = EVENT_THR_NONE;
-		return true;
-	}
 	/* "w" then digits, without a leading zero unless it is w0: one spelling per worker. */
 	if (n < 2 || s[0] != 'w' || (s[1] == '0' && n > 2) || !parse_u64(s + 1, n - 1, &k) ||
 	    k > EVENT_WORKER_MAX)
@@ -153,22 +147,26 @@ int event_state_lookup(const char *name, size_t n)
 	return index_find(&state_index, name, n);
 }
 
-/* Reads a known key's value by kind; false when it is not what the kind wants. */
-static bool value_read(struct event_value *v, enum event_value_kind kind)
+/* Reads a known key's value by kind; EVENT_LINE, or why it is not what the kind wants. */
+static enum event_status value_read(enum wire_key key, struct event_value *v,
+				    enum event_value_kind kind)
 {
 	switch (kind) {
 	case EVENT_VAL_NUM:
-		return parse_u64(v->s, v->len, &v->num);
+		if (!parse_u64(v->s, v->len, &v->num))
+			return EVENT_E_BAD_VALUE;
+		/* A reader sizes a track, a row or a table by some of them: no number a server cannot send. */
+		return wire_key_in_range(key, v->num) ? EVENT_LINE : EVENT_E_RANGE;
 	case EVENT_VAL_THR:
-		return event_thr_parse(v->s, v->len, &v->idx);
+		return event_thr_parse(v->s, v->len, &v->idx) ? EVENT_LINE : EVENT_E_BAD_VALUE;
 	case EVENT_VAL_STATE:
 		/* A state this build lacks is news, not damage: keep the line. */
 		v->idx = index_find(&state_index, v->s, v->len);
-		return true;
+		return EVENT_LINE;
 	case EVENT_VAL_STR:
 		break;
 	}
-	return true;
+	return EVENT_LINE;
 }
 
 /* Recognises "ok", "ok ...", "error" and "error ...". */
@@ -241,8 +239,11 @@ enum event_status event_parse(const char *line, size_t len, struct event *e)
 		len--;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
+	if (len > EVENT_LINE_MAX)
+		return EVENT_E_TOO_LONG;
 	end = line + len;
 	e->present = 0;
+	e->thr = EVENT_THR_MAIN;
 	e->ev = EVENT_UNKNOWN;
 	e->ev_name = NULL;
 	e->ev_len = 0;
@@ -301,15 +302,42 @@ enum event_status event_parse(const char *line, size_t len, struct event *e)
 	if (e->ev != EVENT_UNKNOWN) {
 		for (uint64_t bits = e->present; bits != 0; bits &= bits - 1) {
 			enum wire_key key = (enum wire_key)__builtin_ctzll(bits);
-			if (!value_read(&e->val[key], kind_of(e->ev, key)))
-				return EVENT_E_BAD_VALUE;
+			enum event_status vst = value_read(key, &e->val[key], kind_of(e->ev, key));
+			if (vst != EVENT_LINE)
+				return vst;
 		}
 	}
-	/* A reader sizes a track, a row or a table by it: a number no server can have is no hello. */
-	if (e->ev == EVT_hello && event_has(e, KEY_threads) &&
-	    (e->val[KEY_threads].num < 1 || e->val[KEY_threads].num > WIRE_THREADS_MAX))
-		return EVENT_E_BAD_VALUE;
 	return EVENT_LINE;
+}
+
+/* Checks the workers a line names against the hello's count. */
+enum event_status event_check_workers(const struct event *e, unsigned threads)
+{
+	static const enum wire_key worker_keys[] = { KEY_to, KEY_last, KEY_next };
+
+	if (threads == 0)
+		return EVENT_LINE;
+	if (e->thr >= 0 && (unsigned)e->thr >= threads)
+		return EVENT_E_NO_WORKER;
+	for (size_t i = 0; i < sizeof(worker_keys) / sizeof(worker_keys[0]); i++) {
+		int w = event_idx(e, worker_keys[i], EVENT_THR_NONE);
+		/* A state's to= is a conn state, which event_idx gives too: only thread keys count. */
+		if (w >= 0 && event_value_kind(e->ev, worker_keys[i]) == EVENT_VAL_THR &&
+		    (unsigned)w >= threads)
+			return EVENT_E_NO_WORKER;
+	}
+	return EVENT_LINE;
+}
+
+/* Parses a line of a stream. */
+enum event_status event_parse_in(const char *line, size_t len, unsigned threads, struct event *e)
+{
+	enum event_status st = event_parse(line, len, e);
+
+	/* A hello announces the count itself: its own line is checked by event_parse. */
+	if (st != EVENT_LINE || e->ev == EVT_hello)
+		return st;
+	return event_check_workers(e, threads);
 }
 
 /* Returns a number key's value. */
@@ -361,6 +389,9 @@ const char *event_status_name(enum event_status st)
 	case EVENT_E_BAD_THR: return "thr= is not main or wK";
 	case EVENT_E_BAD_EV: return "ev= is empty";
 	case EVENT_E_BAD_VALUE: return "a key's value is not of its kind";
+	case EVENT_E_RANGE: return "a number beyond its key's range";
+	case EVENT_E_TOO_LONG: return "a line longer than the protocol's longest";
+	case EVENT_E_NO_WORKER: return "a worker the hello did not announce";
 	}
 	return "an unknown status";
 }

@@ -15,12 +15,17 @@
 
 #include "wire.h"
 
-/* thr= and worker values: the main thread, and "none" (last=none). Workers are 0..N-1. */
-#define EVENT_THR_MAIN (-1)
-#define EVENT_THR_NONE (-2)
+/* thr= and worker values: the main thread, "none" (last=none) and the idle-timeout thread
+ * (wire.h's WIRE_THREAD_NAMES). Workers are 0..N-1. */
+#define EVENT_THR_MAIN WIRE_THR_MAIN
+#define EVENT_THR_NONE WIRE_THR_NONE
+#define EVENT_THR_TIMEOUT WIRE_THR_TIMEOUT
 
 /* The highest worker index a line may name; beyond it the line is malformed. */
-#define EVENT_WORKER_MAX 65535
+#define EVENT_WORKER_MAX (WIRE_THREADS_MAX - 1)
+
+/* The longest line event_parse takes, newline excluded; a longer one is EVENT_E_TOO_LONG. */
+#define EVENT_LINE_MAX WIRE_LINE_MAX
 
 /* ev of a line whose event this build does not know (the protocol allows new ones). */
 #define EVENT_UNKNOWN (-1)
@@ -45,6 +50,10 @@ enum event_status {
 	EVENT_E_BAD_THR = -10,   /* not main or wK */
 	EVENT_E_BAD_EV = -11,    /* empty */
 	EVENT_E_BAD_VALUE = -12, /* a known key whose value is not what PROTOCOL.md says */
+	EVENT_E_RANGE = -13,     /* a number beyond its key's range (wire.h's WIRE_KEYS) */
+	EVENT_E_TOO_LONG = -14,  /* longer than EVENT_LINE_MAX */
+	EVENT_E_NO_WORKER = -15, /* names a worker the hello did not announce (event_check_workers) */
+	EVENT_E_LOWEST = EVENT_E_NO_WORKER,
 };
 
 /* How a known key's value is read; see event_parse. */
@@ -85,6 +94,21 @@ struct event {
  */
 enum event_status event_parse(const char *line, size_t len, struct event *e);
 
+/*
+ * The check a line needs the stream for: every worker it names (thr=, and
+ * to=, last=, next= where they are workers) is one of the threads the last
+ * hello announced (0: no hello yet, nothing to check against). Returns
+ * EVENT_LINE or EVENT_E_NO_WORKER.
+ */
+enum event_status event_check_workers(const struct event *e, unsigned threads);
+
+/*
+ * Parses one line of a stream whose hello announced threads workers:
+ * event_parse, then for an event line event_check_workers. What every
+ * reader of a stream or a file calls, so that they agree on what is malformed.
+ */
+enum event_status event_parse_in(const char *line, size_t len, unsigned threads, struct event *e);
+
 /* True when the line has key. */
 static inline bool event_has(const struct event *e, enum wire_key key)
 {
@@ -115,7 +139,7 @@ const char *event_status_name(enum event_status st);
 /* Looks a state up by its name's n bytes; EVENT_STATE_UNKNOWN when absent. */
 int event_state_lookup(const char *name, size_t n);
 
-/* Parses "main", "none" or "wK" (n bytes) into *thr; false when it is none of them. */
+/* Parses "main", "none", "timeout" or "wK" (n bytes) into *thr; false when it is none of them. */
 bool event_thr_parse(const char *s, size_t n, int *thr);
 
 #endif

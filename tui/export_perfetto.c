@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "event.h"
 #include "export_perfetto.h"
+#include "trace_reader.h"
 
 /* Thread ids in the output: main is 1, worker K is 2 + K (0 would mean "no thread"). */
 #define TID_MAIN 1
@@ -184,10 +185,22 @@ static void render_args(const struct event *e, char *buf, size_t cap)
 	buf[at] = '\0';
 }
 
+/* Returns thread thr's place in the track table: main 0, the timeout thread 1, worker K K + 2. */
+static size_t track_index(int thr)
+{
+	return thr == EVENT_THR_MAIN ? 0 : thr == EVENT_THR_TIMEOUT ? 1 : (size_t)thr + 2;
+}
+
+/* Returns the thread of track table place i. */
+static int track_thr(size_t i)
+{
+	return i == 0 ? EVENT_THR_MAIN : i == 1 ? EVENT_THR_TIMEOUT : (int)i - 2;
+}
+
 /* Returns thread thr's track, growing the table; NULL when out of memory. */
 static struct thread_track *thread_get(struct exporter *x, int thr)
 {
-	size_t i = thr == EVENT_THR_MAIN ? 0 : (size_t)thr + 1;
+	size_t i = track_index(thr);
 
 	if (i >= x->nthreads) {
 		size_t n = x->nthreads == 0 ? 8 : x->nthreads;
@@ -207,9 +220,11 @@ static struct thread_track *thread_get(struct exporter *x, int thr)
 	return &x->threads[i];
 }
 
-/* Returns thr's tid in the output. */
+/* Returns thr's tid in the output: main, the workers, then the timeout thread after any worker. */
 static int tid_of(int thr)
 {
+	if (thr == EVENT_THR_TIMEOUT)
+		return TID_MAIN + 2 + EVENT_WORKER_MAX;
 	return thr == EVENT_THR_MAIN ? TID_MAIN : TID_MAIN + 1 + thr;
 }
 
@@ -222,8 +237,8 @@ static void thread_name(struct exporter *x, int thr)
 	if (t == NULL || t->named)
 		return;
 	t->named = true;
-	if (thr == EVENT_THR_MAIN)
-		snprintf(name, sizeof(name), "main");
+	if (wire_thr_name(thr) != NULL)
+		snprintf(name, sizeof(name), "%s", wire_thr_name(thr));
 	else
 		snprintf(name, sizeof(name), "w%d", thr);
 	emit(x, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRIu64 ",\"tid\":%d,"
@@ -597,7 +612,8 @@ static void start(struct exporter *x, const struct event *hello)
 		"\"args\":{\"name\":\"mcscoped (pid %" PRIu64 ")\"}}",
 	     x->pid, TID_MAIN, event_num(hello, KEY_pid, 0));
 	thread_name(x, EVENT_THR_MAIN);
-	for (uint64_t k = 0; k < threads && k <= EVENT_WORKER_MAX; k++)
+	/* event_parse keeps threads= within WIRE_THREADS_MAX. */
+	for (uint64_t k = 0; k < threads; k++)
 		thread_name(x, (int)k);
 }
 
@@ -606,7 +622,7 @@ static void finish(struct exporter *x)
 {
 	for (size_t i = 0; i < x->nthreads; i++)
 		if (x->threads[i].span.open)
-			span_close(x, i == 0 ? EVENT_THR_MAIN : (int)i - 1, &x->threads[i]);
+			span_close(x, track_thr(i), &x->threads[i]);
 	/* Removal moves entries back, possibly behind the scan: sweep until none is left. */
 	while (x->conn_used > 0)
 		for (size_t i = 0; i < x->conn_slots; i++)
@@ -619,82 +635,49 @@ int export_perfetto(FILE *in, const char *in_name, FILE *(*open_out)(void *arg),
 		    struct export_stats *st)
 {
 	struct exporter x = { .st = st };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	struct event e;
-	bool started = false, stopped = false;
+	struct trace_reader *rd = malloc(sizeof(*rd));
+	enum trace_read got;
+	bool stopped = false;
 	int rc = EXPORT_FAILED;
 
 	memset(st, 0, sizeof(*st));
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		enum event_status status;
+	if (rd == NULL) {
+		diag_error("out of memory");
+		return EXPORT_FAILED;
+	}
+	trace_reader_init(rd, in, in_name);
+	while ((got = trace_reader_next(rd)) == TRACE_READ_LINE) {
+		const struct event *e = &rd->event;
 
-		st->lines++;
-		if (stopped) {
-			st->ignored++;
+		if (stopped || rd->status != EVENT_LINE) {
+			/* Answers, and everything after a second hello; malformed lines are the reader's count. */
+			st->ignored += rd->status >= 0;
 			continue;
 		}
-		status = event_parse(line, (size_t)n, &e);
-		if (!started) {
-			if (status == EVENT_E_EMPTY) {
-				st->malformed++;
-				continue;
-			}
-			if (status != EVENT_LINE || e.ev != EVT_hello) {
-				diag_error("%s: not an mcscope trace (line %" PRIu64 " is not a hello line; "
-					   "'mcscope record' makes traces)", in_name, st->lines);
-				rc = EXPORT_NOT_TRACE;
-				goto cleanup;
-			}
-			if (event_num(&e, KEY_v, 0) > WIRE_VERSION) {
-				diag_error("%s: trace protocol v%" PRIu64 " is newer than this mcscope "
-					   "reads (v%d)", in_name, event_num(&e, KEY_v, 0), WIRE_VERSION);
-				rc = EXPORT_NOT_TRACE;
-				goto cleanup;
-			}
+		if (x.out == NULL) {
+			/* The reader has checked that the first line is a hello. */
 			x.out = open_out(arg);
 			if (x.out == NULL)
 				goto cleanup;
-			started = true;
-			start(&x, &e);
-			convert(&x, &e);
-			st->events++;
-			continue;
-		}
-		if (status < 0) {
-			st->malformed++;
-			if (st->first_malformed == 0)
-				st->first_malformed = st->lines;
-			continue;
-		}
-		if (status != EVENT_LINE) {
-			st->ignored++;
-			continue;
-		}
-		if (e.ev == EVT_hello) {
+			start(&x, e);
+		} else if (e->ev == EVT_hello) {
 			/* Another server run: its ids and clock start over, so it cannot share tracks. */
 			diag_error("%s: line %" PRIu64 " starts a second server run; only the first is "
-				   "exported", in_name, st->lines);
+				   "exported", in_name, rd->counts.lines);
 			stopped = true;
 			st->ignored++;
 			continue;
 		}
-		if (e.ev == EVENT_UNKNOWN)
+		if (e->ev == EVENT_UNKNOWN)
 			st->unknown++;
 		st->events++;
-		convert(&x, &e);
+		convert(&x, e);
 		if (x.failed)
 			break;
 	}
-	if (ferror(in)) {
-		diag_error("reading %s: %s", in_name, strerror(errno));
-		goto cleanup;
-	}
-	if (!started) {
-		diag_error("%s: not an mcscope trace (%s)", in_name,
-			   st->lines == 0 ? "it is empty" : "it has no hello line");
-		rc = EXPORT_NOT_TRACE;
+	st->counts = rd->counts;
+	if (got == TRACE_READ_NOT_TRACE || got == TRACE_READ_UNREADABLE) {
+		rc = got == TRACE_READ_NOT_TRACE ? EXPORT_NOT_TRACE : EXPORT_UNREADABLE;
 		goto cleanup;
 	}
 	if (x.failed) {
@@ -709,7 +692,7 @@ int export_perfetto(FILE *in, const char *in_name, FILE *(*open_out)(void *arg),
 	}
 	rc = 0;
 cleanup:
-	free(line);
+	free(rd);
 	free(x.threads);
 	free(x.conns);
 	return rc;

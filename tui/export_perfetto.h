@@ -22,18 +22,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "trace_reader.h"
+
 /* export_perfetto's results besides 0. */
 #define EXPORT_NOT_TRACE 1   /* the input does not start with a hello line */
-#define EXPORT_FAILED (-1)   /* reading or writing failed (a message was printed) */
+#define EXPORT_UNREADABLE 2  /* the input cannot be read */
+#define EXPORT_FAILED (-1)   /* writing failed, or out of memory (a message was printed) */
 
 struct export_stats {
-	uint64_t lines;      /* lines read */
+	struct trace_counts counts; /* lines read, and the malformed ones skipped (trace_reader's) */
 	uint64_t events;     /* event lines converted */
-	uint64_t malformed;  /* lines skipped because event_parse rejected them */
 	uint64_t unknown;    /* event lines whose ev= this build does not know (kept as instants) */
 	uint64_t ignored;    /* answers, and everything after a second hello */
 	uint64_t written;    /* JSON trace events written */
-	uint64_t first_malformed; /* line number of the first malformed line, 0 when none */
 };
 
 /*
@@ -41,8 +42,10 @@ struct export_stats {
  * open_out(arg) is called once the first line has been found to be a
  * hello, so that no output file is made for something that is not a
  * trace; it returns the stream to write (the caller closes it) or NULL
- * after printing why. Returns 0, EXPORT_NOT_TRACE or EXPORT_FAILED, each
- * with a message on stderr except 0; st is filled in in every case.
+ * after printing why. Lines are read by trace_reader (the same lines are
+ * malformed as for replay). Returns 0, EXPORT_NOT_TRACE, EXPORT_UNREADABLE
+ * or EXPORT_FAILED, each with a message on stderr except 0; st is filled in
+ * in every case.
  */
 int export_perfetto(FILE *in, const char *in_name, FILE *(*open_out)(void *arg), void *arg,
 		    struct export_stats *st);

@@ -243,11 +243,11 @@ static unsigned long client_number(const struct lab_trace *t, uint64_t conn)
 	return 0;
 }
 
-/* Writes a thread's name ("main", "w2"). */
+/* Writes a thread's name ("main", "w2", "timeout"). */
 static const char *thr_name(int thr, char *buf, size_t n)
 {
-	if (thr == EVENT_THR_MAIN)
-		snprintf(buf, n, "main");
+	if (wire_thr_name(thr) != NULL)
+		snprintf(buf, n, "%s", wire_thr_name(thr));
 	else
 		snprintf(buf, n, "w%d", thr);
 	return buf;
@@ -545,16 +545,27 @@ struct inv_queue {
 
 /* The invariants' state while walking the trace. */
 struct inv {
-	struct inv_conn *conns;  /* by conn id */
-	uint64_t nconns;         /* ids below this */
+	struct inv_conn *conns;  /* [i] is conn ids[i] */
+	uint64_t *ids;           /* every conn= the trace names, and 0, sorted, each once */
+	size_t nconns;
 	struct inv_queue q[PROBE_WORKERS_MAX];
 	uint64_t handoffs;
 };
 
-/* The connection with id conn; NULL when the id is beyond what the trace holds. */
+/* Orders conn ids. */
+static int id_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The connection with id conn; NULL when the trace does not name it. */
 static struct inv_conn *inv_conn(struct inv *v, uint64_t conn)
 {
-	return conn < v->nconns ? &v->conns[conn] : NULL;
+	const uint64_t *at = bsearch(&conn, v->ids, v->nconns, sizeof(*v->ids), id_cmp);
+
+	return at != NULL ? &v->conns[at - v->ids] : NULL;
 }
 
 /* Checks one event against the invariants; -1 with why at the first broken one. */
@@ -668,11 +679,17 @@ static int run_invariants(const struct lab_trace *t, char *why, size_t n)
 			 LAB_TRACE_MAX_LINES);
 		goto out;
 	}
-	/* Ids and queues sized by the trace: no event can name more than it holds. */
+	/* Ids and queues sized by the trace (not by an id's value, which may be any 64-bit number). */
+	v->ids = malloc((count + 1) * sizeof(*v->ids));
+	if (v->ids == NULL) {
+		snprintf(why, n, "out of memory");
+		goto out;
+	}
+	v->ids[v->nconns++] = 0;
 	for (size_t k = 0; k < count; k++) {
 		lab_trace_event(t, order[k].line, &e);
-		if (event_num(&e, KEY_conn, 0) + 1 > v->nconns)
-			v->nconns = event_num(&e, KEY_conn, 0) + 1;
+		if (event_has(&e, KEY_conn))
+			v->ids[v->nconns++] = event_num(&e, KEY_conn, 0);
 		if (e.ev == EVT_hello)
 			threads = (int)event_num(&e, KEY_threads, 0);
 		int w = event_idx(&e, KEY_to, -1);
@@ -683,6 +700,12 @@ static int run_invariants(const struct lab_trace *t, char *why, size_t n)
 		snprintf(why, n, "the trace has no hello line naming its workers");
 		goto out;
 	}
+	qsort(v->ids, v->nconns, sizeof(*v->ids), id_cmp);
+	size_t distinct = 1;
+	for (size_t i = 1; i < v->nconns; i++)
+		if (v->ids[i] != v->ids[distinct - 1])
+			v->ids[distinct++] = v->ids[i];
+	v->nconns = distinct;
 	bool out_of_memory = (v->conns = calloc(v->nconns, sizeof(*v->conns))) == NULL;
 	for (int w = 0; w < PROBE_WORKERS_MAX; w++) {
 		if (v->q[w].tail > 0 && (v->q[w].conns = malloc(v->q[w].tail * sizeof(uint64_t))) == NULL)
@@ -712,6 +735,7 @@ out:
 		for (int w = 0; w < PROBE_WORKERS_MAX; w++)
 			free(v->q[w].conns);
 		free(v->conns);
+		free(v->ids);
 	}
 	free(v);
 	free(order);

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "lab_trace.h"
+#include "trace_reader.h"
 
 /* Sets t up empty. */
 void lab_trace_init(struct lab_trace *t)
@@ -54,38 +55,40 @@ enum event_status lab_trace_event(const struct lab_trace *t, size_t i, struct ev
 	return event_parse(t->lines[i], strlen(t->lines[i]), e);
 }
 
-/* Reads a trace file. */
+/* Reads a trace file through the one trace reader. */
 int lab_trace_load(struct lab_trace *t, const char *path)
 {
-	char line[LAB_TRACE_LINE_MAX + 2];
-	FILE *f = fopen(path, "r");
-	int rc = 0;
+	const char *name;
+	FILE *f = trace_file_open(path, &name);
+	struct trace_reader *rd;
+	enum trace_read got = TRACE_READ_UNREADABLE;
 
-	if (f == NULL) {
-		diag_error("cannot open %s: %s", path, strerror(errno));
-		return -1;
+	if (f == NULL)
+		return TRACE_READ_UNREADABLE;
+	rd = malloc(sizeof(*rd));
+	if (rd == NULL) {
+		diag_error("cannot read %s: out of memory", name);
+		goto out;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strlen(line);
-		if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
-			diag_error("%s:%zu: a line longer than %d bytes: not a trace", path, t->n + 1,
-				   LAB_TRACE_LINE_MAX);
-			rc = -1;
-			break;
-		}
-		if (!lab_trace_add(t, line, len)) {
-			diag_error("%s: more than %d lines, or out of memory: not a lab's trace", path,
+	trace_reader_init(rd, f, name);
+	while ((got = trace_reader_next(rd)) == TRACE_READ_LINE) {
+		/* A line too long has no bytes left: it is only counted. */
+		if (rd->len > 0 && !lab_trace_add(t, rd->line, rd->len)) {
+			diag_error("%s: more than %d lines, or out of memory: not a lab's trace", name,
 				   LAB_TRACE_MAX_LINES);
-			rc = -1;
+			got = TRACE_READ_NOT_TRACE;
 			break;
 		}
 	}
-	if (rc == 0 && ferror(f)) {
-		diag_error("cannot read %s: %s", path, strerror(errno));
-		rc = -1;
+	if (got == TRACE_READ_END) {
+		trace_counts_report(&rd->counts, name);
+		got = 0;
 	}
-	fclose(f);
-	return rc;
+out:
+	free(rd);
+	if (f != stdin)
+		fclose(f);
+	return got;
 }
 
 /* Writes every line to an open file. */

@@ -14,8 +14,6 @@
 
 /* The most lines a lab's trace keeps; a run that makes more is not a lab's. */
 #define LAB_TRACE_MAX_LINES 200000
-/* The longest line kept. */
-#define LAB_TRACE_LINE_MAX 4096
 
 struct lab_trace {
 	char **lines;   /* nul-terminated, without the newline */
@@ -35,7 +33,8 @@ bool lab_trace_add(struct lab_trace *t, const char *line, size_t len);
 /* Parses line i into e; returns event_parse's status. */
 enum event_status lab_trace_event(const struct lab_trace *t, size_t i, struct event *e);
 
-/* Reads a trace file; -1 with a message (missing, unreadable, too big). */
+/* Reads a trace file (trace_reader's rules: a hello first; lines too long skipped). Returns 0, or
+ * with a message TRACE_READ_UNREADABLE (missing, unreadable) or TRACE_READ_NOT_TRACE (not a trace, too big). */
 int lab_trace_load(struct lab_trace *t, const char *path);
 
 /* Writes every line to f; false when a write failed. */

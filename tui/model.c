@@ -40,6 +40,7 @@ struct model *model_create(void)
 	m->status = MODEL_CONNECTING;
 	m->last_worker = EVENT_THR_NONE;
 	m->next_worker = EVENT_THR_NONE;
+	m->timeout.last_to = EVENT_THR_NONE;
 	return m;
 }
 
@@ -72,6 +73,14 @@ static struct model_buffers buffers_of(const struct model *m)
 				       m->log };
 }
 
+/* Counts the bytes a model holds. */
+size_t model_bytes(const struct model *m)
+{
+	return sizeof(*m) + MODEL_LOG_LINES * sizeof(*m->log) +
+	       m->conns_cap * (sizeof(*m->conns) + sizeof(*m->select_buf)) +
+	       model_index_bytes(m->index) + model_index_bytes(m->fd_index);
+}
+
 /* Gives m its buffers back. */
 static void buffers_restore(struct model *m, const struct model_buffers *b)
 {
@@ -97,6 +106,7 @@ void model_reset(struct model *m)
 	m->tick_ns = tick_ns;
 	m->last_worker = EVENT_THR_NONE;
 	m->next_worker = EVENT_THR_NONE;
+	m->timeout.last_to = EVENT_THR_NONE;
 	model_index_clear(m->index);
 	model_index_clear(m->fd_index);
 }
@@ -357,6 +367,7 @@ static void apply_hello(struct model *m, const struct event *e)
 	m->tcp_port = (int)event_num(e, KEY_tcp, 0);
 	m->udp_port = (int)event_num(e, KEY_udp, 0);
 	m->maxconns = (int)event_num(e, KEY_maxconns, 0);
+	m->timeout.idle_timeout = (int)event_num(e, KEY_idle_timeout, 0);
 	m->nworkers = nworkers > MODEL_MAX_WORKERS ? MODEL_MAX_WORKERS : nworkers;
 	if (policy >= 0)
 		m->policy = policy;
@@ -499,9 +510,20 @@ static void apply_conn_close(struct model *m, const struct event *e)
 
 	if (!event_has(e, KEY_conn))
 		return;
+	if (event_str_eq(e, KEY_reason, "idle"))
+		m->timeout.closed++;
 	c = conn_find(m, event_num(e, KEY_conn, 0));
 	if (c != NULL)
 		conn_mark_closed(m, c, e->ts);
+}
+
+/* notify_write from the timeout thread: a kick, 't' and an fd to a worker. */
+static void apply_kick(struct model *m, const struct event *e)
+{
+	m->timeout.kicks++;
+	m->timeout.last_to = event_idx(e, KEY_to, EVENT_THR_NONE);
+	m->timeout.last_fd = (int)event_num(e, KEY_fd, 0);
+	m->timeout.last_ts = e->ts;
 }
 
 /* gate and paused-at-a-breakpoint: says what the stopped thread does next. */
@@ -595,6 +617,8 @@ static void apply_event(struct model *m, const struct event *e)
 		struct model_worker *w = worker_at(m, event_idx(e, KEY_to, EVENT_THR_NONE));
 		if (w != NULL)
 			w->pending_notify++;
+		if (e->thr == EVENT_THR_TIMEOUT)
+			apply_kick(m, e);
 		break;
 	}
 	case EVT_notify_read:
@@ -720,16 +744,23 @@ void model_apply(struct model *m, const struct event *e)
 		conns_age_out(m);
 }
 
+/* Counts or applies one parsed line. */
+void model_take(struct model *m, enum event_status st, const struct event *e)
+{
+	if (st < 0)
+		m->malformed++;
+	else if (st == EVENT_LINE)
+		model_apply(m, e);
+}
+
 /* Parses and applies one line. */
 enum event_status model_feed(struct model *m, const char *line, size_t len)
 {
 	struct event e;
-	enum event_status st = event_parse(line, len, &e);
+	/* nworkers is the last hello's threads= (event_parse keeps it within MODEL_MAX_WORKERS). */
+	enum event_status st = event_parse_in(line, len, (unsigned)m->nworkers, &e);
 
-	if (st < 0)
-		m->malformed++;
-	else if (st == EVENT_LINE)
-		model_apply(m, &e);
+	model_take(m, st, &e);
 	return st;
 }
 

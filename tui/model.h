@@ -68,6 +68,17 @@ struct model_worker {
 	struct model_gate gate;      /* until it takes a step, or everything resumes */
 };
 
+/* The idle-timeout thread (thr=timeout), which runs when hello says idle_timeout= is not 0: what
+ * it sent through the workers' pipes, and what its kicks closed, since the model began. */
+struct model_timeout {
+	int idle_timeout;            /* seconds, from hello; 0: the server has no timeout thread */
+	uint64_t kicks;              /* notify_write byte=t it wrote */
+	uint64_t closed;             /* conn_close reason=idle: kicks a worker acted on */
+	int last_to;                 /* the worker of the newest kick, EVENT_THR_NONE before one */
+	int last_fd;                 /* and the fd it named */
+	uint64_t last_ts;            /* and when */
+};
+
 struct model_dispatch {
 	uint64_t conn;
 	int to;
@@ -105,6 +116,7 @@ struct model {
 	double events_per_sec;       /* over the last model_tick interval */
 
 	struct model_worker workers[MODEL_MAX_WORKERS];
+	struct model_timeout timeout;
 
 	/* Connections, open and recently closed, in a dense array (any order). */
 	struct model_conn *conns;
@@ -143,8 +155,15 @@ void model_reset(struct model *m);
 /* Makes dst the same picture as src (a replay's checkpoints); false when out of memory. */
 bool model_copy(struct model *dst, const struct model *src);
 
-/* Parses one line and applies it; counts malformed lines. Returns event_parse's status. */
+/* Parses one line (event_parse_in with the hello's worker count) and applies it; counts malformed lines.
+ * Returns the line's status. */
 enum event_status model_feed(struct model *m, const char *line, size_t len);
+
+/* Applies a line already parsed with status st (an event line), or counts it (a malformed one). */
+void model_take(struct model *m, enum event_status st, const struct event *e);
+
+/* The bytes m holds, itself and its buffers. */
+size_t model_bytes(const struct model *m);
 
 /* Applies one parsed event line (answers are ignored). */
 void model_apply(struct model *m, const struct event *e);

@@ -108,6 +108,12 @@ size_t model_index_slots(const struct model_index *ix)
 	return ix->cap;
 }
 
+/* Counts the index's bytes. */
+size_t model_index_bytes(const struct model_index *ix)
+{
+	return sizeof(*ix) + ix->cap * sizeof(*ix->slot);
+}
+
 /* Looks id up. */
 bool model_index_get(const struct model_index *ix, uint64_t id, size_t *pos)
 {

@@ -30,6 +30,9 @@ bool model_index_put(struct model_index *ix, uint64_t id, size_t pos);
 /* Returns how many slots the table has (its memory), for bounds checks. */
 size_t model_index_slots(const struct model_index *ix);
 
+/* Returns the bytes the index holds, itself and its table. */
+size_t model_index_bytes(const struct model_index *ix);
+
 /* Finds id's position; false when id is absent. */
 bool model_index_get(const struct model_index *ix, uint64_t id, size_t *pos);
 

@@ -160,10 +160,8 @@ static void put_thr(struct out *o, int thr)
 	char buf[16];
 	int n;
 
-	if (thr == EVENT_THR_MAIN)
-		n = snprintf(buf, sizeof(buf), "main");
-	else if (thr == EVENT_THR_NONE)
-		n = snprintf(buf, sizeof(buf), "none");
+	if (wire_thr_name(thr) != NULL)
+		n = snprintf(buf, sizeof(buf), "%s", wire_thr_name(thr));
 	else
 		n = snprintf(buf, sizeof(buf), "w%d", thr);
 	put(o, buf, (size_t)n);

@@ -52,6 +52,7 @@ struct panel_view {
 	/* A demo's scene, on a line of its own under the header: "Scene 4/9  CQ backlog", what to
 	 * watch, and right-aligned what it does next ("thaw w1 in 3 s"); NULL: no scene (or nothing next). */
 	const char *scene, *scene_idea, *scene_cue;
+	int scene_number;           /* its number, from 1 (the ? overlay lists the scenes); 0: none */
 	unsigned slowmo_ms;         /* slow motion's pace, 0 when off: the header says SLOWMO */
 	bool slowmo_held;           /* space holds it */
 };
@@ -102,9 +103,15 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 void panel_states_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		       struct rect r);
 
-/* The diagram's size (the panel adds its title row): panel_layout gives it room on large screens. */
+/* The diagram's sizes (the panel adds its title row): the full plan on large screens and zoomed,
+ * the compact one (narrower boxes, closer together) from 120x35 up. */
 #define PANEL_STATES_DIAGRAM_ROWS 30
 #define PANEL_STATES_DIAGRAM_COLS 116
+#define PANEL_STATES_COMPACT_ROWS 25
+#define PANEL_STATES_COMPACT_COLS 84
+
+/* The diagram's plans. */
+enum panel_diagram_plan { PANEL_DIAGRAM_FULL, PANEL_DIAGRAM_COMPACT };
 
 /* drive_machine's states as boxes with live counts and arrows following memcached's transitions,
  * the latest lit; with a connection's details on, its path (panel_states_draw calls it when the
@@ -112,9 +119,12 @@ void panel_states_draw(struct screen *s, const struct model *m, const struct pan
 void panel_states_diagram_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 			       struct rect r);
 
-/* The diagram's arrows, one per transition of wire.h's table (wire_ntransitions), routed once;
- * NULL when out of memory. */
-const struct diagram_arrow *panel_states_diagram_arrows(void);
+/* Returns the plan that fits a rectangle, or -1 when neither does. */
+int panel_states_diagram_fit(struct rect r);
+
+/* A plan's arrows, one per transition of wire.h's table (wire_ntransitions), routed once; NULL
+ * when out of memory. */
+const struct diagram_arrow *panel_states_diagram_arrows(enum panel_diagram_plan plan);
 
 /* Counts the open connections in each state. */
 void panel_state_counts(const struct model *m, unsigned counts[conn_max_state]);

@@ -5,6 +5,11 @@
 
 static const char *const sort_names[] = { "id", "worker", "state", "age" };
 
+/* Below these widths the list drops the fd and the last command (the compact diagram's
+ * neighbour), then the time in state. */
+#define CONNS_NARROW 56
+#define CONNS_NARROW_IN 34
+
 /* Draws the connection list. */
 void panel_conns_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 		      struct rect r)
@@ -35,26 +40,43 @@ void panel_conns_draw(struct screen *s, const struct model *m, const struct pane
 	if (v->filter_state >= 0)
 		screen_printf(s, r.row, col, r.col + r.cols - col, ROLE_DIM, "  state %s",
 			      panel_state_short(v->filter_state));
-	screen_puts(s, r.row + 1, r.col, r.cols, ROLE_TITLE,
-		    "    conn    fd wkr  tr  state       in state  cmds last");
+	/* Narrow, beside the compact diagram: no fd and no last command, the rest closer; narrower
+	 * still, no time in state either. */
+	int fit = r.cols >= CONNS_NARROW ? 0 : r.cols >= CONNS_NARROW_IN ? 1 : 2;
+	static const char *const heads[] = {
+		"    conn    fd wkr  tr  state       in state  cmds last",
+		" conn wkr  tr  state        in cmd",
+		" conn wkr  tr  state     cmd",
+	};
+	screen_puts(s, r.row + 1, r.col, r.cols, ROLE_TITLE, heads[fit]);
 	for (int i = 0; i < body && (size_t)(v->conn_scroll + i) < total; i++) {
 		const struct model_conn *c = rows[v->conn_scroll + i];
-		int row = r.row + 2 + i;
+		int row = r.row + 2 + i, role = c->closed ? ROLE_DIM : ROLE_TEXT;
 		bool sel = v->focus == PANEL_CONNS && v->conn_selected == v->conn_scroll + i;
 		uint64_t since = m->last_ts > c->state_since ? m->last_ts - c->state_since : 0;
+		unsigned long long id = c->id, cmds = c->cmds;
+		const char *tr = c->udp ? "udp" : "tcp";
 		char wkr[16];
 
 		if (c->worker >= 0)
 			snprintf(wkr, sizeof(wkr), "w%d", c->worker);
 		else
 			snprintf(wkr, sizeof(wkr), "main");
-		screen_printf(s, row, r.col, r.cols, c->closed ? ROLE_DIM : ROLE_TEXT,
-			      "%8llu %5d %-5s%-3s", (unsigned long long)c->id, c->fd, wkr,
-			      c->udp ? "udp" : "tcp");
-		screen_printf(s, row, r.col + 24, r.cols - 24, ROLE_STATE + c->state, " %-11s",
-			      panel_state_short(c->state));
-		screen_printf(s, row, r.col + 36, r.cols - 36, c->closed ? ROLE_DIM : ROLE_TEXT,
-			      "%7.1fs %5llu %s", since / 1e9, (unsigned long long)c->cmds, c->last_verb);
+		int at = fit == 0 ? 24 : 14;
+		if (fit == 0)
+			screen_printf(s, row, r.col, r.cols, role, "%8llu %5d %-5s%-3s", id, c->fd, wkr, tr);
+		else
+			screen_printf(s, row, r.col, r.cols, role, "%5llu %-5s%-3s", id, wkr, tr);
+		screen_printf(s, row, r.col + at, r.cols - at, ROLE_STATE + c->state,
+			      fit == 0 ? " %-11s" : " %-9s", panel_state_short(c->state));
+		at += fit == 0 ? 12 : 10;
+		if (fit == 0)
+			screen_printf(s, row, r.col + at, r.cols - at, role, "%7.1fs %5llu %s", since / 1e9,
+				      cmds, c->last_verb);
+		else if (fit == 1)
+			screen_printf(s, row, r.col + at, r.cols - at, role, "%5.1fs%4llu", since / 1e9, cmds);
+		else
+			screen_printf(s, row, r.col + at, r.cols - at, role, "%4llu", cmds);
 		if (sel)
 			screen_paint(s, row, r.col, r.cols, ROLE_SELECTED);
 	}

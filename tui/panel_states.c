@@ -48,7 +48,7 @@ void panel_states_draw(struct screen *s, const struct model *m, const struct pan
 	unsigned counts[conn_max_state];
 	int row = r.row + 1, col = r.col, end = r.col + r.cols;
 
-	if (r.rows > PANEL_STATES_DIAGRAM_ROWS && r.cols >= PANEL_STATES_DIAGRAM_COLS) {
+	if (panel_states_diagram_fit(r) >= 0) {
 		panel_states_diagram_draw(s, m, v, r);
 		return;
 	}

@@ -17,7 +17,7 @@
 
 enum { UP = DIAGRAM_UP, DOWN = DIAGRAM_DOWN, LEFT = DIAGRAM_LEFT, RIGHT = DIAGRAM_RIGHT };
 
-static const struct diagram_box boxes[] = {
+static const struct diagram_box full_boxes[] = {
 	{ conn_listening, 3, 3, 17 }, { conn_new_cmd, 3, 27, 17 }, { conn_waiting, 3, 51, 17 },
 	{ conn_read, 3, 75, 17 },
 	{ conn_swallow, 12, 3, 17 }, { conn_write, 12, 27, 17 }, { conn_nread, 12, 51, 17 },
@@ -26,34 +26,78 @@ static const struct diagram_box boxes[] = {
 	{ conn_closing, 27, 3, 89 }, { conn_closed, 27, 99, 17 },
 };
 
-static const struct diagram_layout layout = {
-	PANEL_STATES_DIAGRAM_ROWS, PANEL_STATES_DIAGRAM_COLS, boxes,
-	(int)(sizeof(boxes) / sizeof(boxes[0])),
+/* The same plan pressed together for a 120x35 screen: every box keeps its place in the figure. */
+static const struct diagram_box compact_boxes[] = {
+	{ conn_listening, 2, 2, 15 }, { conn_new_cmd, 2, 22, 15 }, { conn_waiting, 2, 42, 15 },
+	{ conn_read, 2, 62, 15 },
+	{ conn_swallow, 10, 2, 15 }, { conn_write, 10, 22, 15 }, { conn_nread, 10, 42, 15 },
+	{ conn_parse_cmd, 10, 62, 15 },
+	{ conn_mwrite, 16, 22, 15 },
+	{ conn_closing, 22, 2, 62 }, { conn_closed, 22, 66, 14 },
 };
 
-/* The routed arrows, one per transition; routed once, the first time the diagram is drawn. */
-static struct diagram_arrow *arrows;
-static pthread_once_t arrows_once = PTHREAD_ONCE_INIT;
+/* A plan: its boxes, and its arrows, routed once, the first time it is drawn. */
+struct plan {
+	struct diagram_layout layout;
+	struct diagram_arrow *arrows;
+	pthread_once_t once;
+};
 
-/* Routes the arrows. */
-static void arrows_route(void)
+static struct plan plans[] = {
+	[PANEL_DIAGRAM_FULL] = {
+		{ PANEL_STATES_DIAGRAM_ROWS, PANEL_STATES_DIAGRAM_COLS, full_boxes,
+		  (int)(sizeof(full_boxes) / sizeof(full_boxes[0])) },
+		NULL, PTHREAD_ONCE_INIT },
+	[PANEL_DIAGRAM_COMPACT] = {
+		{ PANEL_STATES_COMPACT_ROWS, PANEL_STATES_COMPACT_COLS, compact_boxes,
+		  (int)(sizeof(compact_boxes) / sizeof(compact_boxes[0])) },
+		NULL, PTHREAD_ONCE_INIT },
+};
+
+/* Routes one plan's arrows (pthread_once takes no argument, hence one function a plan). */
+static void plan_route(struct plan *p)
 {
-	arrows = calloc((size_t)wire_ntransitions, sizeof(*arrows));
-	if (arrows != NULL)
-		diagram_route(&layout, arrows);
+	p->arrows = calloc((size_t)wire_ntransitions, sizeof(*p->arrows));
+	if (p->arrows != NULL)
+		diagram_route(&p->layout, p->arrows);
 }
 
-/* Returns the routed arrows of the diagram (wire_ntransitions of them), NULL when out of memory. */
-const struct diagram_arrow *panel_states_diagram_arrows(void)
+/* Routes the full plan. */
+static void full_route(void)
 {
-	pthread_once(&arrows_once, arrows_route);
-	return arrows;
+	plan_route(&plans[PANEL_DIAGRAM_FULL]);
+}
+
+/* Routes the compact plan. */
+static void compact_route(void)
+{
+	plan_route(&plans[PANEL_DIAGRAM_COMPACT]);
+}
+
+/* Returns a plan's arrows (wire_ntransitions of them), NULL when out of memory. */
+const struct diagram_arrow *panel_states_diagram_arrows(enum panel_diagram_plan plan)
+{
+	pthread_once(&plans[plan].once, plan == PANEL_DIAGRAM_FULL ? full_route : compact_route);
+	return plans[plan].arrows;
+}
+
+/* Returns the largest plan that fits a rectangle (with its title row), or -1. */
+int panel_states_diagram_fit(struct rect r)
+{
+	for (int i = PANEL_DIAGRAM_FULL; i <= PANEL_DIAGRAM_COMPACT; i++)
+		if (r.rows > plans[i].layout.rows && r.cols >= plans[i].layout.cols)
+			return i;
+	return -1;
 }
 
 /* How loud a line cell is: the loudest edge through it wins. */
 enum { QUIET, LIT, ON_PATH };
 
-/* The lines being drawn: which sides each cell joins, and how loud it is. */
+/* The lines being drawn: which sides each cell joins, and how loud it is (room for the full plan,
+ * the larger). */
+_Static_assert(PANEL_STATES_COMPACT_ROWS <= PANEL_STATES_DIAGRAM_ROWS &&
+		       PANEL_STATES_COMPACT_COLS <= PANEL_STATES_DIAGRAM_COLS,
+	       "the canvas holds either plan");
 struct canvas {
 	unsigned char sides[PANEL_STATES_DIAGRAM_ROWS][PANEL_STATES_DIAGRAM_COLS];
 	unsigned char loud[PANEL_STATES_DIAGRAM_ROWS][PANEL_STATES_DIAGRAM_COLS];
@@ -70,12 +114,13 @@ static void canvas_join(struct canvas *cv, int row, int col, int sides, int loud
 }
 
 /* Marks an arrow's cells on the canvas. */
-static void canvas_edge(struct canvas *cv, const struct diagram_arrow *e, int loud)
+static void canvas_edge(struct canvas *cv, const struct plan *pl, const struct diagram_arrow *e,
+			int loud)
 {
 	const int (*p)[2] = e->pts;
 
 	canvas_join(cv, p[0][0], p[0][1],
-		    diagram_side_facing(diagram_box_of(&layout, e->from), p[0][0], p[0][1]), loud);
+		    diagram_side_facing(diagram_box_of(&pl->layout, e->from), p[0][0], p[0][1]), loud);
 	for (int i = 0; i + 1 < e->n; i++) {
 		int dr = (p[i + 1][0] > p[i][0]) - (p[i + 1][0] < p[i][0]);
 		int dc = (p[i + 1][1] > p[i][1]) - (p[i + 1][1] < p[i][1]);
@@ -125,7 +170,7 @@ static int loud_role(int loud)
 }
 
 /* Returns where on a box's top border its path steps go: clear of the joints of lines leaving up. */
-static int steps_column(const struct diagram_box *b)
+static int steps_column(const struct diagram_arrow *arrows, const struct diagram_box *b)
 {
 	int at = 2;
 
@@ -136,9 +181,25 @@ static int steps_column(const struct diagram_box *b)
 	return at;
 }
 
+/* Writes a box's label, its state and count, into what the box holds: a big count in thousands
+ * or millions, and when even that is too long, the count alone. Returns its length. */
+static int box_label(char *out, size_t size, const struct diagram_box *b, unsigned count)
+{
+	const char *name = panel_state_short(b->state);
+	int room = b->width - 2, n = snprintf(out, size, "%s %u", name, count);
+
+	if (n > room && count >= 1000000)
+		n = snprintf(out, size, "%s %uM", name, count / 1000000);
+	else if (n > room)
+		n = snprintf(out, size, "%s %uk", name, count / 1000);
+	if (n > room)
+		n = snprintf(out, size, "%u", count);
+	return n;
+}
+
 /* Draws a state's box: its name and count, and the steps of the selected path that were in it. */
-static void draw_box(struct screen *s, const struct diagram_box *b, int top, int left, unsigned count,
-		     bool lit, const char *steps, bool current)
+static void draw_box(struct screen *s, const struct diagram_arrow *arrows, const struct diagram_box *b,
+		     int top, int left, unsigned count, bool lit, const char *steps, bool current)
 {
 	int border = current ? ROLE_SELECTED : ROLE_DIM, right = left + b->width - 1;
 	int row = top + b->row;
@@ -157,12 +218,12 @@ static void draw_box(struct screen *s, const struct diagram_box *b, int top, int
 	screen_putwc(s, row + 2, right, border, screen_glyph(s, L'\u2518', '+'));
 	screen_putwc(s, row + 1, left, border, screen_glyph(s, L'\u2502', '|'));
 	screen_putwc(s, row + 1, right, border, screen_glyph(s, L'\u2502', '|'));
-	int n = snprintf(label, sizeof(label), "%s %u", panel_state_short(b->state), count);
+	int n = box_label(label, sizeof(label), b, count);
 	int at = left + 1 + (b->width - 2 - n) / 2;
 	screen_puts(s, row + 1, at > left ? at : left + 1, b->width - 2,
 		    lit ? ROLE_NEWEST : ROLE_STATE + b->state, label);
 	if (steps[0] != '\0') {
-		int from = steps_column(b);
+		int from = steps_column(arrows, b);
 		screen_puts(s, row, left + from, b->width - 2 - from, ROLE_SELECTED, steps);
 	}
 }
@@ -217,9 +278,10 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 	static struct canvas cv;
 	unsigned counts[conn_max_state];
 	const struct model_conn *sel = selected_conn(m, v);
-	int top = r.row + DIAGRAM_TOP, left = r.col;
+	int top = r.row + DIAGRAM_TOP, left = r.col, fit = panel_states_diagram_fit(r);
+	const struct plan *pl = &plans[fit < 0 ? PANEL_DIAGRAM_FULL : fit];
+	const struct diagram_arrow *arrows = panel_states_diagram_arrows(fit < 0 ? PANEL_DIAGRAM_FULL : fit);
 
-	panel_states_diagram_arrows();
 	panel_state_counts(m, counts);
 	memset(&cv, 0, sizeof(cv));
 	int title = v->focus == PANEL_STATES ? ROLE_SELECTED : ROLE_TITLE;
@@ -241,10 +303,10 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 			continue;
 		for (unsigned k = 0; sel != NULL && k + 1 < sel->path_len && !taken; k++)
 			taken = sel->path[k] == e->from && sel->path[k + 1] == e->to;
-		canvas_edge(&cv, e, taken ? ON_PATH : panel_transition_lit(m, e->from, e->to) ? LIT : QUIET);
+		canvas_edge(&cv, pl, e, taken ? ON_PATH : panel_transition_lit(m, e->from, e->to) ? LIT : QUIET);
 	}
-	for (int row = 0; row < PANEL_STATES_DIAGRAM_ROWS; row++)
-		for (int col = 0; col < PANEL_STATES_DIAGRAM_COLS; col++)
+	for (int row = 0; row < pl->layout.rows; row++)
+		for (int col = 0; col < pl->layout.cols; col++)
 			if (cv.sides[row][col] != 0)
 				screen_putwc(s, top + row, left + col, loud_role(cv.loud[row][col]),
 					     line_glyph(s, cv.sides[row][col]));
@@ -256,13 +318,13 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 		screen_putwc(s, top + end[0], left + end[1], loud_role(cv.loud[end[0]][end[1]]),
 			     arrow_glyph(s, e));
 	}
-	for (int i = 0; i < layout.nboxes; i++) {
-		const struct diagram_box *b = &boxes[i];
+	for (int i = 0; i < pl->layout.nboxes; i++) {
+		const struct diagram_box *b = &pl->layout.boxes[i];
 		char steps[32];
 
 		size_t room = (size_t)b->width - 3;
 		path_steps(sel, b->state, steps, room < sizeof(steps) ? room : sizeof(steps));
-		draw_box(s, b, top, left + b->col, counts[b->state],
+		draw_box(s, arrows, b, top, left + b->col, counts[b->state],
 			 panel_transition_lit(m, -1, b->state), steps,
 			 sel != NULL && sel->state == b->state);
 	}
@@ -272,7 +334,7 @@ void panel_states_diagram_draw(struct screen *s, const struct model *m, const st
 		if (!e->routed)
 			continue;
 		const int *p = e->pts[0];
-		int side = diagram_side_facing(diagram_box_of(&layout, e->from), p[0], p[1]);
+		int side = diagram_side_facing(diagram_box_of(&pl->layout, e->from), p[0], p[1]);
 		int row = top + p[0] + (side == DOWN) - (side == UP);
 		int col = left + p[1] + (side == RIGHT) - (side == LEFT);
 		wchar_t joint = side == DOWN ? L'\u2534' : side == UP ? L'\u252c' : side == RIGHT ? L'\u2524' : L'\u251c';

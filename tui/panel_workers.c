@@ -78,7 +78,22 @@ static int draw_sparkline(struct screen *s, int row, int col, const struct model
 	return width;
 }
 
-/* Draws the dispatch line and a row per worker. */
+/* Draws the timeout thread's row: its timeout, the kicks it wrote, what they closed, the newest. */
+static void draw_timeout(struct screen *s, const struct model *m, int row, struct rect r)
+{
+	const struct model_timeout *t = &m->timeout;
+	int col = r.col, end = r.col + r.cols;
+
+	col += screen_puts(s, row, col, end - col, ROLE_TEXT, " tmo  ");
+	col += screen_printf(s, row, col, end - col, ROLE_DIM, "conn_timeout: idle > %d s ", t->idle_timeout);
+	col += screen_printf(s, row, col, end - col, ROLE_TEXT, " kicks %llu  closed idle %llu",
+			     (unsigned long long)t->kicks, (unsigned long long)t->closed);
+	if (t->kicks > 0 && t->last_to >= 0)
+		screen_printf(s, row, col, end - col, ROLE_NEWEST, "   last 't' fd %d %s w%d", t->last_fd,
+			      s->utf8 ? "\u2192" : "->", t->last_to);
+}
+
+/* Draws the dispatch line, a row per worker and, when the server has one, the timeout thread's. */
 void panel_workers_draw(struct screen *s, const struct model *m, const struct panel_view *v,
 			struct rect r)
 {
@@ -121,4 +136,6 @@ void panel_workers_draw(struct screen *s, const struct model *m, const struct pa
 		if (n > 0 && n < end - r.col)
 			screen_puts(s, row, end - n, n, ROLE_ALERT, marks);
 	}
+	if (m->timeout.idle_timeout > 0 && m->nworkers + 2 < r.rows)
+		draw_timeout(s, m, r.row + 2 + m->nworkers, r);
 }

@@ -5,9 +5,17 @@
  * keeps counters and rings, not undo records), so position k is reached by
  * feeding events from a checkpoint, a copy of the model taken the first
  * time play passed a multiple of checkpoint_every. There are at most
- * REPLAY_CHECKPOINTS of them, so memory stays bounded whatever the file's
- * length and a step back costs at most checkpoint_every events of feeding
- * (a few milliseconds), not the whole file again.
+ * REPLAY_CHECKPOINTS of them, holding at most REPLAY_CHECKPOINT_BYTES (past
+ * it every other one is dropped and the spacing doubles), so memory stays
+ * bounded whatever the file's length and a step back costs at most
+ * checkpoint_every events of feeding (a few milliseconds), not the whole
+ * file again.
+ *
+ * The file itself is read again rather than kept: one pass at open notes
+ * where every mark_every-th event begins (a mark: its offset, the recorded
+ * clock there, the workers in force), at most REPLAY_MARKS of them (past it
+ * every other one is dropped and the spacing doubles). To move, the block
+ * of events around the position is read again from its mark.
  *
  * The model is ticked by the recorded clock (every REPLAY_TICK_NS of it)
  * as events are fed, never by the wall clock: the picture at a position is
@@ -15,17 +23,21 @@
  * whatever the playback speed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "replay.h"
 
-/* At most this many checkpoints, at least this many events apart. */
+/* At most this many checkpoints, at least this many events apart, holding at most this much. */
 #define REPLAY_CHECKPOINTS 128
 #define REPLAY_CHECKPOINT_MIN 4096
+#define REPLAY_CHECKPOINT_BYTES (64u << 20)
+
+/* At most this many marks, at first this many events apart. */
+#define REPLAY_MARKS 65536
+#define REPLAY_MARK_EVERY 256
 
 /* Ticks owed at once beyond this only repeat the same CQ depth samples. */
 #define REPLAY_TICKS_MAX MODEL_DEPTH_HISTORY
@@ -36,49 +48,30 @@
 struct replay_checkpoint {
 	struct model *model;      /* NULL until play has passed it */
 	uint64_t next_tick;
+	uint64_t at;
 };
 
-/* Reads all of fd into a malloc'd buffer; false with errno set. */
-static bool read_all(int fd, char **data, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap), *grown;
+/* The recorded clock: times never decrease, and each server run continues where the last ended. */
+struct replay_clock {
+	uint64_t now;             /* the latest event's time */
+	uint64_t run_base;        /* the ts of the run's hello */
+	uint64_t run_offset;      /* the time the run began at */
+};
 
-	if (buf == NULL)
-		return false;
-	for (;;) {
-		ssize_t got;
-		if (n == cap) {
-			grown = realloc(buf, cap * 2);
-			if (grown == NULL)
-				goto fail;
-			buf = grown;
-			cap *= 2;
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			goto fail;
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	*data = buf;
-	*len = n;
-	return true;
-fail:
-	free(buf);
-	return false;
-}
+/* Where event i = k * mark_every begins, with what reading on from there needs. */
+struct replay_mark {
+	uint64_t from;            /* the offset its lines begin at (0 for event 0: all before the hello) */
+	uint64_t at;              /* its time */
+	struct replay_clock clock; /* before it */
+	unsigned threads;         /* the workers in force where it begins */
+};
 
-/* Returns the length of the line at p (its newline included), at most end - p. */
-static size_t line_len(const char *p, const char *end)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-	return nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-}
+/* One event of the block read again. */
+struct replay_event {
+	uint64_t from;
+	uint64_t at;
+	unsigned threads;
+};
 
 /* True for the lines a server sends a new client before live events. */
 static bool is_snapshot(int ev)
@@ -87,86 +80,137 @@ static bool is_snapshot(int ev)
 	       ev == EVT_snapshot_end;
 }
 
-/* Appends an event to the index, growing it; false when out of memory. */
-static bool index_push(struct replay *r, size_t *cap, size_t from, uint64_t at)
+/* True when the reader's line is an event: a line the model counts. */
+static bool is_event(const struct trace_reader *rd)
 {
-	if (r->nevents + 1 >= *cap) {
-		size_t grown_cap = *cap ? *cap * 2 : 1024;
-		struct replay_event *grown = realloc(r->events, grown_cap * sizeof(*grown));
-		if (grown == NULL)
-			return false;
-		r->events = grown;
-		*cap = grown_cap;
-	}
-	r->events[r->nevents++] = (struct replay_event){ .from = from, .at = at };
-	return true;
+	return rd->status == EVENT_LINE && rd->event.ev >= 0 && rd->event.ev < EVT_MAX;
 }
 
 /*
- * Finds the events and their recorded times. Times never decrease: lines of
- * different threads may come slightly out of ts order, and a second hello
- * (the server restarted while recording) starts its clock over, so each run
- * continues where the one before ended.
+ * Advances the clock by one event and returns its time. Lines of different
+ * threads may come slightly out of ts order, and a second hello (the server
+ * restarted while recording) starts its clock over.
  */
-static enum replay_status index_file(struct replay *r, const char *name)
+static uint64_t clock_step(struct replay_clock *c, const struct event *e)
 {
-	const char *p = r->data, *end = r->data + r->len;
-	uint64_t run_base = 0, run_offset = 0, now = 0;
-	size_t cap = 0;
+	uint64_t at;
+
+	if (e->ev == EVT_hello) {
+		c->run_base = e->ts;
+		c->run_offset = c->now;
+	}
+	at = e->ts >= c->run_base ? c->run_offset + (e->ts - c->run_base) : c->run_offset;
+	if (at > c->now)
+		c->now = at;
+	return c->now;
+}
+
+/* Keeps every other mark when they are too many; their spacing doubles. */
+static void marks_thin(struct replay *r)
+{
+	for (size_t i = 0; 2 * i < r->nmarks; i++)
+		r->marks[i] = r->marks[2 * i];
+	r->nmarks = (r->nmarks + 1) / 2;
+	r->mark_every *= 2;
+}
+
+/* Reads the whole file once: counts its events, finds the start, sets the marks. */
+static enum replay_status index_file(struct replay *r)
+{
+	struct trace_reader *rd = r->reader;
+	struct replay_clock clock = { 0 };
 	bool snapshot = true;
-	struct event e;
+	enum trace_read got;
 
-	for (; p < end; p += line_len(p, end)) {
-		size_t n = line_len(p, end);
-		enum event_status st = event_parse(p, n, &e);
+	r->mark_every = REPLAY_MARK_EVERY;
+	r->marks = malloc(REPLAY_MARKS * sizeof(*r->marks));
+	if (r->marks == NULL)
+		return REPLAY_NO_MEMORY;
+	for (;;) {
+		unsigned threads = rd->threads; /* in force where the next line begins */
+		struct replay_clock before = clock;
 
-		r->lines++;
-		if (st < 0) {
-			r->malformed++;
-			if (r->first_malformed == 0)
-				r->first_malformed = r->lines;
-		}
-		if (r->nevents == 0) {
-			if (st == EVENT_E_EMPTY)
-				continue;
-			if (st != EVENT_LINE || e.ev != EVT_hello) {
-				diag_error("%s: not an mcscope trace (line %llu is not a hello line; "
-					   "'mcscope record' makes traces)", name,
-					   (unsigned long long)r->lines);
-				return REPLAY_NOT_TRACE;
-			}
-			if (event_num(&e, KEY_v, 0) > WIRE_VERSION) {
-				diag_error("%s: trace protocol v%llu is newer than this mcscope reads (v%d)",
-					   name, (unsigned long long)event_num(&e, KEY_v, 0), WIRE_VERSION);
-				return REPLAY_NOT_TRACE;
-			}
-		}
-		if (st != EVENT_LINE || e.ev < 0 || e.ev >= EVT_MAX)
+		got = trace_reader_next(rd);
+		if (got != TRACE_READ_LINE)
+			break;
+		if (!is_event(rd))
 			continue;
-		if (e.ev == EVT_hello) {
-			run_base = e.ts;
-			run_offset = now;
-		}
-		uint64_t at = e.ts >= run_base ? run_offset + (e.ts - run_base) : run_offset;
-		if (at > now)
-			now = at;
-		/* The first step also feeds whatever came before the hello. */
-		if (!index_push(r, &cap, r->nevents == 0 ? 0 : (size_t)(p - r->data), now))
-			return REPLAY_NO_MEMORY;
-		if (snapshot && is_snapshot(e.ev) && (e.ev != EVT_hello || r->nevents == 1))
+		uint64_t at = clock_step(&clock, &rd->event);
+		if (r->nevents % r->mark_every == 0 && r->nmarks == REPLAY_MARKS)
+			marks_thin(r);
+		if (r->nevents % r->mark_every == 0)
+			r->marks[r->nmarks++] = (struct replay_mark){
+				/* The first step also feeds whatever came before the hello. */
+				.from = r->nevents == 0 ? 0 : rd->line_offset,
+				.at = at, .clock = before, .threads = r->nevents == 0 ? 0 : threads,
+			};
+		r->nevents++;
+		if (snapshot && is_snapshot(rd->event.ev) && (rd->event.ev != EVT_hello || r->nevents == 1))
 			r->start = r->nevents;
 		else
 			snapshot = false;
 	}
-	if (r->nevents == 0) {
-		diag_error("%s: not an mcscope trace (%s)", name,
-			   r->lines == 0 ? "it is empty" : "it has no hello line");
+	r->counts = rd->counts;
+	if (got == TRACE_READ_UNREADABLE)
+		return REPLAY_UNREADABLE;
+	if (got == TRACE_READ_NOT_TRACE)
 		return REPLAY_NOT_TRACE;
+	r->length = clock.now;
+	r->end_offset = rd->offset;
+	r->block = malloc((r->mark_every + 1) * sizeof(*r->block));
+	return r->block != NULL ? REPLAY_OK : REPLAY_NO_MEMORY;
+}
+
+/* Reads the block of events that holds event i again, unless it is the one loaded; false when unreadable. */
+static bool block_load(struct replay *r, size_t i)
+{
+	size_t m = i / r->mark_every, n = 0;
+	size_t want = r->nevents - m * r->mark_every;
+	const struct replay_mark *mark = &r->marks[m];
+	struct replay_clock clock = mark->clock;
+	struct trace_reader *rd = r->reader;
+
+	if (r->block_len > 0 && r->block_first == m * r->mark_every)
+		return true;
+	r->block_len = 0;
+	if (want > r->mark_every)
+		want = r->mark_every;
+	if (!trace_reader_seek(rd, mark->from, mark->threads))
+		return false;
+	while (n < want) {
+		unsigned threads = rd->threads;
+		if (trace_reader_next(rd) != TRACE_READ_LINE) {
+			diag_error("%s changed while it was replayed", rd->name);
+			return false;
+		}
+		if (!is_event(rd))
+			continue;
+		r->block[n] = (struct replay_event){
+			.from = n == 0 ? mark->from : rd->line_offset,
+			.at = clock_step(&clock, &rd->event),
+			.threads = n == 0 ? mark->threads : threads,
+		};
+		n++;
 	}
-	/* The sentinel: the last step feeds up to the end of the file. */
-	r->events[r->nevents].from = r->len;
-	r->events[r->nevents].at = now;
-	return REPLAY_OK;
+	/* The sentinel: where the block's last event's lines end. */
+	r->block[n].from = m + 1 < r->nmarks ? r->marks[m + 1].from : r->end_offset;
+	r->block_first = m * r->mark_every;
+	r->block_len = n;
+	return true;
+}
+
+/* Event i of the file, its block loaded; NULL when unreadable. */
+static const struct replay_event *replay_event_at(struct replay *r, size_t i)
+{
+	return block_load(r, i) ? &r->block[i - r->block_first] : NULL;
+}
+
+/* The time of event i. */
+uint64_t replay_event_time(struct replay *r, size_t i)
+{
+	const struct replay_event *ev = i < r->nevents ? replay_event_at(r, i) : NULL;
+
+	return ev != NULL ? ev->at : UINT64_MAX;
 }
 
 /* Forgets the picture: position 0. */
@@ -179,6 +223,7 @@ static void rewind_model(struct replay *r)
 	r->model->events_per_sec = 0;
 	r->model->status = MODEL_REPLAY;
 	r->pos = 0;
+	r->at = 0;
 	r->next_tick = REPLAY_TICK_NS;
 }
 
@@ -193,6 +238,20 @@ static void tick_until(struct replay *r, uint64_t at)
 	}
 	if (r->next_tick <= at)
 		r->next_tick = (at / REPLAY_TICK_NS + 1) * REPLAY_TICK_NS;
+}
+
+/* Drops every other checkpoint (never the first, the picture at 0); their spacing doubles. */
+static void checkpoints_thin(struct replay *r)
+{
+	for (size_t i = 1; i < r->ncheckpoints; i += 2) {
+		if (r->checkpoints[i].model != NULL)
+			r->checkpoint_bytes -= model_bytes(r->checkpoints[i].model);
+		model_destroy(r->checkpoints[i].model);
+	}
+	for (size_t i = 0; 2 * i < r->ncheckpoints; i++)
+		r->checkpoints[i] = r->checkpoints[2 * i];
+	r->ncheckpoints = (r->ncheckpoints + 1) / 2;
+	r->checkpoint_every *= 2;
 }
 
 /* Keeps a copy of the picture when pos is a checkpoint not taken yet; false when out of memory. */
@@ -212,42 +271,105 @@ static bool checkpoint_take(struct replay *r)
 		return false;
 	}
 	c->next_tick = r->next_tick;
+	c->at = r->at;
+	r->checkpoint_bytes += model_bytes(c->model);
+	while (r->checkpoint_bytes > REPLAY_CHECKPOINT_BYTES && r->ncheckpoints > 1)
+		checkpoints_thin(r);
 	return true;
 }
 
-/* Applies the next event and the lines that follow it; false when out of memory. */
+/* Applies the next event and the lines that follow it; false when out of memory or unreadable. */
 static bool feed_one(struct replay *r)
 {
-	const struct replay_event *ev = &r->events[r->pos];
-	const char *p = r->data + ev->from, *end = r->data + ev[1].from;
+	const struct replay_event *ev = replay_event_at(r, r->pos);
+	struct trace_reader *rd = r->reader;
+	uint64_t end;
 
+	if (ev == NULL)
+		return false;
+	end = ev[1].from;
 	tick_until(r, ev->at);
-	for (size_t n; p < end; p += n) {
-		n = line_len(p, end);
-		model_feed(r->model, p, n);
+	r->at = ev->at;
+	if (!trace_reader_seek(rd, ev->from, ev->threads))
+		return false;
+	while (rd->offset < end) {
+		if (trace_reader_next(rd) != TRACE_READ_LINE) {
+			diag_error("%s changed while it was replayed", rd->name);
+			return false;
+		}
+		model_take(r->model, rd->status, &rd->event);
 	}
 	r->pos++;
 	return checkpoint_take(r);
 }
 
-/* Opens and indexes a trace. */
+/* Copies a stream that cannot seek (a pipe) to a temporary file; the copy, or NULL with a message. */
+static FILE *seekable_copy(FILE *in, const char *name)
+{
+	FILE *copy = tmpfile();
+	char buf[1 << 16];
+	size_t n;
+
+	if (copy == NULL) {
+		diag_error("cannot copy %s to a temporary file: %s", name, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, copy) != n) {
+			diag_error("cannot copy %s to a temporary file: %s", name, strerror(errno));
+			goto fail;
+		}
+	if (ferror(in)) {
+		diag_error("cannot read %s: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (fflush(copy) != 0 || fseeko(copy, 0, SEEK_SET) != 0) {
+		diag_error("cannot copy %s to a temporary file: %s", name, strerror(errno));
+		goto fail;
+	}
+	return copy;
+fail:
+	fclose(copy);
+	return NULL;
+}
+
+/* Opens a file, or standard input through a temporary copy. */
 enum replay_status replay_open(const char *path, struct replay **out)
 {
+	const char *name;
+	FILE *in = trace_file_open(path, &name), *copy;
+	struct stat st;
+
+	*out = NULL;
+	if (in == NULL)
+		return REPLAY_UNREADABLE;
+	/* Stepping reads the file again: a pipe is kept on disk, never in memory. */
+	if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode)) {
+		copy = seekable_copy(in, name);
+		if (in != stdin)
+			fclose(in);
+		if (copy == NULL)
+			return REPLAY_UNREADABLE;
+		in = copy;
+	}
+	return replay_open_stream(in, name, out);
+}
+
+/* Opens and indexes a trace. */
+enum replay_status replay_open_stream(FILE *in, const char *name, struct replay **out)
+{
 	struct replay *r = calloc(1, sizeof(*r));
-	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
 	enum replay_status st = REPLAY_NO_MEMORY;
-	int fd = -1;
 
 	*out = NULL;
 	if (r == NULL)
 		goto fail;
-	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || !read_all(fd, &r->data, &r->len)) {
-		diag_error("cannot read %s: %s", name, strerror(errno));
-		st = errno == ENOMEM ? REPLAY_NO_MEMORY : REPLAY_UNREADABLE;
+	r->file = in;
+	r->reader = malloc(sizeof(*r->reader));
+	if (r->reader == NULL)
 		goto fail;
-	}
-	st = index_file(r, name);
+	trace_reader_init(r->reader, in, name);
+	st = index_file(r);
 	if (st != REPLAY_OK)
 		goto fail;
 	st = REPLAY_NO_MEMORY;
@@ -264,16 +386,15 @@ enum replay_status replay_open(const char *path, struct replay **out)
 	rewind_model(r);
 	if (!checkpoint_take(r) || !replay_seek(r, r->start))
 		goto fail;
-	if (fd > STDIN_FILENO)
-		close(fd);
 	*out = r;
 	return REPLAY_OK;
 fail:
 	if (st == REPLAY_NO_MEMORY)
 		diag_error("out of memory reading %s", name);
-	if (fd > STDIN_FILENO)
-		close(fd);
-	replay_close(r);
+	if (r != NULL)
+		replay_close(r);
+	else
+		fclose(in);
 	return st;
 }
 
@@ -286,9 +407,22 @@ void replay_close(struct replay *r)
 		model_destroy(r->checkpoints[i].model);
 	free(r->checkpoints);
 	model_destroy(r->model);
-	free(r->events);
-	free(r->data);
+	free(r->marks);
+	free(r->block);
+	free(r->reader);
+	if (r->file != NULL && r->file != stdin)
+		fclose(r->file);
 	free(r);
+}
+
+/* Counts what the replay holds. */
+size_t replay_bytes(const struct replay *r)
+{
+	size_t n = sizeof(*r) + sizeof(*r->reader) + REPLAY_MARKS * sizeof(*r->marks) +
+		   (r->mark_every + 1) * sizeof(*r->block) +
+		   r->ncheckpoints * sizeof(*r->checkpoints) + r->checkpoint_bytes;
+
+	return n + (r->model != NULL ? model_bytes(r->model) : 0);
 }
 
 /* Moves the picture to pos, from the nearest checkpoint when that is closer than pos itself. */
@@ -308,6 +442,7 @@ bool replay_seek(struct replay *r, size_t pos)
 			return false;
 		r->pos = from;
 		r->next_tick = r->checkpoints[c].next_tick;
+		r->at = r->checkpoints[c].at;
 	}
 	while (r->pos < pos)
 		if (!feed_one(r))
@@ -318,25 +453,35 @@ bool replay_seek(struct replay *r, size_t pos)
 }
 
 /* The last position whose time is at or before at. */
-size_t replay_position_at(const struct replay *r, uint64_t at)
+size_t replay_position_at(struct replay *r, uint64_t at)
 {
-	size_t lo = 0, hi = r->nevents;
+	size_t lo = 0, hi = r->nmarks, pos, end;
 
-	/* Binary search for the first event later than at: every event before it is due. */
+	/* The last mark whose event is due, then the first event after it that is not. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (r->events[mid].at <= at)
+		if (r->marks[mid].at <= at)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo > r->start ? lo : r->start;
+	if (lo == 0)
+		return r->start;
+	pos = (lo - 1) * r->mark_every;
+	end = pos + r->mark_every < r->nevents ? pos + r->mark_every : r->nevents;
+	if (!block_load(r, pos))
+		return SIZE_MAX;
+	while (pos < end && r->block[pos - r->block_first].at <= at)
+		pos++;
+	return pos > r->start ? pos : r->start;
 }
 
 /* Seeks to a time. */
 bool replay_seek_time(struct replay *r, uint64_t at)
 {
-	if (!replay_seek(r, replay_position_at(r, at)))
+	size_t pos = replay_position_at(r, at);
+
+	if (pos == SIZE_MAX || !replay_seek(r, pos))
 		return false;
 	if (at > replay_time(r) && r->pos < r->nevents)
 		r->clock = at;
@@ -346,13 +491,13 @@ bool replay_seek_time(struct replay *r, uint64_t at)
 /* The time at the position. */
 uint64_t replay_time(const struct replay *r)
 {
-	return r->pos > 0 ? r->events[r->pos - 1].at : 0;
+	return r->at;
 }
 
 /* The recording's length. */
 uint64_t replay_length(const struct replay *r)
 {
-	return r->events[r->nevents].at;
+	return r->length;
 }
 
 /* One event forward. */
@@ -407,12 +552,12 @@ void replay_tick(struct replay *r, uint64_t now_ns)
 	if (r->pos < r->nevents) {
 		/* An idle stretch of the recording takes at most REPLAY_GAP_MAX_NS of the viewer's time. */
 		uint64_t gap = (uint64_t)((double)REPLAY_GAP_MAX_NS * r->speed);
-		uint64_t next = r->events[r->pos].at;
-		if (next > r->clock + gap)
+		uint64_t next = replay_event_time(r, r->pos);
+		if (next != UINT64_MAX && next > r->clock + gap)
 			r->clock = next - gap;
 	}
 	r->clock += (uint64_t)((double)dt * r->speed);
-	while (r->pos < r->nevents && r->events[r->pos].at <= r->clock &&
+	while (r->pos < r->nevents && replay_event_time(r, r->pos) <= r->clock &&
 	       n++ < REPLAY_TICK_EVENTS_MAX)
 		if (!feed_one(r))
 			break;

@@ -52,7 +52,7 @@ ready() {
 			"^ w$w .*\[[^]]*\] [0-9]+/[0-9]+ "
 	done
 	wait_screen_by "$1" "$by" "a worker's connection in a state, 5 s after the start" \
-		"^ +[0-9]+ +[0-9]+ w[0-3] +tcp +(new_cmd|waiting|read|parse_cmd|write|nread|swallow|mwrite) "
+		" [0-9]+ +([0-9]+ +)?w[0-3] +tcp +(new_cmd|waiting|read|parse_cmd|write|nread|swallow|mwrite) "
 	wait_screen_by "$1" "$by" "a conn_set_state sentence, 5 s after the start" \
 		"conn_set_state: conn [0-9]+ conn_[a-z_]+ -> conn_"
 	note "$1: ready $(($(now_ms) - STARTED)) ms after the start"

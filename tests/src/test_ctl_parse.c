@@ -229,13 +229,24 @@ Test(ctl_parse, filter_forms)
 	expect_ok("filter ev=cq_push,cq_pop thr=main,w2", want);
 	expect_ok("filter thr=w2,main ev=cq_pop,cq_push", want);
 
-	/* A part left out means everything: all events, or main and w0-w3. */
+	/* A part left out means everything: all events, or main, w0-w3 and the timeout thread. */
 	want.ev_mask = EV(state);
 	want.thr_mask[0] = 0x1f;
+	want.thr_mask[CTL_THR_TIMEOUT_BIT / 64] |= UINT64_C(1) << (CTL_THR_TIMEOUT_BIT % 64);
 	expect_ok("filter ev=state", want);
 	want.ev_mask = ALL_EVENTS;
+	memset(want.thr_mask, 0, sizeof(want.thr_mask));
 	want.thr_mask[0] = 1u << 4; /* w3 */
 	expect_ok("filter thr=w3", want);
+	cr_assert_not(ctl_thr_has(&got, WIRE_THR_TIMEOUT));
+
+	/* The timeout thread by name, on a bit of its own after every worker a server can have. */
+	memset(want.thr_mask, 0, sizeof(want.thr_mask));
+	want.thr_mask[0] = 1u << 1; /* w0 */
+	want.thr_mask[CTL_THR_TIMEOUT_BIT / 64] |= UINT64_C(1) << (CTL_THR_TIMEOUT_BIT % 64);
+	expect_ok("filter thr=timeout,w0", want);
+	cr_assert(ctl_thr_has(&got, WIRE_THR_TIMEOUT));
+	cr_assert_not(ctl_thr_has(&got, WIRE_THR_MAIN));
 
 	want = base(CTL_filter);
 	want.off = true;
@@ -262,7 +273,9 @@ Test(ctl_parse, filter_thread_mask_spans_words)
 	want.ev_mask = EV(accept);
 	for (int bit = 0; bit <= 256; bit++)
 		want.thr_mask[bit / 64] |= UINT64_C(1) << (bit % 64);
+	want.thr_mask[CTL_THR_TIMEOUT_BIT / 64] |= UINT64_C(1) << (CTL_THR_TIMEOUT_BIT % 64);
 	expect_ok_n("filter ev=accept", 256, want);
+	cr_assert_not(ctl_thr_has(&got, 256), "out of range is never set, next to the timeout bit");
 
 	want = base(CTL_freeze);
 	want.worker = 255;
@@ -441,7 +454,8 @@ Test(ctl_parse, bad_filter)
 	expect_bad("filter", "filter needs ev=<ev,...>, thr=<thr,...> or off");
 	expect_bad("filter ev=", "ev= needs at least one event");
 	expect_bad("filter ev=bogus", "unknown event 'bogus'");
-	expect_bad("filter thr=", "thr= needs at least one thread (main, w0-w3)");
+	expect_bad("filter thr=", "thr= needs at least one thread (main, timeout, w0-w3)");
+	expect_bad("filter thr=none", "bad worker name 'none' (w0-w3)");
 	expect_bad("filter thr=w4", "no worker w4 (w0-w3)");
 	expect_bad("filter thr=main,,w1", "empty thread name in thr=");
 	expect_bad("filter thr=w1,", "empty thread name in thr=");

@@ -35,7 +35,40 @@ Test(settings, defaults_are_memcacheds)
 	cr_expect_eq(s.dispatch, DISPATCH_RR);
 	cr_expect_eq(s.trace_clients_max, 64);
 	cr_expect_eq(s.trace_buffer, 4u * 1024 * 1024);
+	cr_expect_eq(s.idle_timeout, 0);
 	settings_destroy(&s);
+}
+
+Test(settings, idle_timeout_by_o_as_memcached_spells_it_or_by_a_long_flag)
+{
+	struct settings s;
+	const char *o[] = { "-o", "idle_timeout=7", NULL }, *lng[] = { "--idle-timeout=3", NULL },
+		   *list[] = { "-o", "idle_timeout=2,idle_timeout=9", NULL },
+		   *both[] = { "--idle-timeout=4", "--extended=idle_timeout=0", NULL };
+
+	cr_assert_eq(parse(&s, o), 0);
+	cr_expect_eq(s.idle_timeout, 7);
+	settings_destroy(&s);
+	cr_assert_eq(parse(&s, lng), 0);
+	cr_expect_eq(s.idle_timeout, 3);
+	settings_destroy(&s);
+	cr_assert_eq(parse(&s, list), 0);
+	cr_expect_eq(s.idle_timeout, 9, "the last one given counts");
+	settings_destroy(&s);
+	cr_assert_eq(parse(&s, both), 0);
+	cr_expect_eq(s.idle_timeout, 0);
+	settings_destroy(&s);
+}
+
+Test(settings, a_bad_o_option_names_the_options_it_knows, .init = cr_redirect_stderr)
+{
+	struct settings s;
+	const char *args[] = { "-o", "idle_time=5", NULL };
+
+	cr_expect_eq(parse(&s, args), -1);
+	settings_destroy(&s);
+	fflush(stderr);
+	cr_expect_stderr_eq_str("mcscoped: -o: unknown option 'idle_time' (known: idle_timeout)\n");
 }
 
 Test(settings, short_and_long_forms)
@@ -69,7 +102,9 @@ Test(settings, bad_values_fail_with_the_flag_and_range, .init = cr_redirect_stde
 		{ "-t", "0" }, { "-t", "257" }, { "-p", "-1" }, { "-p", "65536" }, { "-c", "0" },
 		{ "-R", "x" }, { "-m", "0" }, { "-I", "100" }, { "-I", "5q" }, { "-b", "" },
 		{ "--dispatch", "nope" }, { "-U", "1e3" }, { "--trace-clients", "0" }, { "--trace-clients", "4097" },
-		{ "--trace-buffer", "1k" }, { "--trace-buffer", "2g" },
+		{ "--trace-buffer", "1k" }, { "--trace-buffer", "2g" }, { "-o", "" }, { "-o", "idle_timeout" },
+		{ "-o", "idle_timeout=x" }, { "-o", "idle_timeout=2592001" }, { "-o", "nope=1" },
+		{ "-o", "idle_timeout=1,," }, { "--idle-timeout", "-1" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -31,9 +31,16 @@ static const struct round_trip cases[] = {
 	    { WIRE_KEY_COUNT, NULL } } },
 	{ { .ev = EVT_cq_push, .thr = TRACE_THR_MAIN, .v = { 3, 41, 2 } },
 	  { { KEY_to, "w3" }, { KEY_conn, "41" }, { KEY_depth, "2" }, { WIRE_KEY_COUNT, NULL } } },
-	{ { .ev = EVT_notify_write, .thr = TRACE_THR_MAIN, .v = { 0, 'c' } },
+	{ { .ev = EVT_notify_write, .thr = TRACE_THR_MAIN, .v = { 0, 'c', WIRE_ABSENT } },
 	  { { KEY_to, "w0" }, { KEY_byte, "c" }, { WIRE_KEY_COUNT, NULL } } },
-	{ { .ev = EVT_notify_read, .thr = 0, .v = { 's' } }, { { KEY_byte, "s" }, { WIRE_KEY_COUNT, NULL } } },
+	{ { .ev = EVT_notify_read, .thr = 0, .v = { 's', WIRE_ABSENT } },
+	  { { KEY_byte, "s" }, { WIRE_KEY_COUNT, NULL } } },
+	{ { .ev = EVT_notify_write, .thr = TRACE_THR_TIMEOUT, .v = { 1, 't', 27 } },
+	  { { KEY_to, "w1" }, { KEY_byte, "t" }, { KEY_fd, "27" }, { WIRE_KEY_COUNT, NULL } } },
+	{ { .ev = EVT_notify_read, .thr = 1, .v = { 't', 27 } },
+	  { { KEY_byte, "t" }, { KEY_fd, "27" }, { WIRE_KEY_COUNT, NULL } } },
+	{ { .ev = EVT_conn_close, .thr = 1, .v = { 41, 27, CLOSE_IDLE } },
+	  { { KEY_conn, "41" }, { KEY_fd, "27" }, { KEY_reason, "idle" }, { WIRE_KEY_COUNT, NULL } } },
 	{ { .ev = EVT_cq_pop, .thr = 3, .v = { 41, 0 } },
 	  { { KEY_conn, "41" }, { KEY_depth, "0" }, { WIRE_KEY_COUNT, NULL } } },
 	{ { .ev = EVT_conn_new, .thr = 3, .v = { 41, 12, TRANSPORT_TCP } },
@@ -61,10 +68,10 @@ static const struct round_trip cases[] = {
 	  { { KEY_at, "cq_pop" }, { KEY_conn, "7" }, { WIRE_KEY_COUNT, NULL } } },
 	{ { .ev = EVT_delay, .thr = TRACE_THR_MAIN, .v = { 1, 50 } },
 	  { { KEY_to, "w1" }, { KEY_ms, "50" }, { WIRE_KEY_COUNT, NULL } } },
-	{ { .ev = EVT_hello, .thr = TRACE_THR_MAIN, .v = { 1, 4242, 2, DISPATCH_RR, 11211, 0, 1024, 20 } },
+	{ { .ev = EVT_hello, .thr = TRACE_THR_MAIN, .v = { 1, 4242, 2, DISPATCH_RR, 11211, 0, 1024, 20, 30 } },
 	  { { KEY_v, "1" }, { KEY_pid, "4242" }, { KEY_threads, "2" }, { KEY_dispatch, "rr" },
 	    { KEY_tcp, "11211" }, { KEY_udp, "0" }, { KEY_maxconns, "1024" },
-	    { KEY_reqs_per_event, "20" }, { WIRE_KEY_COUNT, NULL } } },
+	    { KEY_reqs_per_event, "20" }, { KEY_idle_timeout, "30" }, { WIRE_KEY_COUNT, NULL } } },
 	{ { .ev = EVT_snapshot_end, .thr = TRACE_THR_MAIN, .v = { -2, 0 } },
 	  { { KEY_last, "none" }, { KEY_next, "w0" }, { WIRE_KEY_COUNT, NULL } } },
 };
@@ -72,14 +79,15 @@ static const struct round_trip cases[] = {
 /* A value of each kind for the generic round trip, and what the line must say for it. */
 static int64_t sample_value(enum wire_kind kind, int i, char *want, size_t n)
 {
-	static const int64_t thr[] = { TRACE_THR_MAIN, -2, 3 };
+	static const int64_t thr[] = { TRACE_THR_MAIN, -2, 3, TRACE_THR_TIMEOUT };
 	int64_t v = 0;
 
 	switch (kind) {
 	case WIRE_KIND_NUM: v = 1000 + i; snprintf(want, n, "%lld", (long long)v); break;
 	case WIRE_KIND_THR:
-		v = thr[i % 3];
-		snprintf(want, n, "%s", v == TRACE_THR_MAIN ? "main" : v < 0 ? "none" : "w3");
+		v = thr[i % 4];
+		snprintf(want, n, "%s", v == TRACE_THR_MAIN ? "main" : v == TRACE_THR_TIMEOUT ? "timeout"
+								 : v < 0 ? "none" : "w3");
 		break;
 	case WIRE_KIND_STATE: v = conn_nread; snprintf(want, n, "conn_nread"); break;
 	case WIRE_KIND_POLICY: v = DISPATCH_LEAST; snprintf(want, n, "least"); break;

@@ -347,6 +347,72 @@ Test(cli, export_of_a_missing_file_exits_66)
 	free(err);
 }
 
+/* Returns the line of text that holds what, from what on (malloc'd), or NULL. */
+static char *line_from(const char *text, const char *what)
+{
+	const char *p = strstr(text, what);
+
+	return p != NULL ? strndup(p, strcspn(p, "\n")) : NULL;
+}
+
+Test(cli, every_command_that_reads_a_trace_agrees_on_bad_input)
+{
+	char dir[64], junk[96], bad[96], *out, *err;
+	/* Each reads FILE (the last but one word when "-" follows) and prints nothing to check. */
+	static const char *const cmds[][5] = {
+		{ "export", "--perfetto", NULL, "-", NULL },
+		{ "replay", "--once", NULL, NULL },
+	};
+	const struct {
+		const char *file;
+		int want;
+		const char *says;
+	} inputs[] = {
+		{ dir, EXIT_NOINPUT, "cannot read " },
+		{ "/nonexistent/x.trace", EXIT_NOINPUT, "cannot read /nonexistent/x.trace" },
+		{ junk, EXIT_DATAERR, "not an mcscope trace" },
+		{ bad, 0, "malformed lines skipped" },
+	};
+	char *said[2] = { NULL, NULL };
+
+	temp_dir(dir, sizeof(dir));
+	snprintf(junk, sizeof(junk), "%s/junk.trace", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.trace", dir);
+	write_file(junk, "dear diary\n");
+	/* The greeting, then a w7 of a 2-worker server and a line longer than any line may be. */
+	FILE *f = fopen(bad, "w");
+	cr_assert_not_null(f);
+	fputs(greeting, f);
+	fputs("ts=913402299 seq=15 thr=w7 ev=yield conn=2\n", f);
+	for (int i = 0; i < 100000; i++)
+		fputs("ts=913402299 ", f);
+	fputs("\nts=913402300 seq=16 thr=w1 ev=yield conn=2\n", f);
+	cr_assert_eq(fclose(f), 0);
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		for (size_t c = 0; c < 2; c++) {
+			const char *args[5];
+			memcpy(args, cmds[c], sizeof(args));
+			args[2] = inputs[i].file;
+			run(args, NULL, inputs[i].want, &out, &err);
+			cr_expect(strstr(err, inputs[i].says) != NULL, "%s %s: %s", args[0], inputs[i].file, err);
+			if (inputs[i].want == 0)
+				said[c] = line_from(err, bad);
+			free(out);
+			free(err);
+		}
+	}
+	/* One reader, one count, one message. */
+	cr_assert(said[0] != NULL && said[1] != NULL);
+	cr_expect_str_eq(said[0], said[1]);
+	cr_expect(strstr(said[0], ": 2 malformed lines skipped (the first: line 8, a worker the hello "
+			 "did not announce)") != NULL, "%s", said[0]);
+	free(said[0]);
+	free(said[1]);
+	unlink(junk);
+	unlink(bad);
+	rmdir(dir);
+}
+
 Test(cli, export_writes_json_next_to_the_trace)
 {
 	char dir[64], in[96], outp[96], err_msg[128], *out, *err, *json;
@@ -403,6 +469,20 @@ Test(cli, export_reads_standard_input)
 	v = json_parse(out, strlen(out), err_msg, sizeof(err_msg));
 	cr_expect_not_null(v, "%s", err_msg);
 	json_free(v);
+	free(out);
+	free(err);
+}
+
+Test(cli, replay_reads_standard_input_through_a_temporary_copy)
+{
+	struct cli_opts opts = { .stdin_text = greeting, .stdout_fd = -1 };
+	const char *args[] = { "replay", "--once", "--event", "end", "-", NULL };
+	char *out, *err;
+
+	/* A pipe cannot seek: stepping reads the copy again. */
+	run(args, &opts, 0, &out, &err);
+	cr_expect(strstr(out, " replay ") != NULL, "%s", out);
+	cr_expect(strstr(out, "2 threads") != NULL, "%s", out);
 	free(out);
 	free(err);
 }

@@ -16,18 +16,19 @@ static bool beside(const struct diagram_box *b, int r, int c)
 	return above_below || left_right;
 }
 
-/* The boxes of the dashboard's diagram, found from its arrows' ends (the layout is private). */
-static const struct diagram_arrow *arrows_or_fail(void)
+/* The arrows of one of the dashboard's plans (the layouts are private). */
+static const struct diagram_arrow *arrows_or_fail(enum panel_diagram_plan plan)
 {
-	const struct diagram_arrow *a = panel_states_diagram_arrows();
+	const struct diagram_arrow *a = panel_states_diagram_arrows(plan);
 
 	cr_assert_not_null(a);
 	return a;
 }
 
-Test(diagram_route, every_transition_of_the_table_has_an_arrow)
+/* Every transition of the table has an arrow in a plan. */
+static void expect_every_transition(enum panel_diagram_plan plan)
 {
-	const struct diagram_arrow *a = arrows_or_fail();
+	const struct diagram_arrow *a = arrows_or_fail(plan);
 
 	for (int i = 0; i < wire_ntransitions; i++) {
 		cr_expect_eq(a[i].from, (int)wire_transitions[i].from);
@@ -38,9 +39,20 @@ Test(diagram_route, every_transition_of_the_table_has_an_arrow)
 	}
 }
 
-Test(diagram_route, arrows_are_straight_steps_that_never_share_a_cell_going_the_same_way)
+Test(diagram_route, every_transition_of_the_table_has_an_arrow)
 {
-	const struct diagram_arrow *a = arrows_or_fail();
+	expect_every_transition(PANEL_DIAGRAM_FULL);
+}
+
+Test(diagram_route, the_compact_plan_has_an_arrow_for_every_transition_too)
+{
+	expect_every_transition(PANEL_DIAGRAM_COMPACT);
+}
+
+/* A plan's arrows are straight steps inside rows x cols that never share a cell going the same way. */
+static void expect_straight_and_apart(enum panel_diagram_plan plan, int rows, int cols)
+{
+	const struct diagram_arrow *a = arrows_or_fail(plan);
 	static unsigned char sides[PANEL_STATES_DIAGRAM_ROWS][PANEL_STATES_DIAGRAM_COLS];
 
 	memset(sides, 0, sizeof(sides));
@@ -53,8 +65,7 @@ Test(diagram_route, arrows_are_straight_steps_that_never_share_a_cell_going_the_
 			int dr = (r2 > r) - (r2 < r), dc = (c2 > c) - (c2 < c);
 			int axis = dr != 0 ? 1 : 2;
 			for (; r != r2 || c != c2; r += dr, c += dc) {
-				cr_assert(r >= 0 && c >= 0 && r < PANEL_STATES_DIAGRAM_ROWS &&
-					  c < PANEL_STATES_DIAGRAM_COLS);
+				cr_assert(r >= 0 && c >= 0 && r < rows && c < cols);
 				if (r == a[i].pts[k][0] && c == a[i].pts[k][1] && k > 0)
 					continue; /* a corner is counted with the step into it */
 				cr_expect_eq(sides[r][c] & axis, 0, "two arrows run along (%d, %d)", r, c);
@@ -62,6 +73,13 @@ Test(diagram_route, arrows_are_straight_steps_that_never_share_a_cell_going_the_
 			}
 		}
 	}
+}
+
+Test(diagram_route, arrows_are_straight_steps_that_never_share_a_cell_going_the_same_way)
+{
+	expect_straight_and_apart(PANEL_DIAGRAM_FULL, PANEL_STATES_DIAGRAM_ROWS, PANEL_STATES_DIAGRAM_COLS);
+	expect_straight_and_apart(PANEL_DIAGRAM_COMPACT, PANEL_STATES_COMPACT_ROWS,
+				  PANEL_STATES_COMPACT_COLS);
 }
 
 Test(diagram_route, routing_a_layout_twice_gives_the_same_arrows_and_ends_beside_the_boxes)

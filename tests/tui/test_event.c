@@ -13,6 +13,26 @@ static enum event_status parse(const char *line, struct event *e)
 	return event_parse(line, strlen(line), e);
 }
 
+/* A line, the workers its stream's hello announced (0: none), and what it should parse to. */
+struct status_case {
+	const char *line;
+	enum event_status st;
+	unsigned threads;
+};
+
+/* Fails for each case that does not parse to its status. */
+static void expect_statuses(const struct status_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct event e;
+		enum event_status st = event_parse_in(cases[i].line, strlen(cases[i].line),
+						      cases[i].threads, &e);
+		cr_expect_eq(st, cases[i].st, "'%s' (%u threads): got %d (%s), want %d (%s)",
+			     cases[i].line, cases[i].threads, st, event_status_name(st), cases[i].st,
+			     event_status_name(cases[i].st));
+	}
+}
+
 /* True when key's text is s. */
 static bool text_is(const struct event *e, enum wire_key key, const char *s)
 {
@@ -240,59 +260,51 @@ Test(event, fixed_fields_in_any_order_and_newlines_ignored)
 
 Test(event, malformed_lines)
 {
-	static const struct {
-		const char *line;
-		enum event_status st;
-	} cases[] = {
-		{ "", EVENT_E_EMPTY },
-		{ "   ", EVENT_E_EMPTY },
-		{ "\n", EVENT_E_EMPTY },
-		{ "seq=1 thr=main ev=paused", EVENT_E_NO_TS },
-		{ "ts=1 thr=main ev=paused", EVENT_E_NO_SEQ },
-		{ "ts=1 seq=1 ev=paused", EVENT_E_NO_THR },
-		{ "ts=1 seq=1 thr=main", EVENT_E_NO_EV },
-		{ "ts=1 seq=1 thr=main ev=paused junk", EVENT_E_NO_EQUALS },
-		{ "hello world", EVENT_E_NO_EQUALS },
-		{ "ts=1 seq=1 thr=main ev=paused =3", EVENT_E_EMPTY_KEY },
-		{ "ts= seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
-		{ "ts=-1 seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
-		{ "ts=+1 seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
-		{ "ts=1x seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
-		{ "ts=0x10 seq=1 thr=main ev=paused", EVENT_E_BAD_TS },
-		{ "ts=1 seq=18446744073709551616 thr=main ev=paused", EVENT_E_BAD_SEQ },
-		{ "ts=1 seq=99999999999999999999 thr=main ev=paused", EVENT_E_BAD_SEQ },
-		{ "ts=1 seq=1.5 thr=main ev=paused", EVENT_E_BAD_SEQ },
-		{ "ts=1 seq=1 thr=w ev=paused", EVENT_E_BAD_THR },
-		{ "ts=1 seq=1 thr=w-1 ev=paused", EVENT_E_BAD_THR },
-		{ "ts=1 seq=1 thr=w01 ev=paused", EVENT_E_BAD_THR },
-		{ "ts=1 seq=1 thr=w65536 ev=paused", EVENT_E_BAD_THR },
-		{ "ts=1 seq=1 thr=none ev=paused", EVENT_E_BAD_THR },
-		{ "ts=1 seq=1 thr=MAIN ev=paused", EVENT_E_BAD_THR },
-		{ "ts=1 seq=1 thr=main ev=", EVENT_E_BAD_EV },
-		{ "ts=1 seq=1 thr=main ev=cq_pop conn=abc depth=0", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=cq_pop conn=1 depth=", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=cq_push to=main2 conn=1 depth=1", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=dispatch conn=1 to=x0", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=-4", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=4294967295", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=257", EVENT_E_BAD_VALUE },
-		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=0", EVENT_E_BAD_VALUE },
-		{ "okay", EVENT_E_NO_EQUALS },
-		{ "errors happen", EVENT_E_NO_EQUALS },
+	static const struct status_case cases[] = {
+		{ "", EVENT_E_EMPTY, 0 },
+		{ "   ", EVENT_E_EMPTY, 0 },
+		{ "\n", EVENT_E_EMPTY, 0 },
+		{ "seq=1 thr=main ev=paused", EVENT_E_NO_TS, 0 },
+		{ "ts=1 thr=main ev=paused", EVENT_E_NO_SEQ, 0 },
+		{ "ts=1 seq=1 ev=paused", EVENT_E_NO_THR, 0 },
+		{ "ts=1 seq=1 thr=main", EVENT_E_NO_EV, 0 },
+		{ "ts=1 seq=1 thr=main ev=paused junk", EVENT_E_NO_EQUALS, 0 },
+		{ "hello world", EVENT_E_NO_EQUALS, 0 },
+		{ "ts=1 seq=1 thr=main ev=paused =3", EVENT_E_EMPTY_KEY, 0 },
+		{ "ts= seq=1 thr=main ev=paused", EVENT_E_BAD_TS, 0 },
+		{ "ts=-1 seq=1 thr=main ev=paused", EVENT_E_BAD_TS, 0 },
+		{ "ts=+1 seq=1 thr=main ev=paused", EVENT_E_BAD_TS, 0 },
+		{ "ts=1x seq=1 thr=main ev=paused", EVENT_E_BAD_TS, 0 },
+		{ "ts=0x10 seq=1 thr=main ev=paused", EVENT_E_BAD_TS, 0 },
+		{ "ts=1 seq=18446744073709551616 thr=main ev=paused", EVENT_E_BAD_SEQ, 0 },
+		{ "ts=1 seq=99999999999999999999 thr=main ev=paused", EVENT_E_BAD_SEQ, 0 },
+		{ "ts=1 seq=1.5 thr=main ev=paused", EVENT_E_BAD_SEQ, 0 },
+		{ "ts=1 seq=1 thr=w ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=w-1 ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=w01 ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=w65536 ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=w256 ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=none ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=MAIN ev=paused", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=main ev=", EVENT_E_BAD_EV, 0 },
+		{ "ts=1 seq=1 thr=main ev=cq_pop conn=abc depth=0", EVENT_E_BAD_VALUE, 0 },
+		{ "ts=1 seq=1 thr=main ev=cq_pop conn=1 depth=", EVENT_E_BAD_VALUE, 0 },
+		{ "ts=1 seq=1 thr=main ev=cq_push to=main2 conn=1 depth=1", EVENT_E_BAD_VALUE, 0 },
+		{ "ts=1 seq=1 thr=main ev=dispatch conn=1 to=x0", EVENT_E_BAD_VALUE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=-4", EVENT_E_BAD_VALUE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=4294967295", EVENT_E_RANGE, 0 },
+		{ "okay", EVENT_E_NO_EQUALS, 0 },
+		{ "errors happen", EVENT_E_NO_EQUALS, 0 },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct event e;
-		enum event_status st = parse(cases[i].line, &e);
-		cr_expect_eq(st, cases[i].st, "'%s': got %d (%s), want %d (%s)", cases[i].line, st,
-			     event_status_name(st), cases[i].st, event_status_name(cases[i].st));
-		cr_expect_lt(st, 0, "'%s' was accepted", cases[i].line);
-	}
+	expect_statuses(cases, sizeof(cases) / sizeof(cases[0]));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_lt(cases[i].st, 0, "'%s' is listed as accepted", cases[i].line);
 }
 
 Test(event, every_status_has_a_name)
 {
-	for (int st = EVENT_E_BAD_VALUE; st <= EVENT_ANSWER_ERROR; st++)
+	for (int st = EVENT_E_LOWEST; st <= EVENT_ANSWER_ERROR; st++)
 		cr_expect_str_neq(event_status_name((enum event_status)st), "an unknown status");
 }
 
@@ -343,7 +355,7 @@ Test(event, values_at_the_limits)
 {
 	struct event e;
 
-	cr_assert_eq(parse("ts=18446744073709551615 seq=18446744073709551615 thr=w65535 "
+	cr_assert_eq(parse("ts=18446744073709551615 seq=18446744073709551615 thr=w255 "
 			   "ev=cq_pop conn=18446744073709551615 depth=00000000000000000001", &e),
 		     EVENT_LINE);
 	cr_expect_eq(e.ts, UINT64_MAX);
@@ -358,26 +370,93 @@ Test(event, values_at_the_limits)
 	cr_expect_eq(e.ts, 0u);
 }
 
-Test(event, a_long_line)
+Test(event, a_line_up_to_the_longest_and_one_byte_more)
 {
-	/* A hello from a server with many states, plus a long value and many unknown keys. */
-	size_t cap = 200000, at = 0;
-	char *line = malloc(cap);
+	/* A long value and many unknown keys, filled up to EVENT_LINE_MAX exactly. */
+	char *line = malloc(EVENT_LINE_MAX + 3);
+	size_t at = 0;
 	struct event e;
 
 	cr_assert_not_null(line);
-	at += (size_t)snprintf(line + at, cap - at, "ts=1 seq=2 thr=main ev=cmd conn=3 keys=1 verb=");
-	for (int i = 0; i < 20000; i++)
+	at += (size_t)snprintf(line, EVENT_LINE_MAX, "ts=1 seq=2 thr=main ev=cmd conn=3 keys=1 bytes=42 verb=");
+	for (int i = 0; i < 1000; i++)
 		line[at++] = 'k';
-	for (int i = 0; i < 5000; i++)
-		at += (size_t)snprintf(line + at, cap - at, " x%d=%d", i, i);
-	at += (size_t)snprintf(line + at, cap - at, " bytes=42");
-	cr_assert_eq(event_parse(line, at, &e), EVENT_LINE);
+	for (int i = 0; at + 12 < EVENT_LINE_MAX; i++)
+		at += (size_t)snprintf(line + at, EVENT_LINE_MAX + 3 - at, " x%d=%d", i, i % 10);
+	while (at < EVENT_LINE_MAX)
+		line[at++] = ' ';
+	memcpy(line + at, "\r\n", 2);
+	cr_assert_eq(event_parse(line, at + 2, &e), EVENT_LINE, "%zu bytes and its \\r\\n", at);
 	cr_expect_eq(e.ev, EVT_cmd);
-	cr_expect_eq(e.val[KEY_verb].len, 20000u);
-	cr_expect_eq(event_num(&e, KEY_keys, 0), 1u);
+	cr_expect_eq(e.val[KEY_verb].len, 1000u);
 	cr_expect_eq(event_num(&e, KEY_bytes, 0), 42u);
+	line[at] = 'z';
+	cr_expect_eq(event_parse(line, at + 1, &e), EVENT_E_TOO_LONG);
+	cr_expect_eq(event_parse(line, at + 3, &e), EVENT_E_TOO_LONG);
 	free(line);
+}
+
+Test(event, numbers_beyond_the_protocols_limits)
+{
+	static const struct status_case cases[] = {
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=256 tcp=65535 udp=0 maxconns=1048576 "
+		  "reqs_per_event=1000000", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=4294967295", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=257", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=4 threads=0", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 pid=2147483648 threads=1", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 threads=1 tcp=65536", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 threads=1 udp=70000", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 threads=1 maxconns=1048577", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 threads=1 maxconns=0", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=hello v=1 threads=1 reqs_per_event=1000001", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=listen transport=tcp fd=2147483647 port=65535", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=main ev=listen transport=tcp fd=2147483648 port=1", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=listen transport=tcp fd=3 port=65536", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=conn_new conn=18446744073709551615 fd=4294967300 transport=tcp",
+		  EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=cq_pop conn=1 depth=4294967295", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=cq_pop conn=1 depth=4294967296", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=snapshot_worker depth=0 max_depth=4294967296", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=snapshot_worker depth=0 open=4294967296", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=snapshot_worker depth=0 delay=10001", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=cmd conn=1 verb=set keys=1 bytes=1073741824", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=cmd conn=1 verb=set keys=1 bytes=1073741825", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w0 ev=cmd conn=1 verb=get keys=4294967296 bytes=0", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=main ev=delay to=w0 ms=10000", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=main ev=delay to=w0 ms=10001", EVENT_E_RANGE, 0 },
+		{ "ts=1 seq=1 thr=w255 ev=yield conn=1", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=w256 ev=yield conn=1", EVENT_E_BAD_THR, 0 },
+		{ "ts=1 seq=1 thr=main ev=cq_push to=w256 conn=1 depth=1", EVENT_E_BAD_VALUE, 0 },
+		/* An event this build does not know keeps its values as text: nothing to size by. */
+		{ "ts=1 seq=1 thr=main ev=from_the_future fd=99999999999", EVENT_LINE, 0 },
+	};
+
+	expect_statuses(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+Test(event, workers_beyond_the_hellos_count)
+{
+	static const struct status_case cases[] = {
+		{ "ts=1 seq=1 thr=w3 ev=yield conn=1", EVENT_LINE, 4 },
+		{ "ts=1 seq=1 thr=w4 ev=yield conn=1", EVENT_E_NO_WORKER, 4 },
+		{ "ts=1 seq=1 thr=w4 ev=yield conn=1", EVENT_LINE, 0 },
+		{ "ts=1 seq=1 thr=main ev=cq_push to=w4 conn=1 depth=1", EVENT_E_NO_WORKER, 4 },
+		{ "ts=1 seq=1 thr=main ev=notify_write to=w2 byte=c", EVENT_E_NO_WORKER, 2 },
+		{ "ts=1 seq=1 thr=main ev=delay to=w9 ms=3", EVENT_E_NO_WORKER, 8 },
+		{ "ts=1 seq=1 thr=main ev=dispatch conn=2 fd=5 to=w0 last=w7 dispatch=rr",
+		  EVENT_E_NO_WORKER, 4 },
+		{ "ts=1 seq=1 thr=main ev=snapshot_end last=none next=w4", EVENT_E_NO_WORKER, 4 },
+		{ "ts=1 seq=1 thr=main ev=snapshot_end last=w3 next=w0", EVENT_LINE, 4 },
+		/* A state's to= is a conn state, not a worker. */
+		{ "ts=1 seq=1 thr=w0 ev=state conn=1 fd=5 from=conn_new_cmd to=conn_waiting", EVENT_LINE, 1 },
+		/* A hello announces the count: it is not checked against the last one. */
+		{ "ts=1 seq=1 thr=main ev=hello v=1 threads=8", EVENT_LINE, 2 },
+		/* Answers name no worker. */
+		{ "error no such worker w9", EVENT_ANSWER_ERROR, 2 },
+	};
+
+	expect_statuses(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 Test(event, the_line_is_only_read_within_len)
@@ -399,6 +478,8 @@ Test(event, thread_names)
 
 	cr_expect(event_thr_parse("main", 4, &thr) && thr == EVENT_THR_MAIN);
 	cr_expect(event_thr_parse("none", 4, &thr) && thr == EVENT_THR_NONE);
+	cr_expect(event_thr_parse("timeout", 7, &thr) && thr == EVENT_THR_TIMEOUT);
+	cr_expect(!event_thr_parse("timeou", 6, &thr));
 	cr_expect(event_thr_parse("w0", 2, &thr) && thr == 0);
 	cr_expect(event_thr_parse("w255", 4, &thr) && thr == 255);
 	cr_expect(!event_thr_parse("w", 1, &thr));

@@ -337,9 +337,9 @@ Test(export, the_example_trace, .init = cr_redirect_stderr)
 	export_text(example, &x);
 	cr_assert_eq(x.rc, 0);
 	check_events(x.root);
-	cr_expect_eq(x.st.lines, 32u);
-	cr_expect_eq(x.st.malformed, 2u);
-	cr_expect_eq(x.st.first_malformed, 15u);
+	cr_expect_eq(x.st.counts.lines, 32u);
+	cr_expect_eq(x.st.counts.malformed, 2u);
+	cr_expect_eq(x.st.counts.first_malformed, 15u);
 	cr_expect_eq(x.st.events, 30u);
 	cr_expect_eq(x.st.written, x.root->n);
 
@@ -417,6 +417,45 @@ Test(export, lines_of_different_threads_out_of_seq_order, .init = cr_redirect_st
 	cr_assert_eq(x.rc, 0);
 	check_events(x.root);
 	cr_expect_eq(check_flows(x.root), 1u);
+	exported_free(&x);
+}
+
+Test(export, the_timeout_thread_gets_a_track_of_its_own, .init = cr_redirect_stderr)
+{
+	static const char trace[] =
+		"ts=10 seq=1 thr=main ev=hello v=1 pid=7 threads=1 dispatch=rr tcp=1 udp=0 maxconns=9 reqs_per_event=20 idle_timeout=1 states=x\n"
+		"ts=20 seq=2 thr=main ev=dispatch conn=9 fd=5 to=w0 last=none dispatch=rr transport=tcp init=conn_new_cmd\n"
+		"ts=21 seq=3 thr=main ev=cq_push to=w0 conn=9 depth=1\n"
+		"ts=22 seq=4 thr=main ev=notify_write to=w0 byte=c\n"
+		"ts=60 seq=5 thr=w0 ev=notify_read byte=c\n"
+		"ts=61 seq=6 thr=w0 ev=cq_pop conn=9 depth=0\n"
+		"ts=62 seq=7 thr=w0 ev=conn_new conn=9 fd=5 transport=tcp\n"
+		"ts=63 seq=8 thr=w0 ev=state conn=9 fd=5 from=conn_new_cmd to=conn_read\n"
+		"ts=2000 seq=9 thr=timeout ev=notify_write to=w0 byte=t fd=5\n"
+		"ts=2001 seq=10 thr=w0 ev=notify_read byte=t fd=5\n"
+		"ts=2002 seq=11 thr=w0 ev=state conn=9 fd=5 from=conn_read to=conn_closing\n"
+		"ts=2003 seq=12 thr=w0 ev=conn_close conn=9 fd=5 reason=idle\n";
+	struct exported x;
+	int tids[3] = { 0 };
+	const char *names[3] = { "main", "w0", "timeout" };
+
+	export_text(trace, &x);
+	cr_assert_eq(x.rc, 0);
+	check_events(x.root);
+	for (size_t i = 0; i < x.root->n; i++) {
+		const struct json *ev = &x.root->items[i];
+		const struct json *args = json_get(ev, "args");
+		const char *n = json_str(ev, "name"), *thread = args != NULL ? json_str(args, "name") : NULL;
+
+		if (!is_ph(ev, "M") || n == NULL || strcmp(n, "thread_name") != 0 || thread == NULL)
+			continue;
+		for (int k = 0; k < 3; k++)
+			if (strcmp(thread, names[k]) == 0)
+				tids[k] = (int)json_num(ev, "tid", 0);
+	}
+	for (int k = 0; k < 3; k++)
+		cr_expect_gt(tids[k], 0, "no track named %s", names[k]);
+	cr_expect(tids[2] != tids[0] && tids[2] != tids[1], "the timeout thread shares a track");
 	exported_free(&x);
 }
 
@@ -507,7 +546,7 @@ Test(export, blank_lines_before_the_hello_are_skipped, .init = cr_redirect_stder
 
 	export_text("\n\nts=1 seq=1 thr=main ev=hello v=1 pid=7 threads=1\n", &x);
 	cr_assert_eq(x.rc, 0);
-	cr_expect_eq(x.st.malformed, 2u);
+	cr_expect_eq(x.st.counts.malformed, 2u);
 	check_events(x.root);
 	exported_free(&x);
 }
@@ -533,8 +572,11 @@ Test(export, answers_unknown_events_and_a_second_run, .init = cr_redirect_stderr
 	cr_expect_eq(x.st.ignored, 3u);
 	/* No pid in the hello: the process still gets a non-zero one. */
 	cr_expect_eq(json_num(find(x.root, "M", "process_name", 0), "pid", 0), 1);
-	/* A worker the hello did not announce still gets a named track. */
-	check_thread(x.root, 9, "w7");
+	/* A worker the hello did not announce is a malformed line, and gets no track. */
+	cr_expect_eq(x.st.counts.malformed, 1u);
+	cr_expect_eq(x.st.counts.first_malformed, 4u);
+	cr_expect_eq(x.st.counts.first_status, EVENT_E_NO_WORKER);
+	cr_expect_null(find(x.root, "M", "thread_name", 9));
 	cr_expect_not_null(find(x.root, "i", "teleport", 2));
 	/* A connection still open at the end is closed at the last timestamp. */
 	seen = check_conns(x.root, &n);
@@ -587,7 +629,7 @@ Test(export, thousands_of_connections, .init = cr_redirect_stderr)
 	trace[at] = '\0';
 	export_text(trace, &x);
 	cr_assert_eq(x.rc, 0);
-	cr_expect_eq(x.st.malformed, 0u);
+	cr_expect_eq(x.st.counts.malformed, 0u);
 	check_events(x.root);
 	seen = check_conns(x.root, &n);
 	cr_expect_eq(n, (size_t)conns);

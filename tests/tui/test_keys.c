@@ -17,6 +17,7 @@
 #include "panel.h"
 #include "panel_fixture.h"
 #include "replay.h"
+#include "scene.h"
 #include "screen.h"
 
 /* Both tables, with what the tests call them. */
@@ -436,6 +437,36 @@ Test(keys, the_overlay_shows_every_key_whole_and_is_sized_to_them)
 		free(text);
 		screen_destroy(s);
 	}
+}
+
+Test(keys, the_demo_s_overlay_lists_its_scenes_with_the_running_one_marked)
+{
+	struct screen *s = screen_create(50, 120, true);
+	struct panel_view v;
+	char line[128];
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	v.keys = &key_table_demo;
+	v.scene_number = 4;
+	panel_help_draw(s, &v, (struct rect){ 0, 0, 50, 120 });
+	char *text = panel_fixture_text(s);
+	cr_expect_not_null(strstr(text, "Scenes (] next, [ previous)"), "%s", text);
+	for (int i = 0; i < scene_count(); i++) {
+		snprintf(line, sizeof(line), "%s %d  %-14s %s", i == 3 ? ">" : " ", i + 1, scene_at(i)->name,
+			 scene_at(i)->title);
+		cr_expect_not_null(strstr(text, line), "'%s' missing:\n%s", line, text);
+	}
+	free(text);
+
+	/* No demo, no scenes. */
+	v.scene_number = 0;
+	screen_clear(s);
+	panel_help_draw(s, &v, (struct rect){ 0, 0, 50, 120 });
+	text = panel_fixture_text(s);
+	cr_expect_null(strstr(text, "Scenes"), "%s", text);
+	free(text);
+	screen_destroy(s);
 }
 
 Test(keys, the_overlay_never_writes_outside_its_rectangle)

@@ -28,6 +28,7 @@
 #include "lab_probe.h"
 #include "lab_run.h"
 #include "lab_trace.h"
+#include "trace_reader.h"
 
 static char tmp[64];
 
@@ -377,6 +378,34 @@ Test(lab, live_feed_ticks_goals_and_saves_the_proof)
 	lab_live_free(&l);
 }
 
+Test(lab, a_proof_trace_is_read_as_every_trace_is)
+{
+	char path[128];
+	struct lab_trace t;
+
+	lab_trace_init(&t);
+	snprintf(path, sizeof(path), "%s/07-test", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), TRACE_READ_UNREADABLE, "a directory");
+	snprintf(path, sizeof(path), "%s/07-test/none.trace", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), TRACE_READ_UNREADABLE, "a missing file");
+	write_file("junk.trace", "dear diary\n");
+	snprintf(path, sizeof(path), "%s/07-test/junk.trace", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), TRACE_READ_NOT_TRACE);
+	cr_expect_eq(t.n, 0u);
+	/* A line too long is skipped and counted, not kept: the lines around it are. */
+	char *proof = malloc(3 * EVENT_LINE_MAX);
+	cr_assert_not_null(proof);
+	int at = snprintf(proof, 3 * EVENT_LINE_MAX, "ts=1 seq=1 thr=main ev=hello v=1 threads=1\n");
+	memset(proof + at, 'x', 2 * EVENT_LINE_MAX);
+	snprintf(proof + at + 2 * EVENT_LINE_MAX, EVENT_LINE_MAX, "\nts=2 seq=2 thr=w0 ev=yield conn=2\n");
+	write_file("long.trace", proof);
+	free(proof);
+	snprintf(path, sizeof(path), "%s/07-test/long.trace", tmp);
+	cr_expect_eq(lab_trace_load(&t, path), 0);
+	cr_expect_eq(t.n, 2u);
+	lab_trace_free(&t);
+}
+
 /* ---- grading ---- */
 
 /* A trace of a run: hello and four dispatches, to w0 w1 w2 w0. */
@@ -601,19 +630,19 @@ static void hello(struct lab_trace *t, int n, const char *policy)
 }
 
 /* The main thread's half of a hand-off: accept, dispatch and cq_push of conn to worker w, at depth. */
-static void hand(struct lab_trace *t, int conn, int w, int depth)
+static void hand(struct lab_trace *t, unsigned long long conn, int w, int depth)
 {
-	add(t, "thr=main ev=accept conn=%d fd=9 peer=127.0.0.1:%d", conn, 1000 + conn);
-	add(t, "thr=main ev=dispatch conn=%d fd=9 to=w%d last=none dispatch=rr transport=tcp init=conn_new_cmd",
+	add(t, "thr=main ev=accept conn=%llu fd=9 peer=127.0.0.1:%llu", conn, 1000 + conn % 60000);
+	add(t, "thr=main ev=dispatch conn=%llu fd=9 to=w%d last=none dispatch=rr transport=tcp init=conn_new_cmd",
 	    conn, w);
-	add(t, "thr=main ev=cq_push to=w%d conn=%d depth=%d", w, conn, depth);
+	add(t, "thr=main ev=cq_push to=w%d conn=%llu depth=%d", w, conn, depth);
 }
 
 /* The worker's half: cq_pop and conn_new of conn on w, leaving depth. */
-static void take(struct lab_trace *t, int conn, int w, int depth)
+static void take(struct lab_trace *t, unsigned long long conn, int w, int depth)
 {
-	add(t, "thr=w%d ev=cq_pop conn=%d depth=%d", w, conn, depth);
-	add(t, "thr=w%d ev=conn_new conn=%d fd=9 transport=tcp", w, conn);
+	add(t, "thr=w%d ev=cq_pop conn=%llu depth=%d", w, conn, depth);
+	add(t, "thr=w%d ev=conn_new conn=%llu fd=9 transport=tcp", w, conn);
 }
 
 /* Runs the lab's check named name on t; returns the probe's result, its words in why. */
@@ -681,6 +710,16 @@ Test(lab, invariants_follow_every_hand_off_in_seq_order)
 	add(&t, "thr=w1 ev=dropped count=5");
 	cr_assert_eq(probe(lab, "inv", &t, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "the trace lost 5 events") != NULL, "%s", why);
+	lab_trace_free(&t);
+
+	/* Ids are any 64-bit number: nothing is sized by their value. */
+	hello(&t, 2, "custom");
+	hand(&t, 999999999999999, 0, 1);
+	take(&t, 999999999999999, 0, 0);
+	hand(&t, 18446744073709551615ull, 1, 1);
+	take(&t, 18446744073709551615ull, 1, 0);
+	cr_assert_eq(probe(lab, "inv", &t, why, sizeof(why)), 0, "%s", why);
+	cr_assert_str_eq(why, "2 hand-offs checked");
 	lab_trace_free(&t);
 }
 

@@ -897,3 +897,49 @@ Test(model, moves_the_transitions_table_lacks_are_counted)
 	cr_expect_eq(f.m->unlisted_transitions, 1u, "read never goes straight to nread");
 	cr_expect_eq(f.m->transitions[conn_read][conn_nread], 1u, "counted all the same");
 }
+
+Test(model, the_timeout_threads_kicks_and_the_idle_closes_they_cause)
+{
+	hello(&f, 2);
+	cr_expect_eq(f.m->timeout.idle_timeout, 0, "a hello without idle_timeout=: no timeout thread");
+	feed(&f, "thr=main ev=hello v=1 pid=4242 threads=2 dispatch=rr tcp=11211 udp=0 maxconns=1024 "
+		 "reqs_per_event=20 idle_timeout=5 states=conn_listening,conn_new_cmd");
+	cr_expect_eq(f.m->timeout.idle_timeout, 5);
+	cr_expect_eq(f.m->timeout.last_to, EVENT_THR_NONE);
+	dispatch(&f, 7, 0, -1, 1);
+	take(&f, 7, 0, 0);
+	state(&f, 7, 0, "conn_new_cmd", "conn_waiting");
+	state(&f, 7, 0, "conn_waiting", "conn_read");
+	/* main's notify bytes are no kicks */
+	cr_expect_eq(f.m->timeout.kicks, 0);
+
+	feed(&f, "thr=timeout ev=notify_write to=w0 byte=t fd=17");
+	cr_expect_eq(f.m->timeout.kicks, 1);
+	cr_expect_eq(f.m->timeout.last_to, 0);
+	cr_expect_eq(f.m->timeout.last_fd, 17);
+	cr_expect_eq(f.m->timeout.last_ts, f.ts);
+	cr_expect_eq(f.m->workers[0].pending_notify, 1, "a 't' waits in w0's pipe as a 'c' would");
+	cr_expect(log_has(f.m, 1, "timeout notify: wrote 't' and fd 17 to w0's pipe"));
+	feed(&f, "thr=w0 ev=notify_read byte=t fd=17");
+	cr_expect_eq(f.m->workers[0].pending_notify, 0);
+	cr_expect(log_has(f.m, 1, "w0 thread_libevent_process: read 't' and fd 17"));
+	state(&f, 7, 0, "conn_read", "conn_closing");
+	state(&f, 7, 0, "conn_closing", "conn_closed");
+	feed(&f, "thr=w0 ev=conn_close conn=7 fd=17 reason=idle");
+	cr_expect_eq(f.m->timeout.closed, 1);
+	cr_expect(model_conn_find(f.m, 7)->closed);
+	cr_expect_eq(f.m->workers[0].open, 0);
+
+	/* A kick the worker found stale closes nothing; other reasons are not idle closes. */
+	feed(&f, "thr=timeout ev=notify_write to=w1 byte=t fd=40");
+	feed(&f, "thr=w1 ev=notify_read byte=t fd=40");
+	feed(&f, "thr=w1 ev=conn_close conn=8 fd=18 reason=eof");
+	cr_expect_eq(f.m->timeout.kicks, 2);
+	cr_expect_eq(f.m->timeout.last_to, 1);
+	cr_expect_eq(f.m->timeout.closed, 1);
+
+	model_reset(f.m);
+	cr_expect_eq(f.m->timeout.kicks, 0, "a reconnect forgets the old server's kicks");
+	cr_expect_eq(f.m->timeout.idle_timeout, 0);
+	cr_expect_eq(f.m->timeout.last_to, EVENT_THR_NONE);
+}

@@ -88,6 +88,45 @@ Test(panels, a_frozen_workers_queue_shows_in_its_row)
 	model_destroy(m);
 }
 
+Test(panels, the_timeout_thread_has_a_row_and_its_kick_is_in_the_log)
+{
+	static const char *const lines[] = {
+		"ts=1000 seq=1 thr=main ev=hello v=1 pid=4242 threads=2 dispatch=rr tcp=11211 udp=0 maxconns=1024 reqs_per_event=20 idle_timeout=5 states=conn_listening,conn_new_cmd,conn_waiting,conn_read,conn_parse_cmd,conn_write,conn_nread,conn_swallow,conn_closing,conn_mwrite,conn_closed",
+		"ts=1001 seq=1 thr=w0 ev=snapshot_worker depth=0 max_depth=0 open=1 dispatched=1 pending=0 delay=0",
+		"ts=1002 seq=1 thr=w1 ev=snapshot_worker depth=0 max_depth=0 open=0 dispatched=0 pending=0 delay=0",
+		"ts=1003 seq=1 thr=w0 ev=snapshot_conn conn=2 fd=27 transport=tcp state=conn_read",
+		"ts=1004 seq=1 thr=main ev=snapshot_end last=w0 next=w1",
+		"ts=6000 seq=2 thr=timeout ev=notify_write to=w0 byte=t fd=27",
+		"ts=6001 seq=3 thr=w0 ev=notify_read byte=t fd=27",
+		"ts=6002 seq=4 thr=w0 ev=state conn=2 fd=27 from=conn_read to=conn_closing",
+		"ts=6003 seq=5 thr=w0 ev=state conn=2 fd=27 from=conn_closing to=conn_closed",
+		"ts=6004 seq=6 thr=w0 ev=conn_close conn=2 fd=27 reason=idle",
+	};
+	struct model *m = model_create(), *plain = panel_fixture_feed(2);
+	struct panel_view v;
+
+	cr_assert_not_null(m);
+	panel_view_init(&v);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		model_feed(m, lines[i], strlen(lines[i]));
+	char *text = render(m, 80, 24, false, &v);
+	char *row = strstr(text, "\n tmo ");
+	cr_assert_not_null(row, "no row for the timeout thread:\n%s", text);
+	*strchr(row + 1, '\n') = '\0';
+	cr_expect_str_eq(row + 1, " tmo  conn_timeout: idle > 5 s  kicks 1  closed idle 1   last 't' fd 27 -> w0");
+	row[strlen(row)] = '\n';
+	cr_expect_not_null(strstr(text, "timeout notify: wrote 't' and fd 27 to w0's pipe"), "%s", text);
+	cr_expect_not_null(strstr(text, "w0 thread_libevent_process: read 't' and fd 27"), "%s", text);
+	cr_expect_not_null(strstr(text, "w0 conn_close: conn 2 (idle)"), "%s", text);
+	free(text);
+	/* A server without an idle timeout has no such thread, and no row for it. */
+	text = render(plain, 80, 24, false, &v);
+	cr_expect_null(strstr(text, " tmo "), "%s", text);
+	free(text);
+	model_destroy(plain);
+	model_destroy(m);
+}
+
 Test(panels, frozen_and_delayed_workers_are_marked)
 {
 	struct model *m = panel_fixture_feed(8);
@@ -403,13 +442,33 @@ static int role_near(const struct screen *s, const char *text, const char *needl
 	return role_at(s, row, col + delta);
 }
 
+/* Expects a box for every state and an arrowhead for every transition of wire.h's table inside the
+ * states panel of a screen drawn by panel_layout_draw. */
+static void expect_whole_diagram(const struct screen *s, const struct model *m, const char *text)
+{
+	struct panel_rects r;
+	int arrows = 0;
+
+	for (int st = 0; st < conn_max_state; st++)
+		cr_expect_not_null(strstr(text, panel_state_short(st)), "no box for %s", wire_state_name(st));
+	panel_layout_compute(s->rows, s->cols, m, &r);
+	for (int row = 0; row < s->rows; row++) {
+		for (int col = 0; col < s->cols; col++) {
+			wchar_t ch = s->cells[row * s->cols + col].ch;
+			bool head = ch == L'\u25b6' || ch == L'\u25c0' || ch == L'\u25b2' || ch == L'\u25bc';
+			bool inside = row >= r.states.row && row < r.states.row + r.states.rows &&
+				      col >= r.states.col && col < r.states.col + r.states.cols;
+			arrows += head && inside;
+		}
+	}
+	cr_expect_eq(arrows, wire_ntransitions, "%s", text);
+}
+
 Test(panels, two_hundred_by_sixty_draws_the_state_diagram)
 {
 	struct model *m = panel_fixture_feed(40);
 	struct screen *s = screen_create(60, 200, true);
-	struct panel_rects r;
 	struct panel_view v;
-	int arrows = 0;
 
 	setlocale(LC_ALL, "C.UTF-8");
 	panel_view_init(&v);
@@ -426,24 +485,94 @@ Test(panels, two_hundred_by_sixty_draws_the_state_diagram)
 	cr_expect_not_null(strstr(text, "closing 0"), "%s", text);
 	cr_expect_not_null(strstr(text, "\u251c\u2500\u2500\u2500\u2500\u2500\u2500\u25b6\u2502   closed 0"),
 			   "%s", text);
-	for (int st = 0; st < conn_max_state; st++)
-		cr_expect_not_null(strstr(text, panel_state_short(st)), "no box for %s", wire_state_name(st));
-	/* One arrowhead per transition of wire.h's table, all in the panel. */
-	panel_layout_compute(60, 200, m, &r);
-	for (int row = 0; row < 60; row++) {
-		for (int col = 0; col < 200; col++) {
-			wchar_t ch = s->cells[row * 200 + col].ch;
-			bool head = ch == L'\u25b6' || ch == L'\u25c0' || ch == L'\u25b2' || ch == L'\u25bc';
-			bool inside = row >= r.states.row && row < r.states.row + r.states.rows &&
-				      col >= r.states.col && col < r.states.col + r.states.cols;
-			arrows += head && inside;
-		}
-	}
-	cr_expect_eq(arrows, wire_ntransitions, "%s", text);
+	expect_whole_diagram(s, m, text);
 	/* The latest transition (new_cmd to waiting) is lit; read to parse_cmd, never taken, is not. */
 	cr_expect_eq(role_near(s, text, "\u25b6\u2502  waiting 30", 0), ROLE_NEWEST);
 	cr_expect_eq(role_near(s, text, "\u25b6\u2502    read 0", 0), ROLE_DIM);
 	cr_expect_eq(role_near(s, text, "waiting 30", 0), ROLE_NEWEST, "the state just entered");
+	free(text);
+	screen_destroy(s);
+	model_destroy(m);
+}
+
+Test(panels, a_projectors_120x35_draws_the_compact_diagram_beside_the_connections_and_events)
+{
+	struct model *m = panel_fixture_feed(40);
+	struct screen *s = screen_create(35, 120, true);
+	struct panel_view v;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	panel_layout_draw(s, m, &v);
+	char *text = panel_fixture_text(s);
+	/* The cycle along the top in narrower boxes, closer together; nothing zoomed. */
+	cr_expect_not_null(strstr(text, "\u2502 listening 1 \u251c\u2500\u2500\u2500\u2500\u25b6"
+				     "\u2502 new_cmd 10  \u251c"), "%s", text);
+	expect_whole_diagram(s, m, text);
+	int conns_row, conns_col, log_row, log_col, diagram_row, diagram_col;
+	cr_assert(find_in(text, "Connections", &conns_row, &conns_col), "%s", text);
+	cr_assert(find_in(text, "Events (newest first)", &log_row, &log_col), "%s", text);
+	cr_assert(find_in(text, "drive_machine", &diagram_row, &diagram_col), "%s", text);
+	cr_expect_eq(conns_row, diagram_row, "the connections beside the diagram:\n%s", text);
+	cr_expect_geq(conns_col, PANEL_STATES_COMPACT_COLS, "%s", text);
+	cr_expect(log_row > conns_row && log_col == conns_col, "the events under the connections:\n%s", text);
+	cr_expect_not_null(strstr(text, " conn wkr  tr  state        in cmd"), "the narrow list:\n%s", text);
+	cr_expect_not_null(strstr(text, "   10 w0   tcp waiting "), "%s", text);
+	cr_expect_eq(role_near(s, text, "waiting 30", 0), ROLE_NEWEST, "the state just entered");
+	free(text);
+
+	/* Five rows more (120x40): the events go under the diagram, where their sentences fit. */
+	screen_destroy(s);
+	s = screen_create(40, 120, true);
+	panel_layout_draw(s, m, &v);
+	text = panel_fixture_text(s);
+	cr_assert(find_in(text, "Events (newest first)", &log_row, &log_col), "%s", text);
+	cr_expect(log_col == 0 && log_row > diagram_row + PANEL_STATES_COMPACT_ROWS, "%s", text);
+	expect_whole_diagram(s, m, text);
+	free(text);
+
+	/* The demo's pane beside the deck (118 columns): the diagram still, the list without times. */
+	screen_destroy(s);
+	s = screen_create(40, 118, true);
+	panel_layout_draw(s, m, &v);
+	text = panel_fixture_text(s);
+	expect_whole_diagram(s, m, text);
+	cr_expect_not_null(strstr(text, " conn wkr  tr  state     cmd"), "%s", text);
+	free(text);
+
+	/* Two rows less than 120x35 and the list of states comes back: the diagram is never cut. */
+	screen_destroy(s);
+	s = screen_create(33, 120, true);
+	panel_layout_draw(s, m, &v);
+	text = panel_fixture_text(s);
+	cr_expect_null(strstr(text, "\u2502 listening 1 \u251c"), "%s", text);
+	cr_expect_not_null(strstr(text, "listening 1"), "%s", text);
+	free(text);
+	screen_destroy(s);
+	model_destroy(m);
+}
+
+Test(panels, a_big_count_in_a_compact_box_is_shown_in_thousands_not_cut)
+{
+	struct model *m = panel_fixture_feed(1400);
+	struct screen *s = screen_create(35, 120, true);
+	struct panel_view v;
+	char line[160];
+
+	/* 1,050 conns parsing a command: "parse_cmd 1050" is a cell wider than the box holds. */
+	for (int c = 0; c < 1400; c++) {
+		if (c % 4 == 1)
+			continue; /* w1's conns wait in its queue */
+		snprintf(line, sizeof(line),
+			 "ts=%d seq=%d thr=w%d ev=state conn=%d fd=%d from=conn_waiting to=conn_parse_cmd",
+			 900000 + c, 900000 + c, c % 4, 10 + c, 20 + c);
+		model_feed(m, line, strlen(line));
+	}
+	setlocale(LC_ALL, "C.UTF-8");
+	panel_view_init(&v);
+	panel_layout_draw(s, m, &v);
+	char *text = panel_fixture_text(s);
+	cr_expect_not_null(strstr(text, "parse_cmd 1k"), "%s", text);
 	free(text);
 	screen_destroy(s);
 	model_destroy(m);

@@ -17,6 +17,7 @@
 #include "../src/harness.h"
 #include "cli_run.h"
 #include "diag.h"
+#include "export_perfetto.h"
 #include "model.h"
 #include "panel.h"
 #include "replay.h"
@@ -230,8 +231,8 @@ Test(replay, opens_at_the_first_whole_picture)
 	cr_expect_eq(r->pos, r->start);
 	cr_expect_eq(r->model->status, MODEL_REPLAY);
 	cr_expect_eq(r->model->nworkers, 2);
-	cr_expect_eq(r->malformed, 2, "the garbage and the blank line");
-	cr_expect_eq(r->first_malformed, 15);
+	cr_expect_eq(r->counts.malformed, 2, "the garbage and the blank line");
+	cr_expect_eq(r->counts.first_malformed, 15);
 	struct model *direct = feed_prefix(&x, r->start);
 	expect_same_model(r->model, direct, "at the start");
 	model_destroy(direct);
@@ -274,10 +275,25 @@ Test(replay, every_step_forward_and_back_is_the_fed_prefix)
 	fixture_free(&x);
 }
 
+/* Fails unless a step back from target + 1 shows what a replay opened afresh and sought to target shows. */
+static void expect_back_is_straight(struct replay *r, const struct fixture *x, size_t target)
+{
+	char what[64];
+	struct replay *straight;
+
+	cr_assert(replay_seek(r, target + 1));
+	cr_assert(replay_step_back(r));
+	straight = open_ok(x);
+	cr_assert(replay_seek(straight, target));
+	snprintf(what, sizeof(what), "back to %zu", target);
+	expect_same_model(r->model, straight->model, what);
+	replay_close(straight);
+}
+
 Test(replay, steps_back_across_checkpoints_match_a_straight_run)
 {
 	struct fixture x;
-	struct replay *r, *straight;
+	struct replay *r;
 
 	/* 12,600 events over 38 s of recorded time: checkpoints, and ticks by the recorded clock. */
 	fixture_begin(&x, 1 * SEC);
@@ -290,16 +306,8 @@ Test(replay, steps_back_across_checkpoints_match_a_straight_run)
 	cr_assert(replay_seek(r, r->nevents));
 	cr_expect_gt(r->model->events_per_sec, 0, "events/s comes from the recorded clock");
 	size_t targets[] = { r->nevents - 1, 12289, 12288, 9000, 8193, 8192, 8191, 4097, 100, 12500, 5 };
-	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
-		char what[64];
-		cr_assert(replay_seek(r, targets[i] + 1));
-		cr_assert(replay_step_back(r));
-		straight = open_ok(&x);
-		cr_assert(replay_seek(straight, targets[i]));
-		snprintf(what, sizeof(what), "back to %zu", targets[i]);
-		expect_same_model(r->model, straight->model, what);
-		replay_close(straight);
-	}
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		expect_back_is_straight(r, &x, targets[i]);
 	replay_close(r);
 	fixture_free(&x);
 }
@@ -347,7 +355,7 @@ Test(replay, a_second_server_run_continues_the_clock)
 	cr_expect_eq(r->start, 5);
 	cr_expect_eq(replay_length(r), 2 * (900 * MS + 40));
 	for (size_t i = 1; i < r->nevents; i++)
-		cr_expect_geq(r->events[i].at, r->events[i - 1].at, "time went back at event %zu", i);
+		cr_expect_geq(replay_event_time(r, i), replay_event_time(r, i - 1), "time went back at event %zu", i);
 	cr_assert(replay_seek(r, r->nevents));
 	cr_expect_eq(r->model->nconns, 2, "the second run's picture: listening conn and conn 2");
 	replay_close(r);
@@ -402,6 +410,157 @@ Test(replay, plays_at_its_speed_and_cuts_idle_gaps)
 	cr_expect_eq(r->speed, REPLAY_SPEED_MAX);
 	replay_set_speed(r, 0);
 	cr_expect_eq(r->speed, REPLAY_SPEED_MIN);
+	replay_close(r);
+	fixture_free(&x);
+}
+
+/* Appends a line of n bytes (a known event's start, then padding) that no reader may keep. */
+static void fixture_too_long(struct fixture *x, size_t n)
+{
+	char *line = malloc(n + 1);
+
+	cr_assert_not_null(line);
+	memset(line, 'p', n);
+	memcpy(line, "ts=1 seq=1 thr=w0 ev=yield conn=2 x=", 36);
+	line[n] = '\0';
+	fixture_raw(x, line, false);
+	free(line);
+}
+
+/*
+ * A trace with every kind of bad line a reader must skip and count: junk,
+ * a line too long, workers and numbers beyond the hello's, and a second run
+ * (a restart with fewer workers, where w1 is no more).
+ */
+static void hostile_trace(struct fixture *x)
+{
+	fixture_begin(x, 5 * SEC);
+	fixture_snapshot(x);
+	fixture_conn(x, 2, 1000, true);
+	fixture_raw(x, "garbage", false);
+	fixture_too_long(x, 1 << 20);
+	fixture_raw(x, "ts=5000900000 seq=98 thr=w2 ev=yield conn=2", false);
+	fixture_raw(x, "ts=5000900000 seq=99 thr=main ev=cq_push to=w7 conn=3 depth=1", false);
+	fixture_raw(x, "ts=5000900000 seq=99 thr=w0 ev=cq_pop conn=3 depth=4294967296", false);
+	fixture_conn(x, 3, 1000, false);
+	fixture_event(x, 1000, "thr=main ev=hello v=1 pid=4243 threads=1 dispatch=rr tcp=11211 udp=0");
+	fixture_raw(x, "ts=5000900000 seq=99 thr=w1 ev=yield conn=3", false);
+	fixture_event(x, 1000, "thr=w0 ev=yield conn=3");
+	fixture_too_long(x, EVENT_LINE_MAX + 1);
+	fixture_event(x, 1000, "thr=w0 ev=yield conn=3");
+	fixture_end(x);
+}
+
+/* A FILE to export to, discarded. */
+static FILE *to_nowhere(void *arg)
+{
+	return arg;
+}
+
+Test(replay, replay_and_export_count_the_same_malformed_lines)
+{
+	struct fixture x;
+	struct replay *r;
+	struct export_stats st;
+	FILE *in, *out = fopen("/dev/null", "w");
+
+	hostile_trace(&x);
+	r = open_ok(&x);
+	cr_expect_eq(r->counts.malformed, 7, "junk, 2 too long, w2, to=w7, a depth, w1 after the restart");
+	cr_expect_eq(r->counts.too_long, 2);
+	cr_expect_eq(r->counts.first_malformed, 15);
+	cr_expect_eq(r->counts.first_status, EVENT_E_NO_EQUALS);
+	cr_expect_eq(r->counts.lines, x.nlines);
+	in = fopen(x.path, "r");
+	cr_assert(in != NULL && out != NULL);
+	cr_assert_eq(export_perfetto(in, x.path, to_nowhere, out, &st), 0);
+	cr_expect_eq(memcmp(&st.counts, &r->counts, sizeof(st.counts)), 0,
+		     "export: %llu malformed of %llu lines, replay: %llu of %llu",
+		     (unsigned long long)st.counts.malformed, (unsigned long long)st.counts.lines,
+		     (unsigned long long)r->counts.malformed, (unsigned long long)r->counts.lines);
+	fclose(in);
+	fclose(out);
+	/* Stepping reads the file again, skipping the same lines as feeding them does. */
+	cr_assert(replay_seek(r, 0));
+	for (size_t k = 1; k <= r->nevents; k++) {
+		cr_assert(replay_step(r));
+		expect_prefix(r, &x, k, "forward");
+	}
+	cr_expect_eq(r->model->nworkers, 1, "the second run's hello");
+	cr_expect_eq(r->model->malformed, 2, "a model counts from its hello: w1 and a line too long");
+	for (size_t k = r->nevents; k-- > 0;) {
+		cr_assert(replay_step_back(r));
+		expect_prefix(r, &x, k, "back");
+	}
+	replay_close(r);
+	fixture_free(&x);
+}
+
+Test(replay, a_large_file_is_read_again_not_kept)
+{
+	struct fixture x;
+	struct replay *r;
+	struct stat st;
+	char pad[1001];
+
+	/* 60,000 events of a kilobyte each (unknown keys pad them): 60 MB of file. */
+	memset(pad, 'p', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	memcpy(pad, "pad=", 4);
+	fixture_begin(&x, 1 * SEC);
+	fixture_snapshot(&x);
+	for (int i = 0; i < 60000; i++) {
+		x.ts += 1000;
+		fprintf(x.f, "ts=%llu seq=%llu thr=w%d ev=yield conn=%d %s\n", (unsigned long long)x.ts,
+			(unsigned long long)++x.seq, i % 2, 1 + i % 2, pad);
+	}
+	fixture_end(&x);
+	cr_assert_eq(stat(x.path, &st), 0);
+	cr_assert_gt(st.st_size, 60 * 1000 * 1000);
+	r = open_ok(&x);
+	cr_expect_eq(r->nevents, 5 + 60000u);
+	/* Every checkpoint taken, the end reached, a step back across one, a seek by time. */
+	cr_assert(replay_seek(r, r->nevents));
+	cr_assert(replay_seek(r, 40000));
+	cr_assert(replay_step_back(r));
+	cr_assert(replay_seek_time(r, replay_event_time(r, 5 + 29999)));
+	cr_expect_eq(r->pos, 5 + 30000u);
+	size_t held = replay_bytes(r);
+	cr_expect_lt(held, (size_t)16 << 20, "%zu bytes held", held);
+	cr_expect_lt(held, (size_t)st.st_size / 4, "%zu bytes held for %lld of file", held,
+		     (long long)st.st_size);
+	replay_close(r);
+	fixture_free(&x);
+}
+
+Test(replay, checkpoints_of_a_crowded_picture_are_thinned_to_their_budget)
+{
+	struct fixture x;
+	struct replay *r;
+
+	/* 30,000 connections that never close (each checkpoint a copy of them all), then 90,000 events. */
+	fixture_begin(&x, 1 * SEC);
+	fixture_snapshot(&x);
+	for (int c = 0; c < 30000; c++) {
+		x.ts += 1000;
+		fprintf(x.f, "ts=%llu seq=%llu thr=main ev=dispatch conn=%d fd=%d to=w%d last=none "
+			"dispatch=rr transport=tcp init=conn_new_cmd\n", (unsigned long long)x.ts,
+			(unsigned long long)++x.seq, 2 + c, 10 + c, c % 2);
+	}
+	for (int i = 0; i < 90000; i++) {
+		x.ts += 1000;
+		fprintf(x.f, "ts=%llu seq=%llu thr=w%d ev=yield conn=%d\n", (unsigned long long)x.ts,
+			(unsigned long long)++x.seq, i % 2, 2 + i % 30000);
+	}
+	fixture_end(&x);
+	r = open_ok(&x);
+	size_t every = r->checkpoint_every;
+	cr_assert(replay_seek(r, r->nevents));
+	cr_expect_gt(r->checkpoint_every, every, "some were dropped");
+	cr_expect_leq(r->checkpoint_bytes, (size_t)64 << 20);
+	cr_expect_lt(replay_bytes(r), (size_t)80 << 20, "%zu bytes held", replay_bytes(r));
+	/* Back across what is left: the same picture as a straight run. */
+	expect_back_is_straight(r, &x, 70000);
 	replay_close(r);
 	fixture_free(&x);
 }
@@ -465,7 +624,7 @@ Test(replay, once_prints_the_first_whole_picture)
 	cr_expect_not_null(strstr(out, "2 threads  rr"), "%s", out);
 	cr_expect_not_null(strstr(out, "listening 1"), "%s", out);
 	cr_expect_not_null(strstr(out, "space play/pause"), "the replay's keys:\n%s", out);
-	cr_expect_not_null(strstr(err, "2 malformed lines skipped (the first: line 15)"), "%s", err);
+	cr_expect_not_null(strstr(err, "2 malformed lines skipped (the first: line 15, a word without '=')"), "%s", err);
 	free(out);
 	free(err);
 	fixture_free(&x);
