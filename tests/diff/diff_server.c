@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -134,6 +135,7 @@ static int start_once(struct server *s, const char *const *flags, size_t nflags,
 {
 	char portbuf[16], portfile[96], lck[110], path[128], *argv[ARGV_MAX];
 	int rfd = -1, wfd = -1, logfd, rc = -1;
+	pid_t parent;
 	struct bytes got = { 0 };
 
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
@@ -157,9 +159,14 @@ static int start_once(struct server *s, const char *const *flags, size_t nflags,
 	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		goto out;
+	parent = getpid();
 	s->pid = fork();
 	if (s->pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
+
+		/* A tester that dies (a sanitizer's abort, a kill) takes its servers along. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
 
 		dup2(devnull, 0);
 		dup2(logfd, 1);
