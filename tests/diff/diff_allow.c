@@ -46,8 +46,10 @@ bool allow_load(struct allow *a, const char *path)
 			ok = add_words(a->skip, &a->nskip, rest);
 		} else if (strcmp(kind, "reply") == 0) {
 			ok = add_words(a->reply, &a->nreply, rest);
+		} else if (strcmp(kind, "note") == 0) {
+			/* A difference the streams never reach: listed here so that the list is whole. */
 		} else {
-			fprintf(stderr, "mcdiff: %s:%u: unknown kind '%s' (skip, reply)\n",
+			fprintf(stderr, "mcdiff: %s:%u: unknown kind '%s' (skip, reply, note)\n",
 				path, lineno, kind);
 			ok = false;
 		}
