@@ -12,7 +12,7 @@ set -eu
 
 BUILD=${1:-build}
 OUT=${2:-slides/scenes}
-[ $# -le 2 ] || shift 2
+[ $# -le 2 ] && set -- || shift 2
 only=${*:-}
 MCSCOPE=$BUILD/tui/mcscope
 [ -x "$MCSCOPE" ] || {
