@@ -12,7 +12,7 @@ set -eu
 
 BUILD=${1:-build}
 OUT=${2:-slides/scenes}
-[ $# -le 2 ] || shift 2
+[ $# -le 2 ] && set -- || shift 2
 only=${*:-}
 MCSCOPE=$BUILD/tui/mcscope
 [ -x "$MCSCOPE" ] || {
@@ -52,7 +52,7 @@ scene() {
 scene overview 'ev=dispatch conn=7 ' 0.5
 scene round-robin 'ev=dispatch conn=5 ' 0.5
 scene handoff 'ev=conn_new ' 0
-scene cq-backlog 'ev=cq_push to=w1 conn=[0-9]+ depth=4' 0.2
+scene cq-backlog 'ev=cq_push to=w1 conn=[0-9]+ depth=3' 0.2
 scene drive-machine 'ev=state .*to=conn_nread' 0.3
 scene fairness 'ev=yield ' 0.2
 scene accept-pause 'ev=accept_pause ' 0.5

@@ -22,6 +22,9 @@
 #include "wire.h"
 
 #define DATA_BUFFER_SIZE 2048       /* a TCP conn's first read buffer */
+/* memcached's fixed read buffer: a command line, but for a long get or gets, must fit in
+ * it with what is buffered before it, or the connection is hung up on. */
+#define READ_BUFFER_SIZE 16384
 #define UDP_READ_BUFFER_SIZE 65536  /* a UDP conn's read buffer: one whole datagram */
 
 struct conn {
@@ -42,6 +45,7 @@ struct conn {
 	size_t rsize;
 	size_t rbytes;                   /* unparsed bytes at rcurr */
 
+	bool negotiated;                 /* TCP: the first byte has been looked at */
 	struct proto_pending pending;    /* a storage command waiting for its value */
 	char *ritem;                     /* where the next value byte goes */
 	size_t rlbytes;                  /* value bytes still to read */
@@ -54,6 +58,8 @@ struct conn {
 	uint16_t request_id;
 	struct sockaddr_storage request_addr;
 	socklen_t request_addr_size;
+	bool udp_quit;                   /* a quit came: memcached's UDP conn never forgets its
+					    close_after_write, so every later flush ends the datagram */
 
 	char peer[64];                   /* "tcp:1.2.3.4:5678", for stats conns */
 	rel_time_t last_cmd_time;        /* atomic */

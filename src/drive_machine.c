@@ -51,8 +51,16 @@ static enum try_read_result try_read_network(struct conn *c)
 	}
 	for (;;) {
 		if (c->rbytes >= c->rsize) {
+			size_t line_len, consumed;
+
 			/* Grow at most four times per event, so one client can't monopolise a worker. */
 			if (grown == 4)
+				return got;
+			/* Past memcached's buffer only for a long get: a full buffer with no
+			 * newline is otherwise a line too long. */
+			if (c->rsize >= READ_BUFFER_SIZE &&
+			    proto_text_find_line(c->rbuf, c->rbytes, &line_len, &consumed) !=
+				    PROTO_LINE_MORE)
 				return got;
 			char *bigger = realloc(c->rbuf, c->rsize * 2);
 			if (bigger == NULL) {
@@ -74,13 +82,17 @@ static enum try_read_result try_read_network(struct conn *c)
 				continue;
 			break;
 		}
+		/* What came before the end is run first, as memcached does: the next read
+		 * finds the end again. */
 		if (res == 0) {
+			if (got == READ_DATA_RECEIVED)
+				break;
 			c->close_reason = CLOSE_EOF;
 			return READ_ERROR;
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK || got == READ_DATA_RECEIVED)
 			break;
 		c->close_reason = CLOSE_ERROR;
 		return READ_ERROR;
@@ -97,18 +109,16 @@ static enum try_read_result try_read_udp(struct conn *c)
 	c->request_addr_size = sizeof(c->request_addr);
 	res = recvfrom(c->sfd, c->rbuf, c->rsize, 0, (struct sockaddr *)&c->request_addr,
 		       &c->request_addr_size);
-	if (res <= 0 || udp_header_decode((const uint8_t *)c->rbuf, (size_t)res, &hdr) != 0)
+	/* As memcached: a datagram with nothing past its header is dropped. */
+	if (res <= UDP_HEADER_SIZE ||
+	    udp_header_decode((const uint8_t *)c->rbuf, (size_t)res, &hdr) != 0)
 		return READ_NO_DATA_RECEIVED;
 	count_read(c, (size_t)res);
 	c->request_id = hdr.request_id;
-	/* Requests that span several datagrams are not supported, as in memcached. */
-	if (hdr.count != 1) {
-		resp_add_str(&c->resp, "SERVER_ERROR multi-packet request not supported\r\n");
-		c->rbytes = 0;
-		c->rcurr = c->rbuf;
-		c->write_and_go = conn_new_cmd;
-		return READ_DATA_RECEIVED;
-	}
+	/* Requests that span several datagrams are not supported: memcached drops them,
+	 * without a word. A binary protocol request is not answered either. */
+	if (hdr.count != 1 || (uint8_t)c->rbuf[UDP_HEADER_SIZE] == PROTO_BINARY_MAGIC)
+		return READ_NO_DATA_RECEIVED;
 	memmove(c->rbuf, c->rbuf + UDP_HEADER_SIZE, (size_t)res - UDP_HEADER_SIZE);
 	c->rbytes = (size_t)res - UDP_HEADER_SIZE;
 	c->rcurr = c->rbuf;
@@ -148,19 +158,36 @@ static void trace_cmd(struct conn *c, enum proto_action action)
 	trace_point(&r, true);
 }
 
+/* Moves on once a command's reply is queued. memcached 1.6 holds replies while more input
+ * is buffered and sends them together once it runs out (or a get, or a yield, flushes
+ * them): a client that stops inside a later command's value never sees them. */
+static void reply_or_hold(struct conn *c)
+{
+	c->write_and_go = conn_new_cmd;
+	conn_set_state(c, resp_empty(&c->resp) || c->rbytes > 0 ? conn_new_cmd : conn_write);
+}
+
+/* Sends the replies held so far, then goes on to next. */
+static void flush_held(struct conn *c, enum conn_states next)
+{
+	c->write_and_go = next;
+	conn_set_state(c, conn_write);
+}
+
 /* Runs one command line and moves to the state its action needs. */
 static void process_command(struct conn *c, char *line, size_t len)
 {
 	enum proto_action action;
 
 	__atomic_store_n(&c->last_cmd_time, clock_now(), __ATOMIC_RELAXED);
+	/* Behind held replies, this command's is a response of its own (for UDP's datagrams). */
+	resp_start_next(&c->resp);
 	action = proto_text_process(&c->ctx, &c->resp, line, len, &c->pending);
 	if (TRACE_ON())
 		trace_cmd(c, action);
 	switch (action) {
 	case PROTO_WRITE:
-		c->write_and_go = conn_new_cmd;
-		conn_set_state(c, resp_empty(&c->resp) ? conn_new_cmd : conn_write);
+		reply_or_hold(c);
 		break;
 	case PROTO_MWRITE:
 		conn_set_state(c, conn_mwrite);
@@ -171,11 +198,30 @@ static void process_command(struct conn *c, char *line, size_t len)
 		conn_set_state(c, conn_nread);
 		break;
 	case PROTO_SWALLOW:
+		/* memcached 1.6 queues the error and discards the value first: a client
+		 * that never sends the value never sees the error. */
 		c->sbytes = c->pending.vlen;
-		c->write_and_go = conn_swallow;
-		conn_set_state(c, resp_empty(&c->resp) ? conn_swallow : conn_write);
+		conn_set_state(c, conn_swallow);
+		break;
+	case PROTO_QUIT:
+		c->close_reason = CLOSE_QUIT;
+		if (c->transport == TRANSPORT_UDP) {
+			/* quit's own response is empty but sent: a bare header, when it
+			 * comes first. */
+			c->udp_quit = true;
+			if (resp_start(&c->resp) == 0) {
+				flush_held(c, conn_closing);
+				break;
+			}
+		}
+		/* memcached sends the replies it held before it closes. */
+		if (!resp_empty(&c->resp))
+			flush_held(c, conn_closing);
+		else
+			conn_set_state(c, conn_closing);
 		break;
 	case PROTO_CLOSE:
+		/* What was held is lost, as in memcached. */
 		c->close_reason = CLOSE_QUIT;
 		conn_set_state(c, conn_closing);
 		break;
@@ -190,6 +236,16 @@ static bool try_read_command(struct conn *c)
 
 	if (c->rbytes == 0)
 		return false;
+	/* memcached picks the protocol by a connection's first byte: the binary one is
+	 * not spoken here, so such a connection is hung up on without a word. */
+	if (!c->negotiated && c->transport == TRANSPORT_TCP) {
+		c->negotiated = true;
+		if ((uint8_t)c->rcurr[0] == PROTO_BINARY_MAGIC) {
+			c->close_reason = CLOSE_ERROR;
+			conn_set_state(c, conn_closing);
+			return true;
+		}
+	}
 	switch (proto_text_find_line(c->rcurr, c->rbytes, &line_len, &consumed)) {
 	case PROTO_LINE_MORE:
 		return false;
@@ -207,10 +263,10 @@ static bool try_read_command(struct conn *c)
 	return true;
 }
 
-/* Prepares for the next command: drops the last reply, shrinks an oversized buffer. */
+/* Prepares for the next command: shrinks an oversized buffer; sends held replies when the
+ * input has run out. */
 static void reset_cmd_handler(struct conn *c)
 {
-	resp_reset(&c->resp);
 	if (c->rbytes == 0 && c->rsize > 8 * DATA_BUFFER_SIZE && c->transport == TRANSPORT_TCP) {
 		char *smaller = realloc(c->rbuf, DATA_BUFFER_SIZE);
 		if (smaller != NULL) {
@@ -220,15 +276,19 @@ static void reset_cmd_handler(struct conn *c)
 	}
 	if (c->rbytes == 0)
 		c->rcurr = c->rbuf;
-	conn_set_state(c, c->rbytes > 0 ? conn_parse_cmd : conn_waiting);
+	if (c->rbytes > 0)
+		conn_set_state(c, conn_parse_cmd);
+	else if (!resp_empty(&c->resp))
+		flush_held(c, conn_new_cmd);
+	else
+		conn_set_state(c, conn_waiting);
 }
 
 /* A storage command's value is all here: store it and queue the reply. */
 static void complete_nread(struct conn *c)
 {
 	proto_text_complete_nread(&c->ctx, &c->resp, &c->pending);
-	c->write_and_go = conn_new_cmd;
-	conn_set_state(c, resp_empty(&c->resp) ? conn_new_cmd : conn_write);
+	reply_or_hold(c);
 }
 
 enum transmit_result { TRANSMIT_COMPLETE, TRANSMIT_SOFT_ERROR, TRANSMIT_HARD_ERROR };
@@ -239,9 +299,12 @@ static enum transmit_result transmit(struct conn *c)
 	size_t written = 0;
 
 	if (c->transport == TRANSPORT_UDP) {
+		/* What is sent is all memcached would flush at once. */
+		bool sent_any = false;
+
 		/* A datagram the kernel won't take is lost, as UDP replies may be. */
 		udp_send_reply(c->sfd, &c->resp, c->request_id, (struct sockaddr *)&c->request_addr,
-			       c->request_addr_size);
+			       c->request_addr_size, &sent_any);
 		if (c->ctx.stats != NULL)
 			STATS_ADD(c->ctx.stats, bytes_written, c->resp.total);
 		return TRANSMIT_COMPLETE;
@@ -350,8 +413,7 @@ void drive_machine(struct conn *c)
 				conn_set_state(c, conn_waiting);
 				break;
 			case READ_DATA_RECEIVED:
-				/* A UDP request refused while reading already has its reply. */
-				conn_set_state(c, resp_empty(&c->resp) ? conn_parse_cmd : conn_write);
+				conn_set_state(c, conn_parse_cmd);
 				break;
 			case READ_ERROR:
 			case READ_MEMORY_ERROR:
@@ -361,7 +423,12 @@ void drive_machine(struct conn *c)
 			break;
 
 		case conn_parse_cmd:
-			if (!try_read_command(c))
+			if (try_read_command(c))
+				break;
+			/* memcached sends what it held before it waits for more of a line. */
+			if (!resp_empty(&c->resp))
+				flush_held(c, conn_new_cmd);
+			else
 				conn_set_state(c, conn_waiting);
 			break;
 
@@ -369,6 +436,9 @@ void drive_machine(struct conn *c)
 			/* Only so many requests per event, so that one busy client can't starve the rest. */
 			if (--nreqs >= 0) {
 				reset_cmd_handler(c);
+			} else if (!resp_empty(&c->resp)) {
+				/* memcached sends what it held before it yields. */
+				flush_held(c, conn_new_cmd);
 			} else {
 				if (c->ctx.stats != NULL)
 					STATS_INCR(c->ctx.stats, conn_yields);
@@ -399,15 +469,8 @@ void drive_machine(struct conn *c)
 				c->rbytes -= tocopy;
 				break;
 			}
-			if (c->transport == TRANSPORT_UDP) {
-				/* A value must arrive in the request's own datagram. */
-				storage_item_release(c->ctx.storage, c->pending.item);
-				c->pending.item = NULL;
-				resp_add_str(&c->resp, "CLIENT_ERROR bad data chunk\r\n");
-				c->write_and_go = conn_new_cmd;
-				conn_set_state(c, conn_write);
-				break;
-			}
+			/* Over UDP too, as memcached: a value cut short in its datagram takes
+			 * its rest from whatever datagram comes next, header and all. */
 			res = read(c->sfd, c->ritem, c->rlbytes);
 			if (res > 0) {
 				c->ritem += res;
@@ -418,7 +481,7 @@ void drive_machine(struct conn *c)
 
 		case conn_swallow:
 			if (c->sbytes == 0) {
-				conn_set_state(c, conn_new_cmd);
+				reply_or_hold(c);
 				break;
 			}
 			if (c->rbytes > 0) {
@@ -428,10 +491,7 @@ void drive_machine(struct conn *c)
 				c->rbytes -= tocopy;
 				break;
 			}
-			if (c->transport == TRANSPORT_UDP) {
-				c->sbytes = 0;
-				break;
-			}
+			/* Over UDP, memcached swallows whole datagrams that come next. */
 			res = read(c->sfd, c->rbuf, c->rsize > c->sbytes ? c->sbytes : c->rsize);
 			if (res > 0)
 				c->sbytes -= (size_t)res;
@@ -442,8 +502,11 @@ void drive_machine(struct conn *c)
 		case conn_mwrite:
 			switch (transmit(c)) {
 			case TRANSMIT_COMPLETE:
-				if (c->state == conn_mwrite) {
-					resp_reset(&c->resp);
+				resp_reset(&c->resp);
+				if (c->udp_quit) {
+					/* The rest of the datagram goes unread, as in memcached. */
+					conn_set_state(c, conn_closing);
+				} else if (c->state == conn_mwrite) {
 					conn_set_state(c, conn_new_cmd);
 				} else {
 					conn_set_state(c, c->write_and_go);
@@ -466,6 +529,8 @@ void drive_machine(struct conn *c)
 		case conn_closing:
 			if (c->transport == TRANSPORT_UDP) {
 				/* The UDP socket is shared by every request: clean up and read the next one. */
+				storage_item_release(c->ctx.storage, c->pending.item);
+				c->pending.item = NULL;
 				resp_reset(&c->resp);
 				c->rbytes = 0;
 				c->rcurr = c->rbuf;

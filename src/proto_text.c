@@ -7,20 +7,15 @@
 
 #include "clock.h"
 #include "log.h"
+#include "number.h"
 #include "proto_text.h"
 #include "resp.h"
 #include "stats.h"
 #include "storage.h"
 
-#ifndef MCSCOPE_VERSION
-#define MCSCOPE_VERSION "0.1.0"
-#endif
-
-/* Tokens kept by position: enough for the longest fixed command, "cas" with
- * noreply. get-like commands walk their keys on the line past these. */
-#define MAX_TOKENS 8
-/* Longest number token accepted, digits and sign. */
-#define NUMBER_MAX 32
+/* Tokens kept by position, as many as memcached's tokenizer keeps in one pass: its
+ * HTTP check reads the last of them. get-like commands walk their keys on the line. */
+#define MAX_TOKENS 23
 #define VERBOSITY_MAX 3
 
 #define BAD_FORMAT "CLIENT_ERROR bad command line format"
@@ -41,7 +36,7 @@ static int (*stats_writer)(struct resp *out, const char *args, struct storage *s
 	} while (0)
 
 struct token {
-	const char *s;
+	char *s;
 	size_t n;
 };
 
@@ -53,7 +48,7 @@ struct cmd {
 	struct resp *out;
 	struct proto_pending *pending;
 	const struct command *def;
-	const char *end;             /* end of the line */
+	char *end;                   /* end of the line */
 	struct token tok[MAX_TOKENS];
 	size_t ntok;                 /* tokens on the line, counting past MAX_TOKENS */
 	bool noreply;
@@ -69,10 +64,10 @@ struct command {
 };
 
 /* Finds the next space-separated token from *p on; false at the end of the line. */
-static bool next_token(const char **p, const char *end, struct token *t)
+static bool next_token(char **p, char *end, struct token *t)
 {
-	const char *s = *p;
-	const char *e;
+	char *s = *p;
+	char *e;
 
 	while (s < end && *s == ' ')
 		s++;
@@ -90,9 +85,9 @@ static bool next_token(const char **p, const char *end, struct token *t)
 }
 
 /* Splits the line into tokens, keeping the first MAX_TOKENS. */
-static void tokenize(struct cmd *c, const char *line)
+static void tokenize(struct cmd *c, char *line)
 {
-	const char *p = line;
+	char *p = line;
 	struct token t;
 
 	c->ntok = 0;
@@ -109,68 +104,22 @@ static bool token_is(const struct token *t, const char *s)
 	return t->n == strlen(s) && memcmp(t->s, s, t->n) == 0;
 }
 
-/* Copies a token that looks like a decimal number into buf as a C string. */
-static bool number_cstr(const struct token *t, char *buf, size_t size, bool sign)
-{
-	size_t i = 0;
-
-	if (t->n == 0 || t->n >= size)
-		return false;
-	if (sign && t->s[0] == '-')
-		i = 1;
-	if (i == t->n)
-		return false;
-	for (; i < t->n; i++)
-		if (t->s[i] < '0' || t->s[i] > '9')
-			return false;
-	memcpy(buf, t->s, t->n);
-	buf[t->n] = '\0';
-	return true;
-}
-
-/* Parses an unsigned 64-bit decimal token. */
+/* Parses a token as memcached's safe_strtoull. */
 static bool parse_u64(const struct token *t, uint64_t *v)
 {
-	char buf[NUMBER_MAX];
-	char *end;
-	unsigned long long x;
-
-	if (!number_cstr(t, buf, sizeof(buf), false))
-		return false;
-	errno = 0;
-	x = strtoull(buf, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return false;
-	*v = x;
-	return true;
+	return number_u64(t->s, t->n, v);
 }
 
-/* Parses an unsigned 32-bit decimal token. */
+/* Parses a token as memcached's safe_strtoul into 32 bits (flags, verbosity). */
 static bool parse_u32(const struct token *t, uint32_t *v)
 {
-	uint64_t x;
-
-	if (!parse_u64(t, &x) || x > UINT32_MAX)
-		return false;
-	*v = (uint32_t)x;
-	return true;
+	return number_u32(t->s, t->n, v);
 }
 
-/* Parses a signed 32-bit decimal token, the range memcached reads times and sizes in. */
+/* Parses a token as memcached's safe_strtol into 32 bits (times and lengths). */
 static bool parse_i32(const struct token *t, int32_t *v)
 {
-	char buf[NUMBER_MAX];
-	char *end;
-	long long x;
-
-	if (!number_cstr(t, buf, sizeof(buf), true))
-		return false;
-	errno = 0;
-	x = strtoll(buf, &end, 10);
-	if (errno != 0 || *end != '\0' || x < INT32_MIN || x > INT32_MAX)
-		return false;
-	*v = (int32_t)x;
-	return true;
+	return number_i32(t->s, t->n, v);
 }
 
 /* Queues a one-line reply unless noreply; -1 when out of memory. */
@@ -234,11 +183,12 @@ static enum proto_action cmd_get(struct cmd *c)
 	struct proto_ctx *ctx = c->ctx;
 	bool cas = c->def->arg & GET_CAS;
 	bool touch = c->def->arg & GET_TOUCH;
-	size_t mark = c->out->total;
 	rel_time_t now = clock_now();
 	rel_time_t exptime = 0;
-	const char *p;
+	const struct token *before = &c->tok[0];
+	char *p;
 	struct token key;
+	bool first = true;
 
 	if (touch) {
 		int32_t e;
@@ -246,15 +196,24 @@ static enum proto_action cmd_get(struct cmd *c)
 		if (!parse_i32(&c->tok[1], &e))
 			return reply(c, BAD_EXPTIME);
 		exptime = clock_realtime(e);
+		/* "gat <exptime>" with no key at all is a get of nothing: END. */
+		before = &c->tok[1];
 	}
-	p = c->tok[touch ? 2 : 1].s;
+	p = before->s + before->n;
 	while (next_token(&p, c->end, &key)) {
 		enum storage_miss miss = STORAGE_MISS;
 		struct item *it;
 
+		/* Each key after the first is a response of its own to memcached. */
+		if (!first && resp_start(c->out) < 0)
+			goto nomem;
+		first = false;
+		before = &key;
+
 		if (!key_ok(&key)) {
-			/* The whole command fails, so what its earlier keys queued goes. */
-			resp_truncate(c->out, mark);
+			/* The whole command fails, and memcached drops every reply it has not
+			 * sent yet: those of earlier commands held with it too. */
+			resp_truncate(c->out, 0);
 			return reply(c, BAD_FORMAT);
 		}
 		ctx->nkeys++;
@@ -277,13 +236,19 @@ static enum proto_action cmd_get(struct cmd *c)
 		if (queue_value(c, &key, it, cas) < 0)
 			goto nomem;
 	}
+	/* memcached reads a long line MAX_TOKENS words at a time; when the last pass
+	 * ends on a word followed by more than one space, it begins a response for
+	 * the next pass, which finds no key: END goes in that empty one. */
+	if (c->ntok % MAX_TOKENS == 0 && c->end - (before->s + before->n) >= 2 &&
+	    resp_start(c->out) < 0)
+		goto nomem;
 	if (resp_add(c->out, "END\r\n", 5) < 0)
 		goto nomem;
 	log_verbose(2, ">%d END\n", ctx->fd);
 	return PROTO_MWRITE;
 
 nomem:
-	resp_truncate(c->out, mark);
+	resp_truncate(c->out, 0);
 	return reply(c, "SERVER_ERROR out of memory writing get response");
 }
 
@@ -306,11 +271,14 @@ static enum proto_action cmd_update(struct cmd *c)
 	if (!key_ok(key))
 		return reply(c, BAD_FORMAT);
 	/* A bad line isn't followed by a value we could trust the length of:
-	 * nothing is swallowed, as memcached does. */
+	 * nothing is swallowed, as memcached does. Its number rules (number.h)
+	 * take flags 2^32 as 0 and a length of 2^32 + 1 as 1. */
 	if (!parse_u32(&c->tok[2], &flags) || !parse_i32(&c->tok[3], &exptime) ||
-	    !parse_i32(&c->tok[4], &bytes) || bytes < 0 || bytes > INT_MAX - 2)
+	    !parse_i32(&c->tok[4], &bytes))
 		return reply(c, BAD_FORMAT);
 	if (op == STORE_CAS && !parse_u64(&c->tok[5], &cas))
+		return reply(c, BAD_FORMAT);
+	if (bytes < 0 || bytes > INT_MAX - 2)
 		return reply(c, BAD_FORMAT);
 
 	it = storage_item_alloc(ctx->storage, key->s, key->n, flags, clock_realtime(exptime),
@@ -391,6 +359,9 @@ static enum proto_action cmd_delete(struct cmd *c)
 	const struct token *key = &c->tok[1];
 
 	ctx->nkeys = 1;
+	/* memcached looks for noreply only past the key: "delete noreply" deletes "noreply". */
+	if (c->ntok <= 2)
+		c->noreply = false;
 	if (c->ntok > 2) {
 		/* memcached 1.4 still takes the old hold time, if it is 0. */
 		bool zero = token_is(&c->tok[2], "0");
@@ -475,38 +446,33 @@ static enum proto_action cmd_touch(struct cmd *c)
 static enum proto_action cmd_flush_all(struct cmd *c)
 {
 	struct proto_ctx *ctx = c->ctx;
-	size_t nargs = c->ntok - 1 - c->noreply;
-	rel_time_t when = 0;
+	int32_t delay = 0;
 
 	COUNT(ctx, cmd_flush);
-	if (nargs > 1)
-		return reply(c, BAD_FORMAT);
-	if (nargs == 1) {
-		int32_t delay;
-
-		if (!parse_i32(&c->tok[1], &delay) || delay < 0)
-			return reply(c, BAD_FORMAT);
-		if (delay > 0)
-			when = clock_realtime(delay);
-	}
-	storage_flush(ctx->storage, when, clock_now());
+	/* As memcached: any line but "flush_all [noreply]" has its delay in the first
+	 * argument, and what follows it is not looked at ("flush_all 0 0" is fine);
+	 * a delay of 0 or less flushes now. */
+	if (c->ntok != (c->noreply ? 2u : 1u) && !parse_i32(&c->tok[1], &delay))
+		return reply(c, BAD_EXPTIME);
+	/* memcached's oldest_live: a second before the flush's time. */
+	storage_flush(ctx->storage, (delay > 0 ? clock_realtime(delay) : clock_now()) - 1,
+		      clock_now());
 	return reply(c, "OK");
 }
 
 /* version */
 static enum proto_action cmd_version(struct cmd *c)
 {
-	return reply(c, "VERSION " MCSCOPE_VERSION);
+	return reply(c, "VERSION " PROTO_MEMCACHED_VERSION);
 }
 
 /* verbosity <level> [noreply] */
 static enum proto_action cmd_verbosity(struct cmd *c)
 {
-	uint64_t level;
+	uint32_t level;
 
-	if (c->ntok - c->noreply < 2)
-		return reply(c, "ERROR");
-	if (!parse_u64(&c->tok[1], &level))
+	/* "verbosity noreply" reads "noreply" as the level, and fails quietly. */
+	if (!parse_u32(&c->tok[1], &level))
 		return reply(c, BAD_FORMAT);
 	if (level > VERBOSITY_MAX)
 		level = VERBOSITY_MAX;
@@ -518,7 +484,7 @@ static enum proto_action cmd_verbosity(struct cmd *c)
 static enum proto_action cmd_quit(struct cmd *c)
 {
 	(void)c;
-	return PROTO_CLOSE;
+	return PROTO_QUIT;
 }
 
 /* stats [group ...]: the text comes from stats_write.c. */
@@ -548,9 +514,10 @@ static enum proto_action cmd_stats(struct cmd *c)
 
 static const struct command commands[] = {
 	{ "get", cmd_get, 2, 0, false, 0 },
+	{ "bget", cmd_get, 2, 0, false, 0 },
 	{ "gets", cmd_get, 2, 0, false, GET_CAS },
-	{ "gat", cmd_get, 3, 0, false, GET_TOUCH },
-	{ "gats", cmd_get, 3, 0, false, GET_TOUCH | GET_CAS },
+	{ "gat", cmd_get, 2, 0, false, GET_TOUCH },
+	{ "gats", cmd_get, 2, 0, false, GET_TOUCH | GET_CAS },
 	{ "set", cmd_update, 5, 6, true, STORE_SET },
 	{ "add", cmd_update, 5, 6, true, STORE_ADD },
 	{ "replace", cmd_update, 5, 6, true, STORE_REPLACE },
@@ -562,9 +529,9 @@ static const struct command commands[] = {
 	{ "decr", cmd_delta, 3, 4, true, 0 },
 	{ "touch", cmd_touch, 3, 4, true, 0 },
 	{ "flush_all", cmd_flush_all, 1, 3, true, 0 },
-	{ "version", cmd_version, 1, 1, false, 0 },
+	{ "version", cmd_version, 1, 0, false, 0 },
 	{ "verbosity", cmd_verbosity, 2, 3, true, 0 },
-	{ "quit", cmd_quit, 1, 1, false, 0 },
+	{ "quit", cmd_quit, 1, 0, false, 0 },
 	{ "stats", cmd_stats, 1, 0, false, 0 },
 };
 
@@ -577,32 +544,33 @@ static const struct command *find_command(const struct token *verb)
 	return NULL;
 }
 
-/* True for a line that opens an HTTP request: someone pointed a browser at us. */
-static bool looks_like_http(const char *line, size_t len)
+/* True when memcached would take an unknown verb's line for an HTTP request and hang
+ * up: its last word (of the first MAX_TOKENS) starts with "HTTP/". memcached only gets
+ * that far for a verb whose first letter none of its commands share, nor a two-letter
+ * one starting with 'm' (its meta commands). */
+static bool looks_like_http(const struct cmd *c)
 {
-	static const char *const methods[] = {
-		"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "CONNECT ", "PATCH ", "TRACE ",
-	};
+	const struct token *verb = &c->tok[0];
+	const struct token *last = &c->tok[(c->ntok < MAX_TOKENS ? c->ntok : MAX_TOKENS) - 1];
 
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		size_t n = strlen(methods[i]);
-
-		if (len >= n && memcmp(line, methods[i], n) == 0)
-			return true;
-	}
-	return false;
+	if (memchr("gsacidt", verb->s[0], 7) != NULL || (verb->s[0] == 'm' && verb->n == 2))
+		return false;
+	return last->n >= 5 && memcmp(last->s, "HTTP/", 5) == 0;
 }
 
-/* True when a buffer without a newline yet holds the start of a get-like command,
- * whose line may legitimately be long. */
+/* True when a buffer without a newline yet may be a long multiget, which memcached
+ * lets grow past PROTO_LINE_MAX: "get " or "gets " after at most 100 spaces. */
 static bool is_get_prefix(const char *buf, size_t len)
 {
-	static const char *const prefixes[] = { "get ", "gets ", "gat ", "gats " };
+	static const char *const prefixes[] = { "get ", "gets " };
+	size_t spaces = 0;
 
-	while (len > 0 && *buf == ' ') {
-		buf++;
-		len--;
-	}
+	while (spaces < len && buf[spaces] == ' ')
+		spaces++;
+	if (spaces > 100)
+		return false;
+	buf += spaces;
+	len -= spaces;
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t n = strlen(prefixes[i]);
 
@@ -641,13 +609,17 @@ enum proto_action proto_text_process(struct proto_ctx *ctx, struct resp *out, ch
 
 	ctx->verb = "unknown";
 	ctx->nkeys = 0;
+	/* memcached reads the line as a C string: it ends at the first nul. */
+	len = strnlen(line, len);
+	c.end = line + len;
 	log_verbose(2, "<%d %.*s\n", ctx->fd, len > INT_MAX ? INT_MAX : (int)len, line);
-	if (looks_like_http(line, len))
-		return PROTO_CLOSE;
 	tokenize(&c, line);
-	if (c.ntok == 0)
+	/* No command is shorter than two letters. */
+	if (c.ntok == 0 || c.tok[0].n < 2)
 		return reply(&c, "ERROR");
 	def = find_command(&c.tok[0]);
+	if (def == NULL && looks_like_http(&c))
+		return PROTO_CLOSE;
 	/* A known verb with the wrong number of tokens is no command memcached
 	 * knows either: it answers ERROR for it. */
 	if (def == NULL || c.ntok < def->min_tokens ||

@@ -20,6 +20,14 @@ struct resp;
 struct settings;
 struct thread_stats;
 
+/* The memcached whose text protocol this answers as, and what "version" says: clients choose
+ * what to expect by it (libmemcached's memccapable takes 1.6 and later to accept
+ * "version foo"). stats and mcscoped -V give mcscope's own version. */
+#define PROTO_MEMCACHED_VERSION "1.6.18"
+
+/* The first byte of a request in memcached's binary protocol, which this does not speak. */
+#define PROTO_BINARY_MAGIC 0x80
+
 /* A line with no newline longer than this (not get/gets) closes the connection. */
 #define PROTO_LINE_MAX 2048
 
@@ -33,8 +41,9 @@ enum proto_action {
 	PROTO_WRITE,   /* send the reply (it may be empty after noreply), then the next command */
 	PROTO_MWRITE,  /* get, gets, gat, gats: send the VALUE lines and items, then the next command */
 	PROTO_NREAD,   /* read pending->vlen value bytes into item_data(pending->item) */
-	PROTO_SWALLOW, /* send the reply, and discard pending->vlen bytes that follow */
-	PROTO_CLOSE,   /* close the connection: quit, or an HTTP request */
+	PROTO_SWALLOW, /* discard pending->vlen bytes that follow, then send the reply */
+	PROTO_QUIT,    /* send what is queued, then close the connection */
+	PROTO_CLOSE,   /* close the connection at once: an HTTP request, no memory */
 };
 
 /* A storage command between its command line and its value. */

@@ -47,6 +47,7 @@ void resp_reset(struct resp *r)
 	r->cur = 0;
 	r->curoff = 0;
 	r->total = 0;
+	r->start_next = false;
 }
 
 /* Releases everything. */
@@ -103,12 +104,29 @@ static int reserve_arena(struct resp *r, size_t n)
 	return 0;
 }
 
+/* Adds the start marker resp_start_next asked for, if it is still to come. */
+static int start_pending(struct resp *r)
+{
+	if (!r->start_next)
+		return 0;
+	if (reserve_seg(r) < 0)
+		return -1;
+	r->segs[r->nsegs++] = (struct resp_seg){ .off = r->arenalen, .start = true };
+	r->start_next = false;
+	return 0;
+}
+
 /* Turns n bytes just written at the end of the arena into reply text. */
 static int commit_text(struct resp *r, size_t n)
 {
-	struct resp_seg *last = r->nsegs ? &r->segs[r->nsegs - 1] : NULL;
+	struct resp_seg *last;
 
-	/* Text that follows text in the arena joins its segment: fewer iovecs. */
+	if (start_pending(r) < 0)
+		return -1;
+	last = r->nsegs ? &r->segs[r->nsegs - 1] : NULL;
+
+	/* Text that follows text in the arena joins its segment: fewer iovecs. A
+	 * response's first segment may take text too: it still starts there. */
 	if (last != NULL && last->item == NULL && last->off + last->len == r->arenalen) {
 		last->len += n;
 	} else {
@@ -161,10 +179,26 @@ int resp_printf(struct resp *r, const char *fmt, ...)
 	return commit_text(r, (size_t)n);
 }
 
+/* Begins a new response: an empty segment that marks where. */
+int resp_start(struct resp *r)
+{
+	/* The response the caller's command began, empty so far, comes first. */
+	if (start_pending(r) < 0 || reserve_seg(r) < 0)
+		return -1;
+	r->segs[r->nsegs++] = (struct resp_seg){ .off = r->arenalen, .start = true };
+	return 0;
+}
+
+/* Makes the next bytes queued begin a new response. */
+void resp_start_next(struct resp *r)
+{
+	r->start_next = r->nsegs > 0;
+}
+
 /* Appends an item's value, sent from the item itself. */
 int resp_add_item(struct resp *r, struct item *it)
 {
-	if (reserve_seg(r) < 0) {
+	if (start_pending(r) < 0 || reserve_seg(r) < 0) {
 		storage_item_release(r->storage, it);
 		return -1;
 	}
@@ -178,7 +212,8 @@ void resp_truncate(struct resp *r, size_t len)
 {
 	size_t pos = r->total;
 
-	if (len >= r->total)
+	/* At len == total there may still be response starts to drop. */
+	if (len > r->total)
 		return;
 	while (r->nsegs > 0) {
 		struct resp_seg *seg = &r->segs[r->nsegs - 1];
@@ -188,12 +223,17 @@ void resp_truncate(struct resp *r, size_t len)
 			seg->len = len - start;
 			break;
 		}
+		/* A response that began right at len begins again with what comes next. */
+		if (seg->start && start == len)
+			r->start_next = true;
 		if (seg->item != NULL)
 			storage_item_release(r->storage, seg->item);
 		r->nsegs--;
 		pos = start;
 	}
 	r->total = len;
+	if (r->nsegs == 0)
+		r->start_next = false;
 	/* Arena text past the last surviving text segment is unused now; text
 	 * further back may still be in use, so only this case gives space back. */
 	if (r->nsegs == 0)

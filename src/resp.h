@@ -19,6 +19,7 @@ struct resp_seg {
 	struct item *item; /* NULL for text */
 	size_t off;        /* text: offset in the arena; item: offset in item_data */
 	size_t len;
+	bool start;        /* one of memcached's response objects begins here (resp_start) */
 };
 
 struct resp {
@@ -30,6 +31,7 @@ struct resp {
 	int cur;                 /* first segment not fully sent */
 	size_t curoff;           /* bytes of segs[cur] already sent */
 	size_t total;            /* bytes in the reply */
+	bool start_next;         /* the next bytes queued begin a new response (resp_start_next) */
 };
 
 enum resp_status { RESP_DONE, RESP_AGAIN, RESP_ERROR };
@@ -51,6 +53,15 @@ int resp_add_str(struct resp *r, const char *s);
 
 /* Appends formatted text. */
 int resp_printf(struct resp *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Begins a new response, as memcached's resp_start does for each key of a multiget: over
+ * UDP each response goes in datagrams of its own. The reply's first begins at its start. */
+int resp_start(struct resp *r);
+
+/* Makes the next bytes queued (or the next resp_start) begin a new response: a command's
+ * reply held behind others. A command that queues nothing (noreply) makes none, as
+ * memcached skips its response. */
+void resp_start_next(struct resp *r);
 
 /* Appends an item's value and "\r\n"; takes over one reference to it (released on failure too). */
 int resp_add_item(struct resp *r, struct item *it);

@@ -31,6 +31,7 @@ void settings_init(struct settings *s)
 	s->ready_fd = -1;
 	s->trace_clients_max = 64;
 	s->trace_buffer = (size_t)4 * 1024 * 1024;
+	s->trace_release = (size_t)16 * 1024 * 1024;
 }
 
 /* Frees the listen address copy. */
@@ -84,7 +85,7 @@ static bool parse_size(const char *arg, unsigned long long *out)
 /* The long options that take a value, by code (getopt_long's val for the long form). */
 enum {
 	OPT_DISPATCH = 256, OPT_SEED, OPT_READY_FD, OPT_TRACE_SOCKET, OPT_NO_TRACE, OPT_PAUSED,
-	OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER, OPT_IDLE_TIMEOUT,
+	OPT_TRACE_CLIENTS, OPT_TRACE_BUFFER, OPT_IDLE_TIMEOUT, OPT_TRACE_RELEASE,
 };
 
 /* memcached's -o options mcscoped knows: each is the long option opt by another name, so that
@@ -138,6 +139,9 @@ static void usage(FILE *out)
 		"                             is told \"error too many trace clients\" and let go\n"
 		"      --trace-buffer=SIZE    bytes buffered per trace client, 64k-1024m (default 4m); a\n"
 		"                             client that reads slower loses events (dropped), not memory\n"
+		"      --trace-release=SIZE   once trace clients that left had held this much between them\n"
+		"                             (and when the last one leaves), free memory goes back to the\n"
+		"                             system, 0-1024m (default 16m; 0: after each one)\n"
 		"  -h, --help                 print this help and exit\n"
 		"  -V, --version              print the version and exit\n");
 }
@@ -233,6 +237,7 @@ int settings_parse(struct settings *s, int argc, char **argv)
 		{ "paused", no_argument, NULL, OPT_PAUSED },
 		{ "trace-clients", required_argument, NULL, OPT_TRACE_CLIENTS },
 		{ "trace-buffer", required_argument, NULL, OPT_TRACE_BUFFER },
+		{ "trace-release", required_argument, NULL, OPT_TRACE_RELEASE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -349,6 +354,11 @@ int settings_parse(struct settings *s, int argc, char **argv)
 			if (!parse_size(optarg, &size) || size < 64 * 1024 || size > 1024ULL * 1024 * 1024)
 				return bad_value("--trace-buffer", optarg, "64k-1024m");
 			s->trace_buffer = (size_t)size;
+			break;
+		case OPT_TRACE_RELEASE:
+			if (!parse_size(optarg, &size) || size > 1024ULL * 1024 * 1024)
+				return bad_value("--trace-release", optarg, "0-1024m");
+			s->trace_release = (size_t)size;
 			break;
 		case 'h':
 			usage(stdout);

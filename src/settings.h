@@ -33,6 +33,7 @@ struct settings {
 	bool paused;           /* --paused: start with every gate closed */
 	int trace_clients_max; /* --trace-clients: trace clients connected at once */
 	size_t trace_buffer;   /* --trace-buffer: bytes buffered per trace client before it loses events */
+	size_t trace_release;  /* --trace-release: bytes departed trace clients held before free memory goes back */
 	int idle_timeout;      /* -o idle_timeout, --idle-timeout: seconds a conn may sit idle, 0 = forever */
 };
 

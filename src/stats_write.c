@@ -70,7 +70,8 @@ static void stats_general(struct resp *out, struct storage *storage)
 		    "STAT trace_events %llu\r\n"
 		    "STAT trace_dropped %llu\r\n"
 		    "STAT trace_clients %llu\r\n"
-		    "STAT trace_refused %llu\r\n",
+		    "STAT trace_refused %llu\r\n"
+		    "STAT trace_trims %llu\r\n",
 		    (unsigned long long)settings.maxbytes, (unsigned long long)ss.curr_items,
 		    (unsigned long long)ss.total_items, (unsigned long long)ss.bytes,
 		    (unsigned long long)ss.evictions, (unsigned long long)ss.reclaimed,
@@ -78,7 +79,8 @@ static void stats_general(struct resp *out, struct storage *storage)
 		    (unsigned long long)__atomic_load_n(&trace_counters.events, __ATOMIC_RELAXED),
 		    (unsigned long long)trace_dropped_total(),
 		    (unsigned long long)__atomic_load_n(&trace_counters.clients, __ATOMIC_RELAXED),
-		    (unsigned long long)__atomic_load_n(&trace_counters.refused, __ATOMIC_RELAXED));
+		    (unsigned long long)__atomic_load_n(&trace_counters.refused, __ATOMIC_RELAXED),
+		    (unsigned long long)__atomic_load_n(&trace_counters.trims, __ATOMIC_RELAXED));
 }
 
 /* Writes "stats settings". */
@@ -99,6 +101,7 @@ static void stats_settings(struct resp *out)
 		    "STAT dispatch_seed %llu\r\n"
 		    "STAT trace_clients_max %d\r\n"
 		    "STAT trace_buffer %zu\r\n"
+		    "STAT trace_release %zu\r\n"
 		    "STAT idle_timeout %d\r\n",
 		    settings.maxbytes, settings.maxconns, settings.port, settings.udpport,
 		    settings.inter != NULL ? settings.inter : "NULL",
@@ -106,7 +109,7 @@ static void stats_settings(struct resp *out)
 		    settings.reqs_per_event, settings.backlog, settings.item_size_max,
 		    wire_policy_name(__atomic_load_n(&dispatcher.policy, __ATOMIC_RELAXED)),
 		    (unsigned long long)settings.seed, settings.trace_clients_max, settings.trace_buffer,
-		    settings.idle_timeout);
+		    settings.trace_release, settings.idle_timeout);
 }
 
 /* Writes the reply to "stats <args>". */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "number.h"
 #include "storage.h"
 
 #define STRIPE_COUNT 1024
@@ -34,6 +35,12 @@
 #define ITEM_UPDATE_INTERVAL 60
 /* Longest decimal uint64_t. */
 #define DELTA_DIGITS_MAX 20
+/* Counts the table's own reference: an item nobody else is reading. */
+#define REFCOUNT_LINKED_ONLY 1
+
+/* How soon after a flush memcached's LRU maintainer may have reaped what it hid: its
+ * shortest sleep (MIN_LRU_MAINTAINER_SLEEP, 1 ms). */
+#define REAP_AFTER_NS 1000000
 
 /* No stripe held: for allocations made outside any stripe lock. */
 #define NO_STRIPE ((size_t)-1)
@@ -48,9 +55,13 @@ struct storage {
 
 	pthread_mutex_t flush_lock;   /* serializes writers of the flush fields */
 	uint64_t next_cas;            /* atomic */
-	uint64_t flush_cas;           /* atomic: items with a lower cas are flushed */
-	rel_time_t flush_done;        /* atomic: items stored before it are flushed */
-	rel_time_t flush_when;        /* atomic: pending delayed flush, 0 none */
+	uint64_t oldest_cas;          /* atomic: once oldest_live is due, lower cas are flushed */
+	rel_time_t oldest_live;       /* atomic: from then on, items stored at or before it are
+					 flushed; 0 none */
+	rel_time_t flush_at;          /* when the latest flush came (flush_lock) */
+	uint64_t flush_at_ns;         /* and on the monotonic clock */
+	uint64_t reaped_cas;          /* atomic: lower cas are gone for good */
+	rel_time_t reaped_live;       /* atomic: items stored at or before it are gone for good */
 	rel_time_t last_now;          /* atomic: latest time any call passed in */
 
 	uint64_t mem_used;            /* atomic */
@@ -149,18 +160,22 @@ static bool mem_reserve(struct storage *st, size_t size)
 	return true;
 }
 
-/* Tells whether a flush has invalidated an item; its stripe is held. */
+/* Tells whether a flush has invalidated an item, as memcached's item_is_flushed; its stripe
+ * is held. */
 static bool item_is_flushed(struct storage *st, const struct item *it, rel_time_t now)
 {
-	/* Acquire pairs with storage_flush's release so the others are current. */
-	rel_time_t when = __atomic_load_n(&st->flush_when, __ATOMIC_ACQUIRE);
-	rel_time_t done = __atomic_load_n(&st->flush_done, __ATOMIC_RELAXED);
+	/* Acquire pairs with storage_flush's release: oldest_cas is at least as new. */
+	rel_time_t oldest = __atomic_load_n(&st->oldest_live, __ATOMIC_ACQUIRE);
+	uint64_t cas = __atomic_load_n(&st->oldest_cas, __ATOMIC_RELAXED);
 
-	if (it->cas < __atomic_load_n(&st->flush_cas, __ATOMIC_RELAXED))
+	rel_time_t reaped = __atomic_load_n(&st->reaped_live, __ATOMIC_RELAXED);
+	uint64_t reaped_cas = __atomic_load_n(&st->reaped_cas, __ATOMIC_RELAXED);
+
+	if ((reaped != 0 && it->time <= reaped) || it->cas < reaped_cas)
 		return true;
-	if (it->time < done)
-		return true;
-	return when != 0 && now >= when && it->time < when;
+	if (oldest == 0 || oldest > now)
+		return false;
+	return it->time <= oldest || (cas != 0 && it->cas < cas);
 }
 
 /* Tells whether an item's exptime has passed; its stripe is held. */
@@ -377,7 +392,7 @@ static struct item *alloc_item(struct storage *st, const char *key, size_t nkey,
 		*err = STORE_NOT_STORED;
 		return NULL;
 	}
-	if (nbytes - 2 > st->item_size_max) {
+	if (storage_item_ntotal(nkey, flags, nbytes) > st->item_size_max) {
 		*err = STORE_TOO_LARGE;
 		return NULL;
 	}
@@ -402,6 +417,13 @@ static struct item *alloc_item(struct storage *st, const char *key, size_t nkey,
 	memcpy(it->data, key, nkey);
 	it->data[nkey] = '\0';
 	return it;
+}
+
+/* Returns the size memcached gives an item (see STORAGE_ITEM_HEADER). */
+size_t storage_item_ntotal(size_t nkey, uint32_t flags, size_t nbytes)
+{
+	return STORAGE_ITEM_HEADER + STORAGE_ITEM_CAS + nkey + 1 + (flags != 0 ? sizeof(flags) : 0) +
+	       nbytes;
 }
 
 /* Picks the bucket count for a memory limit: a power of two within bounds. */
@@ -529,7 +551,8 @@ enum store_result storage_store(struct storage *st, struct item *it, enum store_
 		}
 		new = combine(st, old, it, op == STORE_APPEND, s);
 		if (!new) {
-			res = STORE_NO_MEMORY;
+			/* memcached answers NOT_STORED when the joined value can't be had. */
+			res = STORE_NOT_STORED;
 			break;
 		}
 		item_replace(st, old, new, hv, now);
@@ -620,25 +643,7 @@ bool storage_delete(struct storage *st, const char *key, size_t nkey, rel_time_t
 	return it != NULL;
 }
 
-/* Parses a value made only of decimal digits that fits in 64 bits. */
-static bool parse_u64(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > DELTA_DIGITS_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
-/* Adds or subtracts delta on a decimal value. */
+/* Adds or subtracts delta on a value memcached reads as a number. */
 enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey, bool incr,
 				uint64_t delta, rel_time_t now, uint64_t *value)
 {
@@ -649,7 +654,7 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 	struct item *old, *new;
 	char buf[DELTA_DIGITS_MAX + 1];
 	uint64_t v;
-	int len;
+	size_t len, oldlen;
 
 	note_now(st, now);
 	stripe_lock(st, s);
@@ -658,7 +663,12 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 		res = DELTA_NOT_FOUND;
 		goto out;
 	}
-	if (!parse_u64(item_data(old), old->nbytes - 2, &v)) {
+	/* memcached reads the value with strtoull (" 12", "12 ", "+12" are numbers), its
+	 * "\r\n" included; an empty value or a chunked one is not a number to it. */
+	oldlen = old->nbytes - 2;
+	if (oldlen == 0 ||
+	    storage_item_ntotal(old->nkey, old->flags, old->nbytes) > STORAGE_CHUNK_MAX ||
+	    !number_u64(item_data(old), old->nbytes, &v)) {
 		res = DELTA_NON_NUMERIC;
 		goto out;
 	}
@@ -666,15 +676,22 @@ enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey
 		v += delta; /* wraps at 2^64, as memcached's does */
 	else
 		v = v < delta ? 0 : v - delta;
-	len = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	/* A new item rather than digits rewritten in place: a reader may be sending the old ones. */
-	new = alloc_item(st, key, nkey, old->flags, old->exptime, (size_t)len + 2, s, &err);
+	len = (size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	/* memcached rewrites the digits in place when they fit and nobody else holds
+	 * the item, padding with spaces to the old length ("100" decr 1 is "99 ").
+	 * Here a new item stands in for the rewrite, so a reader never sees digits
+	 * change under it. */
+	if (len > oldlen ||
+	    __atomic_load_n(&old->refcount, __ATOMIC_ACQUIRE) != REFCOUNT_LINKED_ONLY)
+		oldlen = len;
+	new = alloc_item(st, key, nkey, old->flags, old->exptime, oldlen + 2, s, &err);
 	if (!new) {
 		res = DELTA_NO_MEMORY;
 		goto out;
 	}
-	memcpy(item_data(new), buf, (size_t)len);
-	memcpy(item_data(new) + len, "\r\n", 2);
+	memcpy(item_data(new), buf, len);
+	memset(item_data(new) + len, ' ', oldlen - len);
+	memcpy(item_data(new) + oldlen, "\r\n", 2);
 	item_replace(st, old, new, hv, now);
 	item_unref(st, new);
 	if (value)
@@ -684,27 +701,41 @@ out:
 	return res;
 }
 
-/* Invalidates items stored before when, or before now when when is 0 or past. */
+/* Flushes as memcached's flush_all sets oldest_live (when) and oldest_cas. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now)
 {
-	rel_time_t pending;
+	uint64_t now_ns = clock_mono_ns();
+	rel_time_t oldest;
+	bool reaped;
 
 	note_now(st, now);
 	pthread_mutex_lock(&st->flush_lock);
-	pending = __atomic_load_n(&st->flush_when, __ATOMIC_RELAXED);
-	if (when == 0 || when <= now) {
-		/* The cas counter orders stores exactly, even within one second. */
-		__atomic_store_n(&st->flush_cas, __atomic_load_n(&st->next_cas, __ATOMIC_RELAXED),
+	/* memcached's LRU maintainer reaps what a flush hid soon after it takes effect
+	 * (how soon depends on its sleep); until then a later flush_all that replaces
+	 * oldest_live brings it back. Here what the flush being replaced hid is gone for
+	 * good once REAP_AFTER_NS have passed since it took effect: at its call, or, for
+	 * a delayed one, in its second (then once that second has passed). */
+	oldest = __atomic_load_n(&st->oldest_live, __ATOMIC_RELAXED);
+	if (oldest > st->flush_at)
+		reaped = oldest < now;
+	else
+		reaped = oldest != 0 && now_ns - st->flush_at_ns >= REAP_AFTER_NS;
+	if (reaped) {
+		if (oldest > __atomic_load_n(&st->reaped_live, __ATOMIC_RELAXED))
+			__atomic_store_n(&st->reaped_live, oldest, __ATOMIC_RELAXED);
+		__atomic_store_n(&st->reaped_cas, __atomic_load_n(&st->oldest_cas, __ATOMIC_RELAXED),
 				 __ATOMIC_RELAXED);
-		/* Everything a pending flush would catch is older than this one. */
-		__atomic_store_n(&st->flush_when, 0, __ATOMIC_RELEASE);
-	} else {
-		/* A pending flush that already took effect must stay in effect. */
-		if (pending != 0 && pending <= now &&
-		    pending > __atomic_load_n(&st->flush_done, __ATOMIC_RELAXED))
-			__atomic_store_n(&st->flush_done, pending, __ATOMIC_RELAXED);
-		__atomic_store_n(&st->flush_when, when, __ATOMIC_RELEASE);
 	}
+	st->flush_at = now;
+	st->flush_at_ns = now_ns;
+	/* memcached takes a cas id for a flush that takes effect at once: the ids of
+	 * items stored after it go on from the next one. */
+	if (when <= now)
+		__atomic_store_n(&st->oldest_cas,
+				 __atomic_fetch_add(&st->next_cas, 1, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+	/* One oldest_live, as memcached keeps: a later flush replaces an earlier one. */
+	__atomic_store_n(&st->oldest_live, when, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&st->flush_lock);
 }
 

@@ -19,6 +19,21 @@
 
 #define KEY_MAX_LENGTH 250
 
+/*
+ * What memcached 1.6 counts an item as, for -I and for chunking: its item
+ * header (48 bytes on LP64: three pointers, two times, nbytes, refcount,
+ * it_flags, slab class and nkey, padded to the 8-byte cas that follows),
+ * the cas (cas is on by default, and always here), the key and its nul,
+ * 4 bytes of client flags unless they are 0, and the value with its "\r\n".
+ * A value is too large when this total is over -I: at -I 1m a 1-byte key
+ * with flags 0 takes at most 1048576 - 48 - 8 - 2 - 2 = 1048516 bytes.
+ */
+#define STORAGE_ITEM_HEADER 48
+#define STORAGE_ITEM_CAS 8
+/* memcached's slab_chunk_max by default: an item larger than this is kept in chunks,
+ * and incr/decr takes a chunked item for non-numeric. */
+#define STORAGE_CHUNK_MAX (512 * 1024)
+
 struct item {
 	struct item *h_next;      /* hash chain */
 	struct item *prev, *next; /* LRU list, head is the most recent */
@@ -63,7 +78,11 @@ struct storage_stats {
 
 struct storage;
 
-/* Creates a store holding at most maxbytes of items, each at most item_size_max. */
+/* Returns the size memcached gives an item (see STORAGE_ITEM_HEADER); nbytes counts "\r\n". */
+size_t storage_item_ntotal(size_t nkey, uint32_t flags, size_t nbytes);
+
+/* Creates a store holding at most maxbytes of items, each at most item_size_max as
+ * storage_item_ntotal counts it. */
 struct storage *storage_create(size_t maxbytes, size_t item_size_max);
 
 /* Frees the store and every item in it; no reference may be outstanding. */
@@ -92,11 +111,18 @@ bool storage_touch(struct storage *st, const char *key, size_t nkey, rel_time_t 
 /* Unlinks a live item; returns false when there is no such item. */
 bool storage_delete(struct storage *st, const char *key, size_t nkey, rel_time_t now);
 
-/* Adds or subtracts delta on a decimal value (decr stops at 0); the new value in *value. */
+/* Adds or subtracts delta on a value memcached reads as a number (decr stops at 0); the
+ * new value in *value. As memcached's in-place update, a shorter result keeps the old
+ * length, padded with spaces, unless a reader holds the old value. */
 enum delta_result storage_delta(struct storage *st, const char *key, size_t nkey, bool incr,
 				uint64_t delta, rel_time_t now, uint64_t *value);
 
-/* Invalidates every item stored before when (0: before now). */
+/* Flushes as memcached's oldest_live: every item stored at or before when is invalid once now
+ * reaches it. when <= now takes effect at once, on every item stored so far (and moves the
+ * cas ids on by one). There is one oldest_live, as in memcached: a later flush in the same
+ * second replaces an earlier one, and what that one hid is back; after that second, as
+ * memcached's LRU maintainer has reaped it by then, it stays gone. 0 (a flush_all time long
+ * past) flushes nothing, and still takes a cas id. */
 void storage_flush(struct storage *st, rel_time_t when, rel_time_t now);
 
 /* Gives back a reference from storage_get or storage_item_alloc. */

@@ -114,12 +114,13 @@ uint64_t trace_last_seq(void);
 uint64_t trace_next_seq(void);
 
 /* Counters for stats: events recorded, events a client's full buffer lost, clients connected,
- * clients turned away at --trace-clients. */
+ * clients turned away at --trace-clients, times departed clients' memory went back (trace_release.c). */
 struct trace_counters {
 	uint64_t events;
 	uint64_t dropped;
 	uint64_t clients;
 	uint64_t refused;
+	uint64_t trims;
 };
 extern struct trace_counters trace_counters;
 

@@ -19,6 +19,7 @@
 #include "trace_format.h"
 #include "trace_gate.h"
 #include "trace_publish.h"
+#include "trace_release.h"
 #include "trace_ring.h"
 #include "trace_snapshot.h"
 #include "trace_socket.h"
@@ -38,12 +39,13 @@ struct trace_client {
 	bool discarding;         /* the rest of an over-long command line is thrown away */
 	bool controller;         /* sent a control command: its leaving may release the server */
 	uint64_t *pending_drops; /* per thread (ring index): events lost, not yet reported */
+	size_t peak;             /* the most its output has held: what its leaving may free */
 };
 
 static struct event_base *pub_base;
 static pthread_t pub_thread;
 static int listen_fd = -1;
-static struct event *listen_event, *drain_event, *stop_event, *signal_event;
+static struct event *listen_event, *drain_event, *stop_event, *signal_event, *release_event;
 static struct trace_client *clients;
 static char socket_path[108];
 static int pub_tcp_port, pub_udp_port;
@@ -60,7 +62,11 @@ static bool client_wants(const struct trace_client *cl, int ev, int thr)
 /* True when a client has more queued than it may. */
 static bool client_full(struct trace_client *cl)
 {
-	return evbuffer_get_length(bufferevent_get_output(cl->bev)) > settings.trace_buffer;
+	size_t len = evbuffer_get_length(bufferevent_get_output(cl->bev));
+
+	if (len > cl->peak)
+		cl->peak = len;
+	return len > settings.trace_buffer;
 }
 
 /* Writes a dropped line for thread ring index ri's losses, if any, before what comes next. */
@@ -316,6 +322,7 @@ static void client_free(struct trace_client *cl)
 			if (delays[i] != 0)
 				announce(TRACE_REC(delay, i, 0));
 	}
+	size_t held = cl->peak;
 	bufferevent_free(cl->bev);
 	free(cl->pending_drops);
 	free(cl);
@@ -326,6 +333,18 @@ static void client_free(struct trace_client *cl)
 		event_del(drain_event);
 		drain();
 	}
+	if (trace_release_left(held, clients == NULL)) {
+		/* bufferevent_free only schedules the finalizers that free its buffers; a timeout
+		 * of zero runs after them, on the loop's next pass. */
+		struct timeval now = { 0, 0 };
+		event_add(release_event, &now);
+	}
+}
+
+/* Publisher: clients that held much have left and their buffers are freed. */
+static void release_cb(evutil_socket_t fd, short which, void *arg)
+{
+	trace_release_run();
 }
 
 /* Publisher: command lines from a client. */
@@ -527,9 +546,10 @@ int trace_publish_start(const struct settings *s, int tcp_port, int udp_port, in
 	listen_event = event_new(pub_base, listen_fd, EV_READ | EV_PERSIST, accept_cb, NULL);
 	drain_event = event_new(pub_base, -1, EV_PERSIST, drain_cb, NULL);
 	stop_event = event_new(pub_base, -1, 0, stop_cb, NULL);
+	release_event = event_new(pub_base, -1, 0, release_cb, NULL);
 	signal_event = event_new(pub_base, signal_fd, EV_READ | EV_PERSIST, signal_cb, NULL);
 	if (listen_event == NULL || drain_event == NULL || stop_event == NULL ||
-	    signal_event == NULL || event_add(listen_event, NULL) != 0 ||
+	    signal_event == NULL || release_event == NULL || event_add(listen_event, NULL) != 0 ||
 	    event_add(signal_event, NULL) != 0)
 		goto fail;
 	if (pthread_create(&pub_thread, NULL, publisher, NULL) != 0)
@@ -562,7 +582,9 @@ void trace_publish_stop(void)
 		event_free(stop_event);
 	if (signal_event != NULL)
 		event_free(signal_event);
-	listen_event = drain_event = stop_event = signal_event = NULL;
+	if (release_event != NULL)
+		event_free(release_event);
+	listen_event = drain_event = stop_event = signal_event = release_event = NULL;
 	if (pub_base != NULL)
 		event_base_free(pub_base);
 	pub_base = NULL;

@@ -38,38 +38,67 @@ int udp_header_decode(const uint8_t *buf, size_t len, struct udp_header *h)
 	return 0;
 }
 
-/* Counts the datagrams a reply needs. */
+/* Counts the datagrams a response needs, as its headers say. */
 unsigned udp_datagram_count(size_t len)
 {
-	if (len == 0)
-		return 1;
-	return (unsigned)((len + UDP_MAX_PAYLOAD_SIZE - 1) / UDP_MAX_PAYLOAD_SIZE);
+	size_t n = len / UDP_DATA_SIZE + (len % UDP_DATA_SIZE != 0);
+
+	return n > UINT16_MAX ? UINT16_MAX : (unsigned)n;
 }
 
-/* Sends a reply as datagrams. */
-int udp_send_reply(int fd, const struct resp *r, uint16_t request_id, const struct sockaddr *to,
-		   socklen_t tolen)
+/* Sends one response, len bytes from off, as numbered datagrams; returns how many. */
+static int send_response(int fd, const struct resp *r, size_t off, size_t len,
+			 uint16_t request_id, const struct sockaddr *to, socklen_t tolen)
 {
-	uint8_t dgram[UDP_HEADER_SIZE + UDP_MAX_PAYLOAD_SIZE];
-	unsigned count = udp_datagram_count(r->total);
+	uint8_t dgram[UDP_MAX_PAYLOAD_SIZE];
+	struct udp_header h = { request_id, 0, (uint16_t)udp_datagram_count(len), 0 };
+	size_t done = 0;
+	int sent = 0;
 
-	if (count > UINT16_MAX) {
-		log_error("udp: a reply of %zu bytes needs more datagrams than the header counts",
-			  r->total);
-		return -1;
-	}
-	for (unsigned seq = 0; seq < count; seq++) {
-		struct udp_header h = { request_id, (uint16_t)seq, (uint16_t)count, 0 };
-		size_t off = (size_t)seq * UDP_MAX_PAYLOAD_SIZE;
-		size_t n = resp_copy(r, off, (char *)dgram + UDP_HEADER_SIZE, UDP_MAX_PAYLOAD_SIZE);
-		ssize_t sent;
+	do {
+		size_t n = resp_copy(r, off + done, (char *)dgram + UDP_HEADER_SIZE,
+				     len - done < UDP_DATA_SIZE ? len - done : UDP_DATA_SIZE);
+		ssize_t w;
 
 		udp_header_encode(dgram, &h);
 		do
-			sent = sendto(fd, dgram, UDP_HEADER_SIZE + n, 0, to, tolen);
-		while (sent < 0 && errno == EINTR);
-		if (sent < 0)
+			w = sendto(fd, dgram, UDP_HEADER_SIZE + n, 0, to, tolen);
+		while (w < 0 && errno == EINTR);
+		if (w < 0)
 			return -1;
+		/* Past 65535 datagrams the sequence wraps, as memcached's 16-bit one does. */
+		h.seq++;
+		done += n;
+		sent++;
+	} while (done < len);
+	return sent;
+}
+
+/* Sends a reply, response by response. */
+int udp_send_reply(int fd, const struct resp *r, uint16_t request_id, const struct sockaddr *to,
+		   socklen_t tolen, bool *sent_any)
+{
+	size_t start = 0, pos = 0;
+	int total = 0;
+
+	for (int i = 0; i <= r->nsegs; i++) {
+		int n;
+
+		if (i < r->nsegs && !r->segs[i].start) {
+			pos += r->segs[i].len;
+			continue;
+		}
+		/* A response ends here: at the next one's start, or the reply's end. */
+		if (pos > start || !*sent_any) {
+			n = send_response(fd, r, start, pos - start, request_id, to, tolen);
+			if (n < 0)
+				return -1;
+			total += n;
+			*sent_any = true;
+		}
+		start = pos;
+		if (i < r->nsegs)
+			pos += r->segs[i].len;
 	}
-	return (int)count;
+	return total;
 }

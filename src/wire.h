@@ -45,28 +45,28 @@ enum conn_states {
 	X(conn_listening, conn_new_cmd,   "accept: dispatch_conn_new starts the new conn on a worker") \
 	X(conn_new_cmd,   conn_waiting,   "nothing buffered: wait for the next command") \
 	X(conn_new_cmd,   conn_parse_cmd, "a command is already buffered (pipelined)") \
+	X(conn_new_cmd,   conn_write,     "replies held while input was buffered go out: it ran out, or -R yields") \
 	X(conn_new_cmd,   conn_closing,   "the -R yield cannot re-arm its event, the worker stops, or idle too long") \
 	X(conn_waiting,   conn_read,      "the read event is armed: stop until the socket is readable") \
 	X(conn_waiting,   conn_closing,   "the read event cannot be re-armed") \
 	X(conn_read,      conn_waiting,   "no data yet") \
 	X(conn_read,      conn_parse_cmd, "data arrived") \
-	X(conn_read,      conn_write,     "UDP: a request refused at once, with its error reply") \
 	X(conn_read,      conn_closing,   "EOF, a socket error, no memory for the buffer, or idle too long (the timeout thread's 't')") \
 	X(conn_parse_cmd, conn_waiting,   "no whole line yet") \
-	X(conn_parse_cmd, conn_new_cmd,   "a noreply command: nothing to write") \
-	X(conn_parse_cmd, conn_write,     "a one-line reply (out_string)") \
+	X(conn_parse_cmd, conn_new_cmd,   "noreply, or the reply held: more input is buffered (memcached 1.6)") \
+	X(conn_parse_cmd, conn_write,     "a one-line reply (out_string), or the held ones before a wait") \
 	X(conn_parse_cmd, conn_mwrite,    "get/gets: the values to send") \
 	X(conn_parse_cmd, conn_nread,     "set, add, ...: read the value") \
-	X(conn_parse_cmd, conn_swallow,   "noreply and the value is too large: discard it") \
-	X(conn_parse_cmd, conn_closing,   "quit, or a line too long") \
-	X(conn_nread,     conn_new_cmd,   "the value is stored; noreply") \
+	X(conn_parse_cmd, conn_swallow,   "the value is too large (or no memory): discard it, then answer") \
+	X(conn_parse_cmd, conn_closing,   "quit, a line too long, HTTP, or the binary protocol") \
+	X(conn_nread,     conn_new_cmd,   "the value is stored; noreply, or the reply held") \
 	X(conn_nread,     conn_write,     "the value is stored (or refused): the reply") \
 	X(conn_nread,     conn_closing,   "EOF while reading the value") \
-	X(conn_swallow,   conn_new_cmd,   "the value is discarded") \
+	X(conn_swallow,   conn_new_cmd,   "the value is discarded; noreply, or the error held") \
+	X(conn_swallow,   conn_write,     "the value is discarded: now its error (memcached 1.6's order)") \
 	X(conn_swallow,   conn_closing,   "EOF while discarding the value") \
 	X(conn_write,     conn_new_cmd,   "the reply is sent (write_and_go)") \
-	X(conn_write,     conn_swallow,   "the error for a too-large value is sent: discard the value") \
-	X(conn_write,     conn_closing,   "the client went away, or the write event cannot be re-armed") \
+	X(conn_write,     conn_closing,   "quit after what was held; the client went away; no write event") \
 	X(conn_mwrite,    conn_new_cmd,   "the values are sent") \
 	X(conn_mwrite,    conn_closing,   "the client went away, or the write event cannot be re-armed") \
 	X(conn_closing,   conn_closed,    "TCP: conn_close frees the conn; accepting may resume") \

@@ -1,6 +1,7 @@
 /* fuzz_conn.c: a worker and a conn on a socket, run by drive_machine for a fuzz target. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 
 #include "clock.h"
 #include "fuzz_conn.h"
@@ -78,6 +79,14 @@ void fuzz_conn_drive(struct conn *c, size_t max)
 		abort();
 	}
 	drive_machine(c);
+}
+
+/* True when the conn waits for bytes that are not there. */
+bool fuzz_conn_waits(const struct conn *c)
+{
+	int pending = 0;
+
+	return (c->ev_flags & EV_READ) && ioctl(c->sfd, FIONREAD, &pending) == 0 && pending == 0;
 }
 
 /* Frees the store. */

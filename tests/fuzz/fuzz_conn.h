@@ -30,6 +30,9 @@ bool fuzz_conn_closed(void);
  * after max calls for one input, as the conn then makes no progress. */
 void fuzz_conn_drive(struct conn *c, size_t max);
 
+/* True when the conn waits for bytes (EV_READ) and its socket has none: it is up to the client. */
+bool fuzz_conn_waits(const struct conn *c);
+
 /* Frees the store once the conn has closed; the next input starts from an empty one. */
 void fuzz_conn_finish(void);
 

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,14 +39,6 @@ static void drain(int fd)
 		;
 }
 
-/* True when the conn waits for bytes and none are left to read. */
-static bool waits_for_input(const struct conn *c)
-{
-	int pending = 0;
-
-	return (c->ev_flags & EV_READ) && ioctl(c->sfd, FIONREAD, &pending) == 0 && pending == 0;
-}
-
 /* Runs one connection's worth of input. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -66,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (w > 0)
 				sent += (size_t)w;
-		} else if (!shut && waits_for_input(c)) {
+		} else if (!shut && fuzz_conn_waits(c)) {
 			/* Everything is sent and answered: the client hangs up. */
 			shutdown(sv[1], SHUT_WR);
 			shut = true;

@@ -4,11 +4,14 @@
  * The input is one datagram, frame header included, sent on loopback to a
  * UDP conn that drive_machine runs as a worker does: try_read_udp and
  * udp_header_decode, then the text protocol on what follows the header,
- * then udp_send_reply. Every reply datagram must carry the request's id, a
- * sequence number below its count, and a zero reserved field.
+ * then udp_send_reply, until the conn waits for another datagram. Every
+ * reply datagram must carry the request's id, a sequence number below its
+ * count (but for the empty response's header, which counts 0), and a zero
+ * reserved field.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -56,6 +59,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* True for the header alone that answers a request whose reply is empty (udp_send_reply sends
+ * one when nothing else went out): it counts 0 datagrams. */
+static bool empty_response(const struct udp_header *h, size_t n)
+{
+	return n == UDP_HEADER_SIZE && h->seq == 0 && h->count == 0;
+}
+
 /* Reads the reply datagrams and checks their headers against the request's. */
 static void check_replies(const uint8_t *data, size_t size)
 {
@@ -68,9 +78,9 @@ static void check_replies(const uint8_t *data, size_t size)
 			continue;
 		if (udp_header_decode(data, size, &req) != 0 ||
 		    udp_header_decode(buf, (size_t)n, &h) != 0 || h.request_id != req.request_id ||
-		    h.seq >= h.count || h.reserved != 0 ||
+		    (h.seq >= h.count && !empty_response(&h, (size_t)n)) || h.reserved != 0 ||
 		    (size_t)n > UDP_HEADER_SIZE + UDP_MAX_PAYLOAD_SIZE) {
-			fprintf(stderr, "fuzz_udp: a bad reply datagram of %zd bytes\n", n);
+			fprintf(stderr, "fuzz_udp: a bad reply datagram of %zd bytes (id %u of %u, seq %u of %u, reserved %u)\n", n, h.request_id, req.request_id, h.seq, h.count, h.reserved);
 			abort();
 		}
 	}
@@ -84,18 +94,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (fd < 0)
 		abort();
-	/* Too long for one datagram: nothing a client could send. */
-	if (sendto(client_fd, data, size, 0, (struct sockaddr *)&server_addr,
+	/* An empty datagram reads as none; one too long for a datagram no client can send. */
+	if (size == 0 || sendto(client_fd, data, size, 0, (struct sockaddr *)&server_addr,
 		   sizeof(server_addr)) != (ssize_t)size) {
 		close(fd);
 		return 0;
 	}
 	c = fuzz_conn_open(fd, TRANSPORT_UDP);
-	/* Done when the conn is back waiting for the next datagram. */
+	/* Done when the conn waits for the next datagram: for a new request, or for the rest of a
+	 * value cut short, which memcached takes from whatever datagram comes next. */
 	do {
 		fuzz_conn_drive(c, 1000 + size);
 		check_replies(data, size);
-	} while (c->state != conn_read);
+	} while (!fuzz_conn_waits(c));
 	conn_close(c, CLOSE_SHUTDOWN);
 	fuzz_conn_finish();
 	return 0;

@@ -329,6 +329,53 @@ long long harness_stat(int fd, const char *group, const char *name)
 	return value;
 }
 
+/* Polls a stat: nothing announces most changes, so ask until it is in range. */
+long long harness_await_stat(int fd, const char *group, const char *name, long long min, long long max)
+{
+	long long v = harness_stat(fd, group, name);
+
+	for (int waited = 0; (v < min || v > max) && waited < HARNESS_DEADLINE_MS; waited += 10) {
+		usleep(10000);
+		v = harness_stat(fd, group, name);
+	}
+	return v;
+}
+
+/* Reads VmRSS from /proc. */
+long harness_rss_kb(const struct server_proc *p)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	while (kb < 0 && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kb) != 1)
+			kb = -1;
+	fclose(f);
+	return kb;
+}
+
+/* Looks for a sanitizer runtime among the server's mappings (GCC links them as shared libraries). */
+bool harness_server_sanitized(const struct server_proc *p)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, "/libasan.so") != NULL || strstr(line, "/libtsan.so") != NULL;
+	fclose(f);
+	return found;
+}
+
 /* Waits for EOF. */
 bool harness_wait_eof(int fd)
 {

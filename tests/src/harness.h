@@ -57,6 +57,15 @@ char *harness_cmd(int fd, const char *cmd, const char *terminator);
 /* Returns a stat's value from "stats <group>" over fd, or -1 when it's missing. */
 long long harness_stat(int fd, const char *group, const char *name);
 
+/* Asks "stats <group>" over fd until name is within [min, max]; returns its last value (-1: missing). */
+long long harness_await_stat(int fd, const char *group, const char *name, long long min, long long max);
+
+/* Returns the server's resident memory (VmRSS) in kB, -1 when it cannot be read. */
+long harness_rss_kb(const struct server_proc *p);
+
+/* True when the server runs with a sanitizer whose allocator takes the place of malloc's (ASan, TSan). */
+bool harness_server_sanitized(const struct server_proc *p);
+
 /* True when fd is closed by the peer (EOF) before the deadline. */
 bool harness_wait_eof(int fd);
 

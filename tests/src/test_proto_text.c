@@ -13,10 +13,6 @@
 #include "stats_write.h"
 #include "storage.h"
 
-#ifndef MCSCOPE_VERSION
-#define MCSCOPE_VERSION "0.1.0"
-#endif
-
 #define ITEM_MAX (1 << 20)
 
 static struct storage *st;
@@ -50,10 +46,9 @@ static void teardown(void)
 
 TestSuite(proto, .init = setup, .fini = teardown);
 
-/* Runs one command line (without its newline) against the reply as it is. */
-static enum proto_action run(const char *line)
+/* Runs one command line of len bytes (without its newline) against the reply as it is. */
+static enum proto_action run_n(const char *line, size_t len)
 {
-	size_t len = strlen(line);
 	char *buf = malloc(len + 1);
 	enum proto_action action;
 
@@ -62,6 +57,12 @@ static enum proto_action run(const char *line)
 	action = proto_text_process(&ctx, &out, buf, len, &pending);
 	free(buf);
 	return action;
+}
+
+/* Runs one command line (without its newline) against the reply as it is. */
+static enum proto_action run(const char *line)
+{
+	return run_n(line, strlen(line));
 }
 
 /* Returns the queued reply as a string and empties it (freed by the caller). */
@@ -129,6 +130,26 @@ static void store(const char *line, const char *value, const char *want)
 	free(data);
 	expect_reply(want);
 }
+
+/* One step of a conversation: a storage line with its value, or (value NULL) any other. */
+struct step {
+	const char *line;
+	const char *value;
+	const char *want;
+};
+
+/* Runs steps in order, each checked for its whole reply. */
+static void converse(const struct step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].value != NULL)
+			store(steps[i].line, steps[i].value, steps[i].want);
+		else
+			expect(steps[i].line, steps[i].want);
+	}
+}
+
+#define CONVERSE(steps) converse(steps, sizeof(steps) / sizeof((steps)[0]))
 
 /* Returns a key of n bytes (static, overwritten by the next call). */
 static const char *key_of(size_t n)
@@ -207,19 +228,24 @@ Test(proto, find_line_too_long)
 
 Test(proto, find_line_long_get_waits)
 {
-	static const char *const verbs[] = { "get ", "gets ", "gat ", "gats " };
+	static const char *const verbs[] = { "get ", "gets ", "gat ", "gats ", "getx " };
 	char *buf = malloc(10000);
 	size_t len, used;
 
 	cr_assert_not_null(buf);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		memset(buf, 'k', 10000);
 		memcpy(buf, verbs[i], strlen(verbs[i]));
-		cr_assert_eq(proto_text_find_line(buf, 10000, &len, &used), PROTO_LINE_MORE,
-			     "%s", verbs[i]);
+		/* memcached lets only get and gets grow long. */
+		cr_assert_eq(proto_text_find_line(buf, 10000, &len, &used),
+			     i < 2 ? PROTO_LINE_MORE : PROTO_LINE_TOO_LONG, "%s", verbs[i]);
 	}
-	/* "getx" is not a get. */
-	memcpy(buf, "getx ", 5);
+	/* Up to 100 spaces may come first, not more. */
+	memset(buf, ' ', 100);
+	memcpy(buf + 100, "get ", 4);
+	cr_assert_eq(proto_text_find_line(buf, 10000, &len, &used), PROTO_LINE_MORE);
+	memset(buf, ' ', 101);
+	memcpy(buf + 101, "get ", 4);
 	cr_assert_eq(proto_text_find_line(buf, 10000, &len, &used), PROTO_LINE_TOO_LONG);
 	free(buf);
 }
@@ -338,8 +364,9 @@ Test(proto, storage_bad_format_does_not_swallow)
 {
 	static const char *const lines[] = {
 		"set k abc 0 1", "set k 0 abc 1", "set k 0 0 abc", "set k 0 0 -1",
-		"set k -1 0 1", "set k 4294967296 0 1", "set k 0 0 2147483646",
-		"set k 0 0 99999999999", "set k 0 0 1x", "set k 0 0 noreply",
+		"set k -1 0 1", "set k 18446744073709551616 0 1", "set k 0 0 2147483646",
+		"set k 0 0 2147483648", "set k 0 9223372036854775808 1", "set k 0 0 1x",
+		"set k 0 0 noreply",
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]) - 1; i++)
@@ -347,6 +374,30 @@ Test(proto, storage_bad_format_does_not_swallow)
 	/* noreply silences errors too, as in memcached. */
 	expect(lines[sizeof(lines) / sizeof(lines[0]) - 1], "");
 	cr_assert_null(pending.item);
+}
+
+/* memcached reads numbers with strtoul/strtol on 64 bits and keeps 32 (number.h). */
+Test(proto, storage_numbers_as_memcached_reads_them)
+{
+	static const struct step steps[] = {
+		{ "set a 4294967296 0 1", "x", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 0 1\r\nx\r\nEND\r\n" },
+		{ "set a 18446744073709551615 0 1", "x", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 4294967295 1\r\nx\r\nEND\r\n" },
+		{ "set a +7 -9223372036854775808 +1", "x", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 7 1\r\nx\r\nEND\r\n" },
+		{ "set a 0 4294967296 1", "x", "STORED\r\n" },
+		{ "gat 4294967296 a", NULL, "VALUE a 0 1\r\nx\r\nEND\r\n" },
+		/* A length of 2^32 is 0, of 2^32 + 1 is 1. */
+		{ "set a 0 0 4294967296", "", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 0 0\r\n\r\nEND\r\n" },
+		{ "set a 0 0 4294967297", "y", "STORED\r\n" },
+		/* Numbers end at white space: a trailing "\r" is no error. */
+		{ "set a 1\t 0\v 1\r", "z", "STORED\r\n" },
+		{ "get a", NULL, "VALUE a 1 1\r\nz\r\nEND\r\n" },
+	};
+
+	CONVERSE(steps);
 }
 
 Test(proto, storage_wrong_token_count)
@@ -387,18 +438,29 @@ Test(proto, item_size_limit)
 {
 	char line[100];
 
-	/* Exactly the limit fits. */
-	snprintf(line, sizeof(line), "set big 0 0 %d", ITEM_MAX);
+	/* memcached counts its item header (48), cas (8), the key and its nul and the
+	 * value's "\r\n" against -I: with a 3-byte key, ITEM_MAX - 62 fits. */
+	int max = ITEM_MAX - 62;
+
+	snprintf(line, sizeof(line), "set big 0 0 %d", max);
 	cr_assert_eq(run(line), PROTO_NREAD);
-	cr_assert_eq(pending.vlen, (size_t)ITEM_MAX + 2);
+	cr_assert_eq(pending.vlen, (size_t)max + 2);
 	storage_item_release(st, pending.item);
 	pending.item = NULL;
+	/* Flags other than 0 take 4 bytes more. */
+	snprintf(line, sizeof(line), "set big 1 0 %d", max - 4);
+	cr_assert_eq(run(line), PROTO_NREAD);
+	storage_item_release(st, pending.item);
+	pending.item = NULL;
+	snprintf(line, sizeof(line), "set big 1 0 %d", max - 3);
+	cr_assert_eq(run(line), PROTO_SWALLOW);
+	expect_reply("SERVER_ERROR object too large for cache\r\n");
 
 	store("set big 0 0 3", "old", "STORED\r\n");
-	snprintf(line, sizeof(line), "set big 0 0 %d", ITEM_MAX + 1);
+	snprintf(line, sizeof(line), "set big 0 0 %d", max + 1);
 	cr_assert_eq(run(line), PROTO_SWALLOW);
 	cr_assert_null(pending.item);
-	cr_assert_eq(pending.vlen, (size_t)ITEM_MAX + 3);
+	cr_assert_eq(pending.vlen, (size_t)max + 3);
 	expect_reply("SERVER_ERROR object too large for cache\r\n");
 	/* A failed set leaves no stale value behind. */
 	expect("get big", "END\r\n");
@@ -498,21 +560,25 @@ Test(proto, get_without_key)
 	expect("get", "ERROR\r\n");
 	expect("gets", "ERROR\r\n");
 	expect("get ", "ERROR\r\n");
-	expect("gat 10", "ERROR\r\n");
+	expect("gat", "ERROR\r\n");
 	expect("gats", "ERROR\r\n");
+	/* An exptime and no key is a get of nothing to memcached. */
+	expect("gat 10", "END\r\n");
+	expect("gats 1 ", "END\r\n");
+	expect("gat x", "CLIENT_ERROR invalid exptime argument\r\n");
 }
 
-Test(proto, get_bad_key_replaces_this_commands_reply)
+Test(proto, get_bad_key_drops_every_reply_not_sent)
 {
 	char line[400];
 
 	store("set a 0 0 1", "A", "STORED\r\n");
-	/* A reply already queued by an earlier pipelined command stays. */
-	expect("version", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	/* A reply held from an earlier pipelined command goes too, as in memcached. */
 	cr_assert_eq(run("delete nope"), PROTO_WRITE);
 	snprintf(line, sizeof(line), "get a %s a", key_of(251));
 	cr_assert_eq(run(line), PROTO_WRITE);
-	expect_reply("NOT_FOUND\r\nCLIENT_ERROR bad command line format\r\n");
+	expect_reply("CLIENT_ERROR bad command line format\r\n");
 	store("set b 0 0 1", "B", "STORED\r\n");
 	struct item *it = storage_get(st, "a", 1, clock_now(), NULL);
 	/* The reference the dropped VALUE took was given back. */
@@ -617,6 +683,8 @@ Test(proto, delete_usage)
 	expect("delete k 0 foo", usage);
 	expect("delete k 1 noreply", "");
 	expect("delete", "ERROR\r\n");
+	/* A lone "noreply" is the key. */
+	expect("delete noreply", "NOT_FOUND\r\n");
 	expect("delete k 0 noreply x", "ERROR\r\n");
 	expect("get k", "VALUE k 0 1\r\nx\r\nEND\r\n");
 }
@@ -639,6 +707,28 @@ Test(proto, incr_decr)
 	cr_assert_eq(ts.decr_hits, 2);
 	cr_assert_eq(ts.incr_misses, 1);
 	cr_assert_eq(ts.decr_misses, 1);
+}
+
+/* memcached reads the value and the delta with strtoull and rewrites the value in place. */
+Test(proto, incr_decr_as_memcached)
+{
+	static const struct step steps[] = {
+		{ "set n 0 0 3", " 12", "STORED\r\n" },
+		{ "incr n 1", NULL, "13\r\n" },
+		{ "get n", NULL, "VALUE n 0 3\r\n13 \r\nEND\r\n" },
+		{ "set d 0 0 3", "100", "STORED\r\n" },
+		{ "decr d 1", NULL, "99\r\n" },
+		{ "get d", NULL, "VALUE d 0 3\r\n99 \r\nEND\r\n" },
+		{ "incr d +1", NULL, "100\r\n" },
+		{ "incr d -0", NULL, "100\r\n" },
+		{ "incr d 1\r", NULL, "101\r\n" },
+		{ "incr missing 1\r", NULL, "NOT_FOUND\r\n" },
+		{ "set w 0 0 20", "18446744073709551615", "STORED\r\n" },
+		{ "incr w 1", NULL, "0\r\n" },
+		{ "get w", NULL, "VALUE w 0 20\r\n0                   \r\nEND\r\n" },
+	};
+
+	CONVERSE(steps);
 }
 
 Test(proto, incr_errors)
@@ -719,28 +809,65 @@ Test(proto, flush_all_delayed)
 	expect("get a", "END\r\n");
 }
 
-Test(proto, flush_all_noreply_and_errors)
+/* memcached's oldest_live is a second before the flush's time, and a flush that takes effect
+ * at once takes a cas id. */
+Test(proto, flush_all_as_memcached_times_it)
 {
 	store("set a 0 0 1", "x", "STORED\r\n");
-	expect("flush_all noreply", "");
+	expect("flush_all 1", "OK\r\n");
 	expect("get a", "END\r\n");
+	/* Stored in that same second: flushed as well. */
 	store("set a 0 0 1", "x", "STORED\r\n");
-	expect("flush_all 0 noreply", "");
 	expect("get a", "END\r\n");
-	expect("flush_all abc", "CLIENT_ERROR bad command line format\r\n");
-	expect("flush_all -1", "CLIENT_ERROR bad command line format\r\n");
-	expect("flush_all 1 2", "CLIENT_ERROR bad command line format\r\n");
-	expect("flush_all 1 2 3", "ERROR\r\n");
+	clock_advance(1);
+	store("set a 0 0 1", "x", "STORED\r\n");
+	uint64_t cas = cas_of("a");
+	expect("flush_all", "OK\r\n");
+	store("set a 0 0 1", "x", "STORED\r\n");
+	cr_expect_eq(cas_of("a"), cas + 2);
+	/* A time long past flushes nothing. */
+	expect("flush_all 1000000000", "OK\r\n");
+	expect("get a", "VALUE a 0 1\r\nx\r\nEND\r\n");
+}
+
+Test(proto, flush_all_noreply_and_errors)
+{
+	static const struct step steps[] = {
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all noreply", NULL, "" },
+		{ "get a", NULL, "END\r\n" },
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all 0 noreply", NULL, "" },
+		{ "get a", NULL, "END\r\n" },
+		{ "flush_all abc", NULL, "CLIENT_ERROR invalid exptime argument\r\n" },
+		{ "flush_all noreply x", NULL, "CLIENT_ERROR invalid exptime argument\r\n" },
+		{ "flush_all 1 2 3", NULL, "ERROR\r\n" },
+		/* A delay of 0 or less flushes now; memcached looks no further than the delay. */
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all -1", NULL, "OK\r\n" },
+		{ "get a", NULL, "END\r\n" },
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all 0 0", NULL, "OK\r\n" },
+		{ "get a", NULL, "END\r\n" },
+		{ "set a 0 0 1", "x", "STORED\r\n" },
+		{ "flush_all 5 x", NULL, "OK\r\n" },
+		{ "get a", NULL, "VALUE a 0 1\r\nx\r\nEND\r\n" },
+	};
+
+	CONVERSE(steps);
+	clock_advance(6);
+	expect("get a", "END\r\n");
 }
 
 /* version, verbosity, quit, stats */
 
 Test(proto, version)
 {
-	expect("version", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	cr_assert_str_eq(ctx.verb, "version");
 	cr_assert_eq(ctx.nkeys, 0);
-	expect("version x", "ERROR\r\n");
+	/* memcached looks at no argument. */
+	expect("version x", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 }
 
 Test(proto, verbosity)
@@ -752,6 +879,8 @@ Test(proto, verbosity)
 	cr_assert_eq(log_verbosity, 0);
 	expect("verbosity", "ERROR\r\n");
 	expect("verbosity x", "CLIENT_ERROR bad command line format\r\n");
+	expect("verbosity noreply", "");
+	expect("verbosity 1 2 3", "ERROR\r\n");
 	cr_assert_eq(log_verbosity, 0);
 }
 
@@ -765,9 +894,10 @@ Test(proto, verbosity_is_clamped)
 
 Test(proto, quit)
 {
-	cr_assert_eq(run("quit"), PROTO_CLOSE);
+	cr_assert_eq(run("quit"), PROTO_QUIT);
 	cr_assert_str_eq(ctx.verb, "quit");
 	cr_assert(resp_empty(&out));
+	cr_assert_eq(run("quit now"), PROTO_QUIT);
 }
 
 Test(proto, stats)
@@ -784,10 +914,10 @@ Test(proto, stats)
 
 Test(proto, stats_unknown_group)
 {
-	expect("version", "VERSION " MCSCOPE_VERSION "\r\n");
+	expect("version", "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
 	cr_assert_eq(run("version"), PROTO_WRITE);
 	cr_assert_eq(run("stats bogus"), PROTO_WRITE);
-	expect_reply("VERSION " MCSCOPE_VERSION "\r\nERROR\r\n");
+	expect_reply("VERSION " PROTO_MEMCACHED_VERSION "\r\nERROR\r\n");
 }
 
 /* errors, HTTP */
@@ -803,18 +933,46 @@ Test(proto, unknown_and_empty)
 	expect("gett k", "ERROR\r\n");
 }
 
+/* memcached reads a line as a C string. */
+Test(proto, a_line_ends_at_a_nul)
+{
+	static const char set_line[] = "set a\0b 0 0 1";
+	static const char get_line[] = "get a\0 b";
+
+	cr_assert_eq(run_n(set_line, sizeof(set_line) - 1), PROTO_WRITE);
+	expect_reply("ERROR\r\n");
+	cr_assert_null(pending.item);
+	store("set a 0 0 1", "x", "STORED\r\n");
+	store("set b 0 0 1", "y", "STORED\r\n");
+	cr_assert_eq(run_n(get_line, sizeof(get_line) - 1), PROTO_MWRITE);
+	expect_reply("VALUE a 0 1\r\nx\r\nEND\r\n");
+	/* Other control bytes are part of a word. */
+	store("set a\t 0 0 1", "t", "STORED\r\n");
+	expect("get a\t", "VALUE a\t 0 1\r\nt\r\nEND\r\n");
+}
+
 Test(proto, http_closes)
 {
 	static const char *const lines[] = {
-		"GET / HTTP/1.1", "POST /x HTTP/1.0", "PUT /", "HEAD / HTTP/1.1",
+		"GET / HTTP/1.1", "POST /x HTTP/1.0", "HEAD / HTTP/1.1",
 		"DELETE /k HTTP/1.1", "OPTIONS * HTTP/1.1", "CONNECT host:80 HTTP/1.1",
-		"PATCH / HTTP/1.1", "TRACE / HTTP/1.1",
+		"PATCH / HTTP/1.1", "TRACE / HTTP/1.1", "BREW /pot HTTP/1.1", "xx HTTP/",
+		"ww 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 HTTP/1.1 24",
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		cr_assert_eq(run(lines[i]), PROTO_CLOSE, "%s", lines[i]);
 		cr_assert(resp_empty(&out));
 	}
+	/* memcached looks at the last word, of the first 23. */
+	expect("PUT /", "ERROR\r\n");
+	expect("GET / HTTP/1.1 x", "ERROR\r\n");
+	expect("ww 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 HTTP/1.1",
+	       "ERROR\r\n");
+	/* Not for verbs that start as one of its commands do, nor its meta commands. */
+	expect("gx / HTTP/1.1", "ERROR\r\n");
+	cr_assert_eq(run("Sx / HTTP/1.1"), PROTO_CLOSE);
+	expect("mx HTTP/1.1", "ERROR\r\n");
 	/* Lowercase is memcached's own get. */
 	expect("get / HTTP/1.1", "END\r\n");
 }

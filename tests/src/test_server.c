@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "proto_text.h"
 #include "udp.h"
 
 /* Returns the worker ("w0") that "stats conns" lists for a client's local port. */
@@ -207,6 +208,220 @@ Test(server, udp_set_get_and_multi_datagram_reply)
 	cr_expect_eq(harness_stat(tcp, "threads", "w0:dispatched"), 2);
 	cr_expect_eq(harness_stat(tcp, "threads", "w1:dispatched"), 1);
 	close(tcp);
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* Sends one datagram: a frame header as given, then payload. */
+static void udp_send_frame(int fd, int port, struct udp_header h, const char *payload, size_t n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	uint8_t dgram[UDP_HEADER_SIZE + 512];
+
+	cr_assert_leq(n, sizeof(dgram) - UDP_HEADER_SIZE);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	udp_header_encode(dgram, &h);
+	memcpy(dgram + UDP_HEADER_SIZE, payload, n);
+	cr_assert_eq(sendto(fd, dgram, UDP_HEADER_SIZE + n, 0, (struct sockaddr *)&to, sizeof(to)),
+		     (ssize_t)(UDP_HEADER_SIZE + n));
+}
+
+/* Receives the next datagram; its header in *h, its payload nul-terminated (malloc'd). */
+static char *udp_recv_frame(int fd, struct udp_header *h)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t dgram[65536];
+	ssize_t r;
+	char *payload;
+
+	cr_assert_eq(poll(&pfd, 1, HARNESS_DEADLINE_MS), 1, "no UDP reply");
+	r = recv(fd, dgram, sizeof(dgram), 0);
+	cr_assert_geq(r, UDP_HEADER_SIZE);
+	cr_assert_leq(r, UDP_MAX_PAYLOAD_SIZE, "a datagram of %zd bytes", r);
+	cr_assert_eq(udp_header_decode(dgram, (size_t)r, h), 0);
+	payload = strndup((const char *)dgram + UDP_HEADER_SIZE, (size_t)r - UDP_HEADER_SIZE);
+	cr_assert_not_null(payload);
+	return payload;
+}
+
+/* Expects the next datagram to be exactly this frame. */
+static void expect_frame(int fd, uint16_t id, uint16_t seq, uint16_t count, const char *payload)
+{
+	struct udp_header h;
+	char *got = udp_recv_frame(fd, &h);
+
+	cr_expect_eq(h.request_id, id);
+	cr_expect_eq(h.seq, seq);
+	cr_expect_eq(h.count, count);
+	cr_expect_str_eq(got, payload);
+	free(got);
+}
+
+/* What memcached 1.6 does over UDP, with one worker so that the order is certain. */
+Test(server, udp_datagrams_as_memcached_sends_them)
+{
+	char udp_port[16];
+	snprintf(udp_port, sizeof(udp_port), "%d", harness_free_udp_port());
+	const char *args[] = { "-t", "1", "-U", udp_port, NULL };
+	struct server_proc p;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert(harness_start(&p, args));
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 1, 0, 1, 0 }, "set k 0 0 1\r\nv\r\n", 16);
+	expect_frame(fd, 1, 0, 1, "STORED\r\n");
+	/* Requests of several datagrams, or of none, are dropped without a word. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 2, 0, 2, 0 }, "get k\r\n", 7);
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 3, 0, 0, 0 }, "get k\r\n", 7);
+	/* Each key of a multiget is a response of its own; a first one that is empty is a
+	 * bare header with a count of 0. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 4, 0, 1, 0 }, "get m k k\r\n", 11);
+	expect_frame(fd, 4, 0, 0, "");
+	expect_frame(fd, 4, 0, 1, "VALUE k 0 1\r\nv\r\n");
+	expect_frame(fd, 4, 0, 1, "VALUE k 0 1\r\nv\r\nEND\r\n");
+	/* A value cut short in its datagram takes its rest from the next datagram, header
+	 * and all: "ab" and the five bytes "cde\r\n" of this header make "abcde". The
+	 * answer goes to the set's request. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 5, 0, 1, 0 }, "set s 0 0 5\r\nab", 15);
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 0x6364, 0x650d, 0x0a01, 0 }, "zz", 2);
+	expect_frame(fd, 5, 0, 1, "STORED\r\n");
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 6, 0, 1, 0 }, "get s\r\n", 7);
+	expect_frame(fd, 6, 0, 1, "VALUE s 0 5\r\nabcde\r\nEND\r\n");
+	/* Replies are held within a datagram: a multiget's bad key drops the VERSION. */
+	char bad[300];
+	int n = snprintf(bad, sizeof(bad), "version\r\nget %0251d\r\n", 0);
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 7, 0, 1, 0 }, bad, (size_t)n);
+	expect_frame(fd, 7, 0, 1, "CLIENT_ERROR bad command line format\r\n");
+	/* quit answers a bare header; and from then on, as memcached's UDP conn never
+	 * forgets it, a datagram ends with its first get. */
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 8, 0, 1, 0 }, "quit\r\n", 6);
+	expect_frame(fd, 8, 0, 0, "");
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 9, 0, 1, 0 }, "get s\r\nversion\r\n", 16);
+	expect_frame(fd, 9, 0, 1, "VALUE s 0 5\r\nabcde\r\nEND\r\n");
+	udp_send_frame(fd, p.udp_port, (struct udp_header){ 10, 0, 1, 0 }, "version\r\n", 9);
+	expect_frame(fd, 10, 0, 1, "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* Sends n bytes on a new connection, ends our side, and expects EOF with not a byte before it. */
+static void expect_silence(int port, const char *bytes, size_t n)
+{
+	int fd = harness_connect(port);
+
+	cr_assert(harness_send(fd, bytes, n));
+	shutdown(fd, SHUT_WR);
+	cr_expect_null(harness_read_exact(fd, 1), "a reply to %.40s", bytes);
+	close(fd);
+}
+
+/* memcached 1.6 discards a too-large value before its error goes out: a client that
+ * never sends the value never sees the error. */
+Test(server, too_large_value_is_swallowed_before_its_error)
+{
+	const char *args[] = { "-I", "1k", NULL };
+	struct server_proc p;
+	char *r;
+	int fd;
+
+	cr_assert(harness_start(&p, args));
+	expect_silence(p.tcp_port, "set big 0 0 2000\r\n", 18);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, "set big 0 0 2000\r\n", 18));
+	char value[2002];
+	memset(value, 'v', 2000);
+	memcpy(value + 2000, "\r\n", 2);
+	cr_assert(harness_send(fd, value, sizeof(value)));
+	r = harness_cmd(fd, "version\r\n", "\r\nVERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	cr_expect_str_eq(r, "SERVER_ERROR object too large for cache\r\nVERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	free(r);
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* memcached's read buffer is 16 KB: a longer line is hung up on, but for a long get. */
+Test(server, a_line_past_16k_is_hung_up_on_but_a_get)
+{
+	const char *args[] = { NULL };
+	struct server_proc p;
+	size_t n = 20000;
+	char *line = malloc(n);
+	char *r;
+	int fd;
+
+	cr_assert_not_null(line);
+	cr_assert(harness_start(&p, args));
+	/* A set whose key is too long: within 16 KB it would be a CLIENT_ERROR. */
+	memset(line, 'k', n);
+	memcpy(line, "set ", 4);
+	memcpy(line + n - 8, " 0 0 1\r\n", 8);
+	expect_silence(p.tcp_port, line, n);
+	/* A get of many keys as long is answered. */
+	for (size_t i = 4; i < n - 2; i++)
+		line[i] = i % 10 == 0 ? ' ' : 'k';
+	memcpy(line, "get ", 4);
+	memcpy(line + n - 2, "\r\n", 2);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, line, n));
+	r = harness_read_until(fd, "END\r\n");
+	cr_expect_str_eq(r, "END\r\n");
+	free(r);
+	close(fd);
+	free(line);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* A stream that ends right behind its commands has them all answered before the close, even
+ * when they fill the read buffer exactly and the end comes in the same event: with -c 1 the
+ * second client waits in the backlog until the first goes, so the worker's first reads find
+ * all 2048 bytes (the first buffer) and the end together. */
+Test(server, commands_before_eof_are_all_answered)
+{
+	const char *args[] = { "-c", "1", NULL };
+	struct server_proc p;
+	enum { N = 227, SIZE = 2048 };
+	char req[SIZE], *r;
+	int first, fd;
+
+	/* 226 of "version\r\n", and one padded with spaces to make 2048 bytes. */
+	for (int i = 0; i < N - 1; i++)
+		memcpy(req + i * 9, "version\r\n", 9);
+	memcpy(req + (N - 1) * 9, "version     \r\n", SIZE - (N - 1) * 9);
+	cr_assert(harness_start(&p, args));
+	first = harness_connect(p.tcp_port);
+	r = harness_cmd(first, "version\r\n", "\r\n");
+	free(r);
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, req, SIZE));
+	shutdown(fd, SHUT_WR);
+	close(first);
+	r = harness_read_exact(fd, N * strlen("VERSION " PROTO_MEMCACHED_VERSION "\r\n"));
+	cr_expect_not_null(r, "replies lost at EOF");
+	free(r);
+	cr_expect(harness_wait_eof(fd));
+	close(fd);
+	cr_assert_eq(harness_stop(&p), 0);
+}
+
+/* memcached 1.6 holds the replies of pipelined commands while more input is buffered. */
+Test(server, pipelined_replies_are_held_as_memcached_holds_them)
+{
+	const char *args[] = { NULL };
+	struct server_proc p;
+	char *r;
+	int fd;
+
+	cr_assert(harness_start(&p, args));
+	/* The client stops inside the second value: the first STORED never goes out. */
+	expect_silence(p.tcp_port, "set a 0 0 1\r\n1\r\nset b 0 0 5\r\nab", 30);
+	/* A first byte of 0x80 is memcached's binary protocol, not spoken here: no reply. */
+	expect_silence(p.tcp_port, "\x80 junk\r\nversion\r\n", 17);
+	/* quit sends what was held before it closes. */
+	fd = harness_connect(p.tcp_port);
+	cr_assert(harness_send(fd, "version\r\nquit\r\nversion\r\n", 23));
+	r = harness_read_exact(fd, 16);
+	cr_expect_str_eq(r, "VERSION " PROTO_MEMCACHED_VERSION "\r\n");
+	free(r);
+	cr_expect(harness_wait_eof(fd));
 	close(fd);
 	cr_assert_eq(harness_stop(&p), 0);
 }

@@ -35,6 +35,7 @@ Test(settings, defaults_are_memcacheds)
 	cr_expect_eq(s.dispatch, DISPATCH_RR);
 	cr_expect_eq(s.trace_clients_max, 64);
 	cr_expect_eq(s.trace_buffer, 4u * 1024 * 1024);
+	cr_expect_eq(s.trace_release, 16u * 1024 * 1024);
 	cr_expect_eq(s.idle_timeout, 0);
 	settings_destroy(&s);
 }
@@ -76,7 +77,8 @@ Test(settings, short_and_long_forms)
 	struct settings s;
 	const char *args[] = { "-p", "0", "--udp-port=11212", "-l", "::1", "--threads=2", "-c", "10",
 			       "-R", "1", "-b", "5", "-m", "8", "-I", "2m", "-vvv",
-			       "--dispatch=random", "--seed=7", "--trace-clients=3", "--trace-buffer=64k", NULL };
+			       "--dispatch=random", "--seed=7", "--trace-clients=3", "--trace-buffer=64k",
+			       "--trace-release=0", NULL };
 
 	cr_assert_eq(parse(&s, args), 0);
 	cr_expect_eq(s.port, 0);
@@ -93,6 +95,7 @@ Test(settings, short_and_long_forms)
 	cr_expect_eq(s.seed, 7);
 	cr_expect_eq(s.trace_clients_max, 3);
 	cr_expect_eq(s.trace_buffer, 64u * 1024);
+	cr_expect_eq(s.trace_release, 0);
 	settings_destroy(&s);
 }
 
@@ -102,6 +105,8 @@ Test(settings, bad_values_fail_with_the_flag_and_range, .init = cr_redirect_stde
 		{ "-t", "0" }, { "-t", "257" }, { "-p", "-1" }, { "-p", "65536" }, { "-c", "0" },
 		{ "-R", "x" }, { "-m", "0" }, { "-I", "100" }, { "-I", "5q" }, { "-b", "" },
 		{ "--dispatch", "nope" }, { "-U", "1e3" }, { "--trace-clients", "0" }, { "--trace-clients", "4097" },
+		{ "--trace-buffer", "1k" }, { "--trace-buffer", "2g" }, { "--trace-release", "2g" },
+		{ "--trace-release", "-1" },
 		{ "--trace-buffer", "1k" }, { "--trace-buffer", "2g" }, { "-o", "" }, { "-o", "idle_timeout" },
 		{ "-o", "idle_timeout=x" }, { "-o", "idle_timeout=2592001" }, { "-o", "nope=1" },
 		{ "-o", "idle_timeout=1,," }, { "--idle-timeout", "-1" },

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "storage.h"
@@ -28,11 +29,11 @@ static uint64_t size_of(const char *key, size_t vlen)
 	return sizeof(struct item) + strlen(key) + 1 + vlen + 2;
 }
 
-/* Stores key=val by op with a cas; returns the store's answer or the alloc error. */
-static enum store_result put_cas(const char *key, const char *val, uint32_t flags,
-				 rel_time_t exptime, enum store_op op, uint64_t cas, rel_time_t now)
+/* Stores key and vlen bytes of val by op with a cas; returns the store's answer or the
+ * alloc error. */
+static enum store_result put_bytes(const char *key, const char *val, size_t vlen, uint32_t flags,
+				   rel_time_t exptime, enum store_op op, uint64_t cas, rel_time_t now)
 {
-	size_t vlen = strlen(val);
 	enum store_result res;
 	struct item *it = storage_item_alloc(st, key, strlen(key), flags, exptime, vlen + 2, &res);
 
@@ -43,6 +44,13 @@ static enum store_result put_cas(const char *key, const char *val, uint32_t flag
 	res = storage_store(st, it, op, cas, now);
 	storage_item_release(st, it);
 	return res;
+}
+
+/* Stores key=val by op with a cas; returns the store's answer or the alloc error. */
+static enum store_result put_cas(const char *key, const char *val, uint32_t flags,
+				 rel_time_t exptime, enum store_op op, uint64_t cas, rel_time_t now)
+{
+	return put_bytes(key, val, strlen(val), flags, exptime, op, cas, now);
 }
 
 /* Stores key=val by op. */
@@ -222,11 +230,12 @@ Test(storage, append_over_limit)
 {
 	char big[1001];
 
-	st = storage_create(64 * MB, 1000);
+	st = storage_create(64 * MB, storage_item_ntotal(1, 0, 1000 + 2));
 	memset(big, 'a', 1000);
 	big[1000] = '\0';
 	cr_expect_eq(put("k", big, STORE_SET, NOW), STORE_STORED);
-	cr_expect_eq(put("k", "b", STORE_APPEND, NOW), STORE_NO_MEMORY);
+	/* memcached's answer when the joined value can't be had. */
+	cr_expect_eq(put("k", "b", STORE_APPEND, NOW), STORE_NOT_STORED);
 	expect_value("k", big, NOW);
 }
 
@@ -374,7 +383,8 @@ Test(storage, flush_now)
 	st = storage_create(64 * MB, MB);
 	put("a", "1", STORE_SET, NOW);
 	put("b", "2", STORE_SET, NOW);
-	storage_flush(st, 0, NOW);
+	/* flush_all: memcached's oldest_live is a second before now. */
+	storage_flush(st, NOW - 1, NOW);
 	/* Stored in the same second as the flush, but after it. */
 	put("c", "3", STORE_SET, NOW);
 	expect_miss("a", STORAGE_FLUSHED, NOW);
@@ -396,10 +406,33 @@ Test(storage, flush_delayed)
 	expect_value("b", "2", NOW + 9);
 	expect_miss("a", STORAGE_FLUSHED, NOW + 10);
 	expect_miss("b", STORAGE_FLUSHED, NOW + 10);
-	/* Stored once the flush has taken effect. */
+	/* Stored in the flush's own second: flushed too, as memcached's oldest_live has it. */
 	put("c", "3", STORE_SET, NOW + 10);
-	expect_value("c", "3", NOW + 10);
+	expect_miss("c", STORAGE_FLUSHED, NOW + 10);
+	/* Stored after it. */
+	put("c", "3", STORE_SET, NOW + 11);
+	expect_value("c", "3", NOW + 11);
 	expect_value("c", "3", NOW + 20);
+}
+
+Test(storage, flush_moves_the_cas_ids_on)
+{
+	st = storage_create(64 * MB, MB);
+	put("a", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("a", NOW), 1);
+	/* One that takes effect at once takes an id, as memcached's oldest_cas does. */
+	storage_flush(st, NOW - 1, NOW);
+	put("a", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("a", NOW), 3);
+	/* One for later does not. */
+	storage_flush(st, NOW + 10, NOW);
+	put("a", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("a", NOW), 4);
+	/* A time long past (0) flushes nothing, and still takes an id. */
+	storage_flush(st, 0, NOW);
+	expect_value("a", "1", NOW + 20);
+	put("b", "1", STORE_SET, NOW);
+	cr_expect_eq(cas_of("b", NOW), 6);
 }
 
 Test(storage, flush_delayed_then_another)
@@ -408,16 +441,28 @@ Test(storage, flush_delayed_then_another)
 	put("a", "1", STORE_SET, NOW);
 	storage_flush(st, NOW + 10, NOW);
 	put("b", "2", STORE_SET, NOW + 15);
-	/* The first flush has passed but a is not looked at before the next one. */
+	/* The first flush took effect seconds before the next one replaces it: what it
+	 * hid stays gone, as memcached's LRU maintainer has reaped it by then. */
 	storage_flush(st, NOW + 100, NOW + 20);
 	expect_miss("a", STORAGE_FLUSHED, NOW + 20);
 	expect_value("b", "2", NOW + 20);
 	expect_miss("b", STORAGE_FLUSHED, NOW + 100);
+	/* Replaced in the same second, it is forgotten: memcached keeps one oldest_live,
+	 * and what it hid but nobody has looked at is back. */
+	put("e", "5", STORE_SET, NOW + 101);
+	storage_flush(st, NOW + 101, NOW + 102);
+	storage_flush(st, NOW + 180, NOW + 102);
+	expect_value("e", "5", NOW + 102);
+	/* More than memcached's shortest maintainer sleep later, it stays gone. */
+	storage_flush(st, NOW + 101, NOW + 102);
+	nanosleep(&(struct timespec){ .tv_nsec = 3000000 }, NULL);
+	storage_flush(st, NOW + 180, NOW + 102);
+	expect_miss("e", STORAGE_FLUSHED, NOW + 102);
 
 	/* flush now cancels a pending delayed flush, and covers what it would have. */
 	put("c", "3", STORE_SET, NOW + 110);
 	storage_flush(st, NOW + 200, NOW + 110);
-	storage_flush(st, 0, NOW + 111);
+	storage_flush(st, NOW + 110, NOW + 111);
 	expect_miss("c", STORAGE_FLUSHED, NOW + 111);
 	put("d", "4", STORE_SET, NOW + 112);
 	expect_value("d", "4", NOW + 300);
@@ -500,11 +545,18 @@ Test(storage, too_large_and_no_memory)
 	struct item *it;
 
 	st = storage_create(64 * 1024, 1000);
-	/* The limit is on the value the client sent, "\r\n" not included. */
-	it = storage_item_alloc(st, "k", 1, 0, 0, 1000 + 2, &err);
+	/* The limit is on memcached's item size: header, cas, key and nul, flags
+	 * when not 0, and the value with its "\r\n". */
+	cr_expect_eq(storage_item_ntotal(1, 0, 1000 + 2), 48 + 8 + 2 + 1002);
+	cr_expect_eq(storage_item_ntotal(1, 1, 1000 + 2), 48 + 8 + 2 + 4 + 1002);
+	it = storage_item_alloc(st, "k", 1, 0, 0, 1000 - 60 + 2, &err);
 	cr_assert_not_null(it);
 	storage_item_release(st, it);
-	it = storage_item_alloc(st, "k", 1, 0, 0, 1001 + 2, &err);
+	it = storage_item_alloc(st, "k", 1, 0, 0, 1000 - 59 + 2, &err);
+	cr_expect_null(it);
+	cr_expect_eq(err, STORE_TOO_LARGE);
+	/* Flags take 4 bytes of it. */
+	it = storage_item_alloc(st, "k", 1, 1, 0, 1000 - 60 + 2, &err);
 	cr_expect_null(it);
 	cr_expect_eq(err, STORE_TOO_LARGE);
 
@@ -571,7 +623,7 @@ Test(storage, reference_outlives_delete_and_replace)
 	cr_expect_eq(memcmp(item_data(c), "third\r\n", 7), 0);
 
 	/* Evicted by a flush and a lookup: still readable while held. */
-	storage_flush(st, 0, NOW);
+	storage_flush(st, NOW - 1, NOW);
 	expect_miss("k", STORAGE_FLUSHED, NOW);
 	cr_expect_eq(memcmp(item_data(c), "third\r\n", 7), 0);
 	cr_expect_eq(memcmp(item_data(a), "original\r\n", 10), 0);
@@ -599,21 +651,25 @@ Test(storage, incr_decr)
 	cr_expect_eq(it->flags, 17);
 	storage_item_release(st, it);
 
-	/* No padding where the value shrinks. */
+	/* A shorter result keeps the length, padded with spaces, as memcached's in-place
+	 * rewrite leaves it. */
 	cr_expect_eq(storage_delta(st, "n", 1, false, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 99);
-	expect_value("n", "99", NOW);
+	expect_value("n", "99 ", NOW);
 
 	cr_expect_eq(storage_delta(st, "n", 1, false, 1000, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 0);
-	expect_value("n", "0", NOW);
+	expect_value("n", "0  ", NOW);
 	cr_expect_eq(storage_delta(st, "n", 1, false, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 0);
+	/* A longer one grows the value. */
+	cr_expect_eq(storage_delta(st, "n", 1, true, 12345, NOW, &v), DELTA_OK);
+	expect_value("n", "12345", NOW);
 
 	put("max", "18446744073709551615", STORE_SET, NOW);
 	cr_expect_eq(storage_delta(st, "max", 3, true, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 0);
-	expect_value("max", "0", NOW);
+	expect_value("max", "0                   ", NOW);
 
 	put("w", "18446744073709551610", STORE_SET, NOW);
 	cr_expect_eq(storage_delta(st, "w", 1, true, 10, NOW, &v), DELTA_OK);
@@ -626,7 +682,7 @@ Test(storage, incr_decr)
 	put("z", "007", STORE_SET, NOW);
 	cr_expect_eq(storage_delta(st, "z", 1, true, 1, NOW, &v), DELTA_OK);
 	cr_expect_eq(v, 8);
-	expect_value("z", "8", NOW);
+	expect_value("z", "8  ", NOW);
 
 	/* Expired counts as missing. */
 	put_cas("e", "1", 0, NOW + 1, STORE_SET, 0, NOW);
@@ -636,8 +692,8 @@ Test(storage, incr_decr)
 Test(storage, delta_non_numeric)
 {
 	static const char *const bad[] = {
-		"", "abc", " 12", "12 ", "12a", "-1", "+1", "1.5",
-		"18446744073709551616", "99999999999999999999", "000000000000000000001",
+		"", "abc", "12a", "-1", "1.5", " ", "+", "-", "- 1", "1-",
+		"18446744073709551616", "99999999999999999999",
 	};
 	uint64_t v = 7;
 
@@ -651,6 +707,67 @@ Test(storage, delta_non_numeric)
 		expect_value("k", bad[i], NOW);
 	}
 	cr_expect_eq(v, 7);
+}
+
+Test(storage, delta_reads_the_value_as_strtoull)
+{
+	static const struct {
+		const char *val;
+		size_t len;
+		const char *after;
+	} cases[] = {
+		{ " 12", 3, "13 " },
+		{ "12 ", 3, "13 " },
+		{ "+12", 3, "13 " },
+		{ "\t\n7", 3, "8  " },
+		{ "5 ab", 4, "6   " },
+		{ "5\0x", 3, "6  " },
+		{ "-0", 2, "1 " },
+		{ "000000000000000000001", 21, "2                    " },
+	};
+	uint64_t v;
+
+	st = storage_create(64 * MB, MB);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_bytes("k", cases[i].val, cases[i].len, 0, 0, STORE_SET, 0, NOW);
+		cr_expect_eq(storage_delta(st, "k", 1, true, 1, NOW, &v), DELTA_OK, "case %zu", i);
+		expect_value("k", cases[i].after, NOW);
+	}
+}
+
+Test(storage, delta_on_a_value_someone_reads_is_exact)
+{
+	struct item *held;
+	uint64_t v;
+
+	st = storage_create(64 * MB, MB);
+	put("k", "100", STORE_SET, NOW);
+	/* memcached rewrites in place only when nobody else holds the item. */
+	held = storage_get(st, "k", 1, NOW, NULL);
+	cr_assert_not_null(held);
+	cr_expect_eq(storage_delta(st, "k", 1, false, 1, NOW, &v), DELTA_OK);
+	expect_value("k", "99", NOW);
+	cr_expect_eq(memcmp(item_data(held), "100\r\n", 5), 0);
+	storage_item_release(st, held);
+}
+
+Test(storage, delta_on_a_chunked_value_is_non_numeric)
+{
+	size_t n = STORAGE_CHUNK_MAX - storage_item_ntotal(1, 0, 2);
+	char *val = malloc(n + 1);
+	uint64_t v;
+
+	cr_assert_not_null(val);
+	memset(val, ' ', n + 1);
+	val[0] = '1';
+	st = storage_create(64 * MB, MB);
+	/* Exactly memcached's largest unchunked item. */
+	put_bytes("k", val, n, 0, 0, STORE_SET, 0, NOW);
+	cr_expect_eq(storage_delta(st, "k", 1, true, 1, NOW, &v), DELTA_OK);
+	cr_expect_eq(v, 2);
+	put_bytes("k", val, n + 1, 0, 0, STORE_SET, 0, NOW);
+	cr_expect_eq(storage_delta(st, "k", 1, true, 1, NOW, &v), DELTA_NON_NUMERIC);
+	free(val);
 }
 
 Test(storage, stats_counters)
