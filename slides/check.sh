@@ -95,28 +95,27 @@ commands)
 	grep -o '`\(mcscope\|\./run\) [^`]*`' "$deck" | tr -d '`' | sort -u >"$tmp/cmds"
 	[ -s "$tmp/cmds" ] || fail "no slide names a command"
 	sh "$here/../run" help >"$tmp/run-help"
+	# options_in HELP WHO: every option in $rest is in the help text HELP (WHO's).
+	options_in() {
+		for word in $rest; do
+			case $word in
+			-*) grep -q -- "$word" "$1" ||
+				fail "a slide shows '$prog $sub $rest': $2 has no option $word" ;;
+			esac
+		done
+	}
 	n=0
 	while read -r prog sub rest; do
 		case $prog in
 		mcscope)
 			"$MCSCOPE" "$sub" --help >"$tmp/help" 2>&1 ||
 				fail "a slide shows '$prog $sub $rest': mcscope has no command $sub"
-			for word in $rest; do
-				case $word in
-				-*) grep -q -- "$word" "$tmp/help" ||
-					fail "a slide shows '$prog $sub $rest': mcscope $sub has no option $word" ;;
-				esac
-			done
+			options_in "$tmp/help" "mcscope $sub"
 			;;
 		./run)
 			grep -Eq "^  $sub( |\$)" "$tmp/run-help" ||
 				fail "a slide shows '$prog $sub $rest': ./run help has no command $sub"
-			for word in $rest; do
-				case $word in
-				-*) grep -q -- "$word" "$tmp/run-help" ||
-					fail "a slide shows '$prog $sub $rest': ./run help has no option $word" ;;
-				esac
-			done
+			options_in "$tmp/run-help" "./run help"
 			;;
 		esac
 		n=$((n + 1))
