@@ -171,8 +171,13 @@ press() {
 quit_demo() {
 	local pid deadline=$((SECONDS + 20))
 	tm send-keys -t "$DEMO_PANE" q
-	while kill -0 "$PANE_PID" 2>/dev/null; do
-		((SECONDS < deadline)) || fail "mcscope demo did not exit within 20 s of q"
+	# Exited is gone or a zombie: with the deck's pane still open, tmux may reap it later.
+	while [[ $(ps -o stat= -p "$PANE_PID" || true) == [!Z]* ]]; do
+		if ((SECONDS >= deadline)); then
+			screen "$DEMO_PANE" >&2 || true
+			ps -o pid,ppid,stat,wchan:20,args --ppid "$PANE_PID" -p "$PANE_PID" >&2 || true
+			fail "mcscope demo did not exit within 20 s of q"
+		fi
 		sleep 0.1
 	done
 	for pid in $KIDS; do
